@@ -1,0 +1,97 @@
+"""The agent protocol and the decision records that wrappers, transcripts and training data read.
+
+An agent is anything with ``act(observation) -> str``. Agents that want their reasoning recorded also
+have ``decide(observation) -> Decision``: the action plus every attempt that led to it. Agents are
+stateless: everything they need is in the observation, so one agent can play many games at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
+
+Observation = Mapping[str, Any]
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """What the arena needs of a player."""
+
+    def act(self, observation: Observation) -> str: ...
+
+    def act_batch(self, observations: Sequence[Observation]) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at a move: what was asked, what came back, what was made of it."""
+
+    raw_output: str
+    prompt: tuple[Mapping[str, str], ...] = ()  # the messages sent, where a model was asked
+    parsed: str | None = None  # the move extracted from raw_output; None: could not parse
+    legal: bool | None = None  # the env's verdict on `parsed`, where it was checked
+    reason: str = ""  # why the move was rejected, or why parsing failed
+    feedback: str = ""  # what was told to the model before the next attempt
+    error: str = ""  # transport failure (backend down, timeout), never a secret
+    reasoning: str = ""  # reasoning text the server returned beside the answer
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    votes: Mapping[str, int] = field(default_factory=dict)  # majority vote: move -> count
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["prompt"] = [dict(m) for m in self.prompt]
+        data["votes"] = dict(self.votes)
+        return data
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The action an agent chose and the attempts that led to it, in order."""
+
+    action: str
+    attempts: tuple[Attempt, ...] = ()
+
+    @property
+    def failed_attempts(self) -> int:
+        return sum(1 for a in self.attempts if a.legal is False or a.parsed is None or a.error)
+
+    def with_action(self, action: str) -> Decision:
+        return replace(self, action=action)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "attempts": [a.to_dict() for a in self.attempts]}
+
+
+class BaseAgent:
+    """Convenience base: implement ``decide`` (and ``decide_batch`` to batch for real); the rest follows."""
+
+    def decide(self, observation: Observation) -> Decision:
+        raise NotImplementedError
+
+    def decide_batch(self, observations: Sequence[Observation]) -> list[Decision]:
+        return [self.decide(o) for o in observations]
+
+    def act(self, observation: Observation) -> str:
+        return self.decide(observation).action
+
+    def act_batch(self, observations: Sequence[Observation]) -> list[str]:
+        return [d.action for d in self.decide_batch(observations)]
+
+
+def decide(agent: Any, observation: Observation) -> Decision:
+    """A Decision from any agent: its own ``decide`` where it has one, else its ``act``."""
+    if hasattr(agent, "decide"):
+        return agent.decide(observation)
+    action = agent.act(observation)
+    return Decision(action, (Attempt(raw_output=action, parsed=action),))
+
+
+def decide_batch(agent: Any, observations: Sequence[Observation]) -> list[Decision]:
+    """Decisions for many observations at once, batched where the agent can batch."""
+    if hasattr(agent, "decide_batch"):
+        return agent.decide_batch(observations)
+    if hasattr(agent, "act_batch"):
+        return [Decision(a, (Attempt(raw_output=a, parsed=a),)) for a in agent.act_batch(observations)]
+    return [decide(agent, o) for o in observations]

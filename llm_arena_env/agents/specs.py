@@ -1,0 +1,85 @@
+"""Agents from short spec strings (``random``, ``stockfish:5``, ``human``), as the CLI takes them.
+
+A spec is ``<kind>`` or ``<kind>:<argument>``; everything after the first colon is the argument, so
+``hf:Qwen/Qwen2.5-0.5B-Instruct`` or ``openai:llama3:8b`` pass through whole. Other parts of the package
+add kinds with :func:`register_agent_spec`; a factory may be a lazy ``"module:attr"`` string, so that
+heavy backends are imported only when an agent of that kind is made.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable, Union
+
+#: ``factory(argument, *, seed)`` -> agent; ``argument`` is "" where the spec has none.
+AgentFactory = Callable[..., Any]
+
+#: kind -> (factory or "module:attr" of one, one-line help shown by ``llm-arena list agents``).
+AGENT_SPECS: dict[str, tuple[Union[AgentFactory, str], str]] = {}
+
+
+def register_agent_spec(prefix: str, factory: AgentFactory | str, help: str, *, overwrite: bool = False) -> None:
+    """Make ``make_agent("<prefix>")`` and ``make_agent("<prefix>:<argument>")`` build agents with ``factory``."""
+    if not prefix or ":" in prefix or prefix != prefix.strip():
+        raise ValueError(f"an agent spec prefix is a non-empty word without ':', got {prefix!r}")
+    if prefix in AGENT_SPECS and not overwrite:
+        raise ValueError(f"agent spec {prefix!r} is already registered (pass overwrite=True to replace it)")
+    AGENT_SPECS[prefix] = (factory, help)
+
+
+def make_agent(spec: str, *, seed: int | None = None) -> Any:
+    """The agent a spec string names; ``seed`` goes to agents that draw random numbers.
+
+    The spec is kept on the agent as ``agent_spec`` where it can be set, so records name an agent by what
+    the user typed rather than by a repr that might hold settings."""
+    kind, _, argument = spec.strip().partition(":")
+    if kind not in AGENT_SPECS:
+        raise ValueError(f"unknown agent spec {spec!r}; known kinds: {', '.join(sorted(AGENT_SPECS))}")
+    factory, _ = AGENT_SPECS[kind]
+    agent = _load(factory)(argument, seed=seed)
+    try:
+        agent.agent_spec = spec.strip()
+    except AttributeError:  # agents with __slots__ or read-only attributes: records fall back to repr
+        pass
+    return agent
+
+
+def _load(factory: AgentFactory | str) -> AgentFactory:
+    if callable(factory):
+        return factory
+    module_name, _, attr = factory.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def _no_argument(kind: str, argument: str) -> None:
+    if argument:
+        raise ValueError(f"agent spec {kind!r} takes no argument, got {kind}:{argument}")
+
+
+def _random(argument: str, *, seed: int | None = None) -> Any:
+    from llm_arena_env.agents.random_agent import RandomAgent
+
+    _no_argument("random", argument)
+    return RandomAgent(seed=seed)
+
+
+def _stockfish(argument: str, *, seed: int | None = None) -> Any:
+    from llm_arena_env.agents.stockfish import MAX_SKILL, StockfishAgent
+
+    try:
+        skill = int(argument) if argument else MAX_SKILL
+    except ValueError:
+        raise ValueError(f"stockfish skill must be an integer from 0 to 20, got {argument!r}") from None
+    return StockfishAgent(skill=skill)
+
+
+def _human(argument: str, *, seed: int | None = None) -> Any:
+    from llm_arena_env.agents.human import HumanAgent
+
+    _no_argument("human", argument)
+    return HumanAgent()
+
+
+register_agent_spec("random", _random, "uniformly random legal move (a random word in free-text games)")
+register_agent_spec("stockfish", _stockfish, "stockfish[:SKILL] - the Stockfish chess engine, skill 0-20 (default 20)")
+register_agent_spec("human", _human, "you, at the terminal")

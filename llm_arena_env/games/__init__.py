@@ -1,0 +1,15 @@
+"""Registers the built-in games. Entry points are lazy: nothing heavy is imported until ``make``."""
+
+from llm_arena_env.registry import register, register_namespace
+
+register(
+    "chess",
+    "llm_arena_env.games.chess.env:ChessEnv",
+    kind="board",
+    observation_modes=("text", "image", "text+image"),
+    description="Chess on python-chess: SAN or UCI moves, every draw rule, PGN at the end, board images.",
+)
+
+from llm_arena_env.games.openspiel.catalog import register_openspiel_games  # noqa: E402
+
+register_openspiel_games(register, register_namespace)

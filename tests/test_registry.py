@@ -1,0 +1,48 @@
+"""make / register / list_games, and the errors a user sees for a wrong id."""
+
+import pytest
+
+import llm_arena_env
+from llm_arena_env.registry import UnknownGameError
+
+
+def test_make_builds_a_registered_game_with_overridden_kwargs():
+    llm_arena_env.register("test/nim", "tests.test_text_env:Nim", kwargs={"stones": 5}, players=(2,),
+                           description="Nim", overwrite=True)
+    env = llm_arena_env.make("test/nim")
+    env.reset()
+    assert env.stones == 5
+    env = llm_arena_env.make("test/nim", stones=9)
+    env.reset()
+    assert env.stones == 9
+    assert "test/nim" in [s.id for s in llm_arena_env.list_games(kind="board")]
+
+
+def test_registering_twice_needs_overwrite():
+    llm_arena_env.register("test/twice", "tests.test_text_env:Nim", overwrite=True)
+    with pytest.raises(ValueError, match="already registered"):
+        llm_arena_env.register("test/twice", "tests.test_text_env:Nim")
+
+
+def test_a_wrong_id_suggests_the_closest():
+    with pytest.raises(UnknownGameError, match="Did you mean 'chess'"):
+        llm_arena_env.make("chesss")
+
+
+def test_a_bare_openspiel_name_suggests_the_namespaced_id():
+    with pytest.raises(UnknownGameError, match="openspiel/connect_four"):
+        llm_arena_env.make("connect_four")
+
+
+def test_a_bad_kind_is_refused():
+    with pytest.raises(ValueError, match="kind"):
+        llm_arena_env.register("test/bad", "x:y", kind="card", overwrite=True)
+
+
+def test_list_games_covers_the_board_games_of_the_foundation():
+    ids = {s.id for s in llm_arena_env.list_games()}
+    expected = {"chess"} | {f"openspiel/{name}" for name in (
+        "tic_tac_toe", "connect_four", "go", "othello", "breakthrough", "hex", "checkers", "backgammon",
+        "dots_and_boxes", "nine_mens_morris", "kuhn_poker", "leduc_poker", "liars_dice", "chess")}
+    assert expected <= ids
+    assert any(max(s.players) >= 3 for s in llm_arena_env.list_games())
