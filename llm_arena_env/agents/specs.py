@@ -80,6 +80,39 @@ def _human(argument: str, *, seed: int | None = None) -> Any:
     return HumanAgent()
 
 
+def _llm_player(backend: Any) -> Any:
+    """The default LLM player: replies parsed into moves, and up to 3 more tries after a bad one."""
+    from llm_arena_env.agents.llm import LLMAgent
+    from llm_arena_env.wrappers import Parse, Rethink
+
+    return Rethink(Parse(LLMAgent(backend)), max_rethinks=3)
+
+
+def _hf(argument: str, *, seed: int | None = None) -> Any:
+    if not argument:
+        raise ValueError("agent spec 'hf' needs a model: hf:<local path or hub id>")
+    from llm_arena_env.agents.backends.transformers_backend import TransformersBackend
+
+    return _llm_player(TransformersBackend(argument, device="auto"))
+
+
+def _openai(argument: str, *, seed: int | None = None) -> Any:
+    model, _, base_url = argument.partition("@")
+    if not model:
+        raise ValueError("agent spec 'openai' needs a model: openai:<model> or openai:<model>@<base_url>")
+    from llm_arena_env.agents.backends.openai_backend import OpenAIBackend
+
+    return _llm_player(OpenAIBackend(model, base_url=base_url or None))
+
+
 register_agent_spec("random", _random, "uniformly random legal move (a random word in free-text games)")
-register_agent_spec("stockfish", _stockfish, "stockfish[:SKILL] - the Stockfish chess engine, skill 0-20 (default 20)")
+register_agent_spec("stockfish", _stockfish, "the Stockfish chess engine; stockfish:SKILL plays at skill 0-20 (default 20)")
 register_agent_spec("human", _human, "you, at the terminal")
+register_agent_spec(
+    "hf", _hf, "a local transformers model: hf:<path or hub id> (needs the hf extra); replies parsed, 3 rethinks"
+)
+register_agent_spec(
+    "openai",
+    _openai,
+    "an OpenAI-compatible chat model: openai:<model>[@<base_url>] (key from OPENAI_API_KEY); replies parsed, 3 rethinks",
+)

@@ -108,7 +108,7 @@ class StockfishAgent(BaseAgent):
 
     def close(self) -> None:
         """Stop the engine process. Safe to call more than once."""
-        engine, self._engine = self._engine, None
+        engine, self._engine = getattr(self, "_engine", None), None  # None also when __init__ failed early
         if engine is None:
             return
         try:
@@ -123,8 +123,10 @@ class StockfishAgent(BaseAgent):
         self.close()
 
     def __del__(self) -> None:
-        if getattr(self, "_engine", None) is not None:
+        try:
             self.close()
+        except Exception:  # noqa: BLE001  (at interpreter exit the engine's event loop may be gone already)
+            pass
 
     def __repr__(self) -> str:
         return f"StockfishAgent(skill={self.skill}, time_per_move={self.time_per_move}, depth={self.depth})"

@@ -13,3 +13,11 @@ register(
 from llm_arena_env.games.openspiel.catalog import register_openspiel_games  # noqa: E402
 
 register_openspiel_games(register, register_namespace)
+
+from llm_arena_env.games.dialogue.catalog import register_dialogue_games  # noqa: E402
+
+register_dialogue_games(register)
+
+from llm_arena_env.games.grid.catalog import register_grid_games  # noqa: E402
+
+register_grid_games(register)

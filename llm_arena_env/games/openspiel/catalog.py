@@ -1,5 +1,71 @@
-"""Placeholder: the OpenSpiel games are registered here (filled in by the OpenSpiel adapter work)."""
+"""The OpenSpiel games registered by id, and the ``openspiel/<name>`` namespace for every other one.
+
+Ids are OpenSpiel's names; variants are keyword arguments (``make("openspiel/go", board_size=19)``).
+Nothing here imports pyspiel: the namespace looks a name up only when ``make`` is called with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, NamedTuple
+
+ENTRY_POINT = "llm_arena_env.games.openspiel.env:OpenSpielEnv"
+OBSERVATION_MODES = ("text", "image", "text+image")
 
 
-def register_openspiel_games(register, register_namespace) -> None:
-    pass
+class Entry(NamedTuple):
+    params: Mapping[str, Any]  # defaults of this id, on top of OpenSpiel's own
+    players: tuple[int, ...]  # the default first, then the other counts the game allows
+    description: str
+
+
+GAMES: dict[str, Entry] = {
+    "tic_tac_toe": Entry({}, (2,), "Tic-tac-toe: three in a row on a 3x3 grid."),
+    "connect_four": Entry({}, (2,), "Connect Four: drop discs into 7 columns, four in a row wins."),
+    "go": Entry({"board_size": 9, "komi": 7.5}, (2,), "Go on a 9x9 board by default (board_size up to 19), komi 7.5."),
+    "othello": Entry({}, (2,), "Othello (Reversi): enclose and flip discs; most discs wins."),
+    "breakthrough": Entry({}, (2,), "Breakthrough: race a pawn to the far row of an 8x8 board."),
+    "hex": Entry({}, (2,), "Hex on an 11x11 board: join your two edges with a chain of stones."),
+    "checkers": Entry({}, (2,), "Checkers (draughts) on 8x8 with compulsory captures."),
+    "backgammon": Entry({}, (2,), "Backgammon with dice drawn by the env's seed; win/loss scoring."),
+    "dots_and_boxes": Entry({}, (2,), "Dots and boxes on a 2x2 grid of boxes; completing a box moves again."),
+    "nine_mens_morris": Entry({}, (2,), "Nine men's morris: place, move and form mills to remove men."),
+    "kuhn_poker": Entry({}, tuple(range(2, 11)), "Kuhn poker: one private card from a 3-card deck, one bet."),
+    "leduc_poker": Entry({}, tuple(range(2, 11)), "Leduc hold'em: a private and a public card, two rounds."),
+    "liars_dice": Entry({}, (2,), "Liar's dice: bid on hidden dice or call liar; one round."),
+    "chinese_checkers": Entry(
+        {"players": 3}, (3, 2, 4, 6), "Chinese checkers for 3 players by default (2, 3, 4 or 6): race 10 pegs across."
+    ),
+    "chess": Entry({}, (2,), "Chess on OpenSpiel, SAN moves; OpenSpiel's player 0 is Black."),
+}
+
+
+def _namespace_spec(name: str) -> Any:
+    """The spec of ``openspiel/<name>`` for a game not registered by id (an unknown name: UnknownGameError)."""
+    from llm_arena_env.games.openspiel.loading import game_type  # imports pyspiel, so only when asked
+    from llm_arena_env.registry import GameSpec
+
+    kind = game_type(name)
+    return GameSpec(
+        f"openspiel/{name}",
+        ENTRY_POINT,
+        {"game_name": name},
+        kind="board",
+        players=tuple(range(kind.min_num_players, kind.max_num_players + 1)),
+        observation_modes=OBSERVATION_MODES,
+        description=f"{kind.long_name}, loaded from OpenSpiel by name.",
+    )
+
+
+def register_openspiel_games(register: Callable[..., Any], register_namespace: Callable[..., Any]) -> None:
+    """Register every id in GAMES and the ``openspiel`` namespace for all other OpenSpiel games."""
+    for name, entry in GAMES.items():
+        register(
+            f"openspiel/{name}",
+            ENTRY_POINT,
+            kwargs={"game_name": name, **entry.params},
+            kind="board",
+            players=entry.players,
+            observation_modes=OBSERVATION_MODES,
+            description=entry.description,
+        )
+    register_namespace("openspiel", _namespace_spec)

@@ -1,0 +1,278 @@
+"""The OpenAI chat completions API, and every server that speaks it (vLLM, llama.cpp, Ollama, OpenRouter).
+
+>>> backend = OpenAIBackend("gpt-4o-mini")                                   # key from OPENAI_API_KEY
+>>> backend = OpenAIBackend("qwen3-8b", base_url="http://localhost:8000/v1")  # a local server, no key
+
+Uses the official ``openai`` SDK with its own retries off: :class:`Retrier` retries 429s, 5xx, timeouts
+and dropped connections with backoff, jitter and the server's Retry-After, and never 400/401/403/404.
+A batch runs concurrently on a thread pool of ``max_concurrency`` threads. The API key never appears
+in ``name``, ``repr``, logs or error messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import io
+import json
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import Any, Mapping, Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+
+from llm_arena_env.agents.backends.base import Completion, Request
+from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
+from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+KEY_ENV = "OPENAI_API_KEY"
+PLACEHOLDER_KEY = "EMPTY"  # what local servers (vLLM, llama.cpp, Ollama) get when no key is set
+RETRYABLE_STATUS = frozenset({408, 409, 429})  # and every 5xx
+
+
+class OpenAIBackend:
+    """Chat completions from an OpenAI-compatible server. See the module docstring."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 5,
+        max_concurrency: int = 8,
+        retry_policy: RetryPolicy | None = None,
+        **generation: Any,
+    ):
+        """``generation``: default options of every call (temperature, max_tokens, top_p, stop, seed, and any
+        other chat-completions parameter; names the SDK does not know go in ``extra_body``, for servers'
+        own options such as vLLM's ``top_k``). ``max_retries`` counts retries after the first try;
+        a ``retry_policy`` replaces the default backoff (and its ``max_attempts`` replaces ``max_retries``)."""
+        import openai
+
+        if not model:
+            raise ValueError("model must be a non-empty model name")
+        if timeout <= 0 or max_concurrency < 1 or max_retries < 0:
+            raise ValueError("timeout must be > 0, max_concurrency >= 1 and max_retries >= 0")
+        self.model = model
+        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self.timeout = float(timeout)
+        self.max_concurrency = max_concurrency
+        self.generation = dict(generation)
+        self.name = f"openai:{model}@{public_url(self.base_url)}"
+        self._official = urlsplit(self.base_url).hostname == urlsplit(DEFAULT_BASE_URL).hostname
+        self._secret = api_key or os.environ.get(KEY_ENV) or ""
+        if not self._secret and self._official:
+            raise ValueError(f"no API key for {public_url(self.base_url)}: set {KEY_ENV} or pass api_key=...")
+        self._client = openai.OpenAI(
+            api_key=self._secret or PLACEHOLDER_KEY,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=0,  # our Retrier retries, with one policy for every backend
+        )
+        self._openai = openai
+        self._create_params = set(inspect.signature(self._client.chat.completions.create).parameters)
+        self._retry = Retrier(retry_policy or RetryPolicy(max_attempts=max_retries + 1))
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"OpenAIBackend(name={self.name!r}, timeout={self.timeout}, max_concurrency={self.max_concurrency})"
+
+    # ------------------------------------------------------------------ the Backend protocol
+
+    def complete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
+        """One completion (or the error that ended its retries) per request, in order."""
+        requests = list(requests)
+        if len(requests) <= 1:
+            return [self._complete_one(r) for r in requests]
+        futures = [self._executor().submit(self._complete_one, r) for r in requests]
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        """Stop the worker threads and close the HTTP connections."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+        self._client.close()
+
+    def __enter__(self) -> OpenAIBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ one request
+
+    def _executor(self) -> ThreadPoolExecutor:
+        # One pool per backend, so max_concurrency bounds all batches sent through it at once.
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="openai-backend")
+            return self._pool
+
+    def _complete_one(self, request: Request) -> Completion | BackendError:
+        start = time.perf_counter()
+        try:
+            completion = self._retry(lambda: self._call(request), what=self.name)
+        except BackendError as error:
+            return error
+        # latency: what the caller waited, retries included
+        return Completion(
+            completion.text,
+            completion.reasoning,
+            completion.prompt_tokens,
+            completion.completion_tokens,
+            time.perf_counter() - start,
+        )
+
+    def _call(self, request: Request) -> Completion:
+        """One HTTP request. Raises RetryableError, NonRetryableError or BackendError (bad response)."""
+        openai = self._openai
+        try:
+            response = self._client.chat.completions.create(
+                model=self.model, messages=chat_payload(request), **self._params(request.options)
+            )
+        except openai.APIStatusError as error:
+            raise self._status_error(error) from None
+        except openai.APITimeoutError:
+            raise RetryableError(f"no answer from {public_url(self.base_url)} within {self.timeout:g}s") from None
+        except openai.APIConnectionError as error:
+            cause = error.__cause__ or error
+            raise RetryableError(
+                self._scrub(f"could not connect to {public_url(self.base_url)}: {type(cause).__name__}: {cause}")
+            ) from None
+        except (json.JSONDecodeError, openai.APIResponseValidationError) as error:
+            raise BackendError(self._scrub(f"malformed response from {public_url(self.base_url)}: {error}")) from None
+        return self._parse(response)
+
+    def _params(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        params = {k: v for k, v in {**self.generation, **options}.items() if v is not None}
+        if self._official and "max_tokens" in params:
+            # OpenAI's own models (o-series, gpt-5) take only the new name; other servers know the old one.
+            params.setdefault("max_completion_tokens", params.pop("max_tokens"))
+        extra = {k: params.pop(k) for k in list(params) if k not in self._create_params}
+        if extra:
+            params["extra_body"] = {**params.get("extra_body", {}), **extra}
+        return params
+
+    def _parse(self, response: Any) -> Completion:
+        try:
+            message = response.choices[0].message
+            text = message.content if message.content is not None else ""
+            if not isinstance(text, str):
+                raise TypeError(f"content is a {type(text).__name__}")
+        except (AttributeError, IndexError, KeyError, TypeError) as error:
+            shown = str(response)[:200]
+            raise BackendError(
+                self._scrub(f"malformed response from {public_url(self.base_url)} ({error}): {shown!r}")
+            ) from None
+        reasoning = getattr(message, "reasoning_content", None) or getattr(message, "reasoning", None)
+        usage = getattr(response, "usage", None)
+        return Completion(
+            text=text,
+            reasoning=reasoning if isinstance(reasoning, str) else "",
+            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+        )
+
+    def _status_error(self, error: Any) -> BackendError:
+        status = int(error.status_code)
+        url = public_url(self.base_url)
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "error"
+        head = f"{status} {phrase} from {url}"
+        detail = self._scrub(server_message(error.body, error.message))
+        if status == 401:  # the server's text may quote part of the key, so it is left out
+            return NonRetryableError(f"{head}: check {KEY_ENV} (or the api_key argument)", status=status)
+        if status == 403:
+            return NonRetryableError(f"{head}: the API key may not use model {self.model!r}", status=status)
+        if status == 404:
+            return NonRetryableError(f"{head}: unknown model {self.model!r} or wrong base_url? {detail}", status=status)
+        if status in RETRYABLE_STATUS or status >= 500:
+            wait = retry_after_seconds(error.response.headers)
+            return RetryableError(f"{head}: {detail}", status=status, retry_after=wait)
+        return NonRetryableError(f"{head}: {detail}", status=status)
+
+    def _scrub(self, text: str) -> str:
+        """``text`` with the API key blanked out, in case a server or library echoed it."""
+        return text.replace(self._secret, "[key]") if len(self._secret) >= 4 else text
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def chat_payload(request: Request) -> list[dict[str, Any]]:
+    """The request's messages in the chat-completions format; the image joins the last user message."""
+    messages: list[dict[str, Any]] = [{"role": m["role"], "content": m["content"]} for m in request.messages]
+    if request.image is not None:
+        users = [i for i, m in enumerate(messages) if m["role"] == "user"]
+        target = messages[users[-1] if users else -1]
+        target["content"] = [
+            {"type": "text", "text": target["content"]},
+            {"type": "image_url", "image_url": {"url": png_data_url(request.image)}},
+        ]
+    return messages
+
+
+def png_data_url(image: np.ndarray) -> str:
+    """An HxWx3 uint8 image as a ``data:image/png;base64,...`` URL."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image), mode="RGB").save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def public_url(url: str) -> str:
+    """``url`` without user:password, query or fragment, fit for names and messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def server_message(body: Any, fallback: str) -> str:
+    """The server's own error text, from an OpenAI-style body, shortened."""
+    message = body
+    if isinstance(body, Mapping):
+        inner = body.get("error", body)
+        message = inner.get("message", inner) if isinstance(inner, Mapping) else inner
+    text = message if isinstance(message, str) and message else fallback
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """The wait a server asked for: ``retry-after-ms``, or ``Retry-After`` in seconds or as an HTTP date."""
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+__all__ = ["OpenAIBackend", "chat_payload", "png_data_url", "public_url", "retry_after_seconds"]

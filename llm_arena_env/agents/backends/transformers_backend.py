@@ -1,0 +1,318 @@
+"""Local Hugging Face models: chat templates, batched generation, vision-language models.
+
+>>> backend = TransformersBackend("Qwen/Qwen2.5-0.5B-Instruct", device="auto", max_new_tokens=128)
+>>> backend = TransformersBackend("/path/to/checkpoint", temperature=0.7, seed=0)
+
+Text models load with AutoTokenizer + AutoModelForCausalLM; a vision-language model (a model type that
+transformers lists for image-text-to-text) loads with AutoProcessor + AutoModelForImageTextToText and
+sees the requests' images. Prompts are rendered with the model's chat template and left-padded, so a
+batch generates what each prompt would alone. Requests are grouped by their generation options and
+split into batches of ``batch_size``. A ``<think>...</think>`` preamble is returned as ``reasoning``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import warnings
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping, Sequence
+
+from llm_arena_env.agents.backends.base import Completion, Request, cut_at_stop
+from llm_arena_env.agents.errors import BackendError, NonRetryableError
+
+THINK_END = "</think>"
+
+
+class TransformersBackend:
+    """A causal LM (or vision-language model) from a local path or the Hub. See the module docstring."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        device: str = "cpu",
+        dtype: str = "auto",
+        max_new_tokens: int = 256,
+        batch_size: int = 16,
+        trust_remote_code: bool = False,
+        chat_template: str | None = None,
+        **generation: Any,
+    ):
+        """``generation``: default options of every call (temperature, top_p, stop, seed, max_tokens, and any
+        ``generate`` argument such as ``top_k`` or ``do_sample``). ``chat_template`` replaces the model's own
+        (or supplies one where it has none)."""
+        import torch
+        import transformers
+
+        if batch_size < 1 or max_new_tokens < 1:
+            raise ValueError("batch_size and max_new_tokens must be >= 1")
+        self.name = f"transformers:{model}"
+        self.batch_size = batch_size
+        self.max_new_tokens = max_new_tokens
+        self.generation = dict(generation)
+        self.device = torch.device(_resolve_device(device))
+        load = {"trust_remote_code": trust_remote_code}
+        config = transformers.AutoConfig.from_pretrained(model, **load)
+        self.is_vision = _is_vision_language(config)
+        if self.is_vision:
+            self.processor = transformers.AutoProcessor.from_pretrained(model, **load)
+            self.tokenizer = self.processor.tokenizer
+            model_class = getattr(transformers, "AutoModelForImageTextToText", None)
+            model_class = model_class or transformers.AutoModelForVision2Seq  # transformers before 4.46
+        else:
+            self.processor = None
+            self.tokenizer = transformers.AutoTokenizer.from_pretrained(model, **load)
+            model_class = transformers.AutoModelForCausalLM
+        self.model = model_class.from_pretrained(model, dtype=_resolve_dtype(dtype, self.device), **load)
+        self.model.to(self.device).eval()
+        self._templater = self.processor or self.tokenizer
+        if chat_template is not None:
+            self._templater.chat_template = chat_template
+        if not getattr(self._templater, "chat_template", None):
+            raise ValueError(
+                f"the tokenizer of {model!r} has no chat template; pass chat_template=... (a Jinja template) "
+                "or use an instruction-tuned model that has one"
+            )
+        self.tokenizer.padding_side = "left"  # new tokens follow every prompt directly
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self._stop_ids = _eos_ids(self.model.generation_config.eos_token_id, self.tokenizer.eos_token_id)
+        self._lock = threading.Lock()  # one generate at a time: the model and seeded generators are shared
+        self._warned_image = False
+
+    def __repr__(self) -> str:
+        return f"TransformersBackend(name={self.name!r}, device={str(self.device)!r}, batch_size={self.batch_size})"
+
+    # ------------------------------------------------------------------ the Backend protocol
+
+    def complete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
+        """One completion (or error) per request, in order; batched by generation options."""
+        results: list[Completion | BackendError | None] = [None] * len(requests)
+        prompts: dict[int, str] = {}
+        for i, request in enumerate(requests):
+            try:
+                prompts[i] = self._render(request)
+            except BackendError as error:
+                results[i] = error
+        groups: dict[tuple[str, bool], list[int]] = {}
+        for i in prompts:
+            with_image = self.is_vision and requests[i].image is not None
+            groups.setdefault((_options_key(requests[i].options), with_image), []).append(i)
+        for (_, with_image), indices in groups.items():
+            for start in range(0, len(indices), self.batch_size):
+                chunk = indices[start : start + self.batch_size]
+                images = [requests[i].image for i in chunk] if with_image else None
+                answers = self._generate([prompts[i] for i in chunk], images, requests[chunk[0]].options)
+                for i, answer in zip(chunk, answers):
+                    results[i] = answer
+        return results  # type: ignore[return-value]  (every slot is filled above)
+
+    # ------------------------------------------------------------------ steps
+
+    def _render(self, request: Request) -> str:
+        """The prompt text of one request, from the chat template."""
+        if request.image is not None and not self.is_vision and not self._warned_image:
+            self._warned_image = True
+            warnings.warn(f"{self.name} is a text-only model: the images of requests are dropped", stacklevel=3)
+        messages = [dict(m) for m in request.messages]
+        if self.is_vision:
+            messages = _content_parts(messages, with_image=request.image is not None)
+        import jinja2
+
+        template_errors = (jinja2.TemplateError, ValueError, TypeError, KeyError)  # what a template may raise
+        try:
+            return self._apply_template(messages)
+        except template_errors as first:
+            if not any(m["role"] == "system" for m in messages):
+                raise NonRetryableError(f"{self.name}: the chat template failed: {first}") from None
+        try:  # some templates (Gemma's) refuse a system role: fold it into the first user turn
+            return self._apply_template(_fold_system(messages))
+        except template_errors as error:
+            raise NonRetryableError(f"{self.name}: the chat template failed: {error}") from None
+
+    def _apply_template(self, messages: list[dict[str, Any]]) -> str:
+        return self._templater.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+    def _generate(
+        self, prompts: list[str], images: list[Any] | None, options: Mapping[str, Any]
+    ) -> list[Completion | BackendError]:
+        import torch
+
+        kwargs, stop, seed = self._generate_kwargs(options)
+        try:
+            inputs = self._encode(prompts, images)
+            start = time.perf_counter()
+            with self._lock, torch.inference_mode(), _seeded(seed, self.device):
+                output = self.model.generate(**inputs, **kwargs)
+            latency = time.perf_counter() - start
+        except torch.cuda.OutOfMemoryError:
+            torch.cuda.empty_cache()
+            error = BackendError(f"{self.name}: out of GPU memory for a batch of {len(prompts)}; lower batch_size")
+            return [error] * len(prompts)
+        prompt_length = inputs["input_ids"].shape[1]
+        prompt_tokens = inputs["attention_mask"].sum(dim=1).tolist()
+        return [
+            self._completion(row[prompt_length:].tolist(), stop, int(n), latency)
+            for row, n in zip(output, prompt_tokens)
+        ]
+
+    def _encode(self, prompts: list[str], images: list[Any] | None) -> Any:
+        if self.processor is None:
+            inputs = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+            return inputs.to(self.device)
+        if images is not None:
+            from PIL import Image
+
+            pictures = [Image.fromarray(image, mode="RGB") for image in images]
+            inputs = self.processor(text=prompts, images=pictures, return_tensors="pt", padding=True)
+        else:
+            inputs = self.processor(text=prompts, return_tensors="pt", padding=True)
+        inputs = inputs.to(self.device)
+        for key, value in inputs.items():  # pixel values in the model's dtype (bf16 on GPU)
+            if value.is_floating_point():
+                inputs[key] = value.to(self.model.dtype)
+        return inputs
+
+    def _generate_kwargs(self, options: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], int | None]:
+        """``generate`` arguments for these options, plus the stop strings and the seed."""
+        merged = {**self.generation, **options}
+        merged = {k: v for k, v in merged.items() if v is not None}
+        stop = merged.pop("stop", None) or []
+        stop = [stop] if isinstance(stop, str) else list(stop)
+        seed = merged.pop("seed", None)
+        max_tokens, max_new_tokens = merged.pop("max_tokens", None), merged.pop("max_new_tokens", None)
+        max_new = max_tokens or max_new_tokens or self.max_new_tokens
+        temperature = merged.pop("temperature", None)
+        if temperature is not None:
+            if temperature <= 0:
+                merged["do_sample"] = False
+            else:
+                merged.setdefault("do_sample", True)
+                merged["temperature"] = float(temperature)
+        if merged.get("do_sample") is False:
+            for name in ("temperature", "top_p", "top_k"):
+                merged.pop(name, None)
+        kwargs = {"max_new_tokens": int(max_new), "pad_token_id": self.tokenizer.pad_token_id, **merged}
+        if stop:  # stop each sequence early; the text is cut at the stop string afterwards anyway
+            kwargs.update(stop_strings=stop, tokenizer=self.tokenizer)
+        return kwargs, stop, seed
+
+    def _completion(self, ids: list[int], stop: list[str], prompt_tokens: int, latency: float) -> Completion:
+        pad = self.tokenizer.pad_token_id
+        end = len(ids)
+        while end and ids[end - 1] == pad and pad not in self._stop_ids:  # padding after a stopped sequence
+            end -= 1
+        for j, token in enumerate(ids[:end]):
+            if token in self._stop_ids:
+                end = j + 1  # the end-of-turn token was generated too
+                break
+        text = cut_at_stop(self.tokenizer.decode(ids[:end], skip_special_tokens=True), stop)
+        reasoning = ""
+        if THINK_END in text:
+            reasoning, _, text = text.partition(THINK_END)
+            reasoning, text = reasoning.replace("<think>", "").strip(), text.lstrip()
+        return Completion(text, reasoning, prompt_tokens, end, latency)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _resolve_device(device: str) -> str:
+    import torch
+
+    if device != "auto":
+        return device
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def _resolve_dtype(dtype: Any, device: Any) -> Any:
+    """"auto": the checkpoint's dtype on accelerators, float32 on CPU (half precision is slow there)."""
+    import torch
+
+    if dtype == "auto":
+        return torch.float32 if device.type == "cpu" else "auto"
+    if isinstance(dtype, str):
+        resolved = getattr(torch, dtype, None)
+        if not isinstance(resolved, torch.dtype):
+            raise ValueError(f"unknown dtype {dtype!r}; use 'auto', 'float32', 'bfloat16' or 'float16'")
+        return resolved
+    return dtype
+
+
+def _is_vision_language(config: Any) -> bool:
+    try:
+        from transformers.models.auto.modeling_auto import MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES as names
+    except ImportError:  # older transformers
+        return False
+    return getattr(config, "model_type", None) in names
+
+
+def _eos_ids(*values: Any) -> frozenset[int]:
+    ids: set[int] = set()
+    for value in values:
+        if isinstance(value, int):
+            ids.add(value)
+        elif value is not None:
+            ids.update(int(v) for v in value)
+    return frozenset(ids)
+
+
+def _options_key(options: Mapping[str, Any]) -> str:
+    return json.dumps(dict(options), sort_keys=True, default=repr)
+
+
+def _content_parts(messages: list[dict[str, Any]], *, with_image: bool) -> list[dict[str, Any]]:
+    """Messages as content parts, the form processors' templates expect; the image leads the last user turn."""
+    users = [i for i, m in enumerate(messages) if m["role"] == "user"]
+    target = users[-1] if users else len(messages) - 1
+    result = []
+    for i, m in enumerate(messages):
+        parts: list[dict[str, Any]] = [{"type": "text", "text": m["content"]}]
+        if with_image and i == target:
+            parts.insert(0, {"type": "image"})
+        result.append({"role": m["role"], "content": parts})
+    return result
+
+
+def _fold_system(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The system messages' text put in front of the first user message, for templates without a system role."""
+    system = [m for m in messages if m["role"] == "system"]
+    rest = [dict(m) for m in messages if m["role"] != "system"]
+    preamble = "\n\n".join(_text_of(m["content"]) for m in system)
+    for m in rest:
+        if m["role"] == "user":
+            if isinstance(m["content"], str):
+                m["content"] = f"{preamble}\n\n{m['content']}"
+            else:
+                m["content"] = [{"type": "text", "text": preamble + "\n\n"}, *m["content"]]
+            break
+    return rest
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(p.get("text", "") for p in content)
+
+
+@contextmanager
+def _seeded(seed: int | None, device: Any) -> Iterator[None]:
+    """Sampling seeded for this call only: torch's global generators are restored afterwards."""
+    if seed is None:
+        yield
+        return
+    import torch
+
+    cuda = [device.index if device.index is not None else torch.cuda.current_device()] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=cuda):
+        torch.manual_seed(seed)
+        yield
+
+
+__all__ = ["TransformersBackend"]

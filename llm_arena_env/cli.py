@@ -1,0 +1,304 @@
+"""``llm-arena``: list games and agents, play episodes, run a quick demo.
+
+Every mistake in the arguments ends in one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from typing import Any, Callable, Sequence
+
+EXAMPLES = """\
+examples:
+  llm-arena list games --kind board
+  llm-arena list agents
+  llm-arena play chess --players stockfish:3 random --episodes 4 --seed 0
+  llm-arena play openspiel/tic_tac_toe --players human random
+  llm-arena play chess --players random random --max-illegal 2 --game-arg observation_mode=text
+  llm-arena demo
+"""
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's code for a run ended by Ctrl-C
+
+
+class UsageError(Exception):
+    """A mistake in the command line: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (its default prints the whole usage first)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # --help, or an argparse error already printed
+        return exit.code if isinstance(exit.code, int) else EXIT_USAGE
+    from llm_arena_env.agents.human import HumanQuit
+
+    try:
+        return args.command(args)
+    except UsageError as error:
+        print(f"llm-arena: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (HumanQuit, KeyboardInterrupt):
+        print("\nGoodbye.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="llm-arena",
+        description="Games for large language models (and any other player), as PettingZoo environments.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    listing = sub.add_parser("list", help="list the games or the agent kinds", epilog=EXAMPLES,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    listing.add_argument("what", choices=("games", "agents"))
+    listing.add_argument("--kind", choices=("board", "dialogue", "grid"), help="only games of this kind")
+    listing.set_defaults(command=list_command)
+
+    play = sub.add_parser("play", help="play episodes of a game between agents", epilog=EXAMPLES,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    play.add_argument("game", help="a game id, as `llm-arena list games` shows it")
+    play.add_argument("--players", nargs="+", required=True, metavar="AGENT",
+                      help="one agent spec per player, in seat order (see `llm-arena list agents`)")
+    play.add_argument("--episodes", type=_count(1), default=1, metavar="N", help="episodes to play (default 1)")
+    play.add_argument("--seed", type=_count(0), default=None, metavar="S",
+                      help="seed of the first episode; episode i gets S+i (default: unseeded)")
+    play.add_argument("--max-illegal", type=_count(0), default=None, metavar="N",
+                      help="rejected actions a player may retry before it forfeits (game default: 0)")
+    play.add_argument("--game-arg", action="append", default=[], metavar="KEY=VALUE",
+                      help="a keyword argument of the game (int, float, true/false, none or text); repeatable")
+    play.set_defaults(command=play_command)
+
+    demo = sub.add_parser("demo", help="play a few short games with agents that need no API key")
+    demo.set_defaults(command=demo_command)
+    return parser
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an int >= minimum."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+# ---------------------------------------------------------------------------------------------- list
+
+
+def list_command(args: argparse.Namespace) -> int:
+    if args.what == "agents":
+        if args.kind:
+            raise UsageError("--kind applies to `list games` only")
+        from llm_arena_env.agents.specs import AGENT_SPECS
+
+        print(format_table(("kind", "description"), [(k, h) for k, (_, h) in sorted(AGENT_SPECS.items())]))
+        return 0
+    import llm_arena_env
+
+    rows = [
+        (s.id, s.kind, _players(s.players), ",".join(s.observation_modes), s.description)
+        for s in llm_arena_env.list_games(args.kind)
+    ]
+    print(format_table(("id", "kind", "players", "observations", "description"), rows))
+    return 0
+
+
+def _players(counts: Sequence[int]) -> str:
+    counts = sorted(counts)
+    if len(counts) > 2 and counts == list(range(counts[0], counts[-1] + 1)):
+        return f"{counts[0]}-{counts[-1]}"
+    return ",".join(str(c) for c in counts)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Left-aligned columns; the last one is not padded, so long descriptions do not widen the rest."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers) - 1)]
+    rule = ["-" * w for w in widths] + ["-" * len(cells[0][-1])]
+    lines = ["  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]).rstrip() for row in [cells[0], rule, *cells[1:]]]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- play
+
+
+def play_command(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from llm_arena_env.arena.episode import play_episode
+
+    kwargs = parse_game_args(args.game_arg)
+    if args.max_illegal is not None:
+        kwargs["max_illegal_actions"] = args.max_illegal
+    env = make_env(args.game, kwargs)
+    agents: list[Any] = []
+    try:
+        players = list(env.possible_agents)
+        if len(args.players) != len(players):
+            raise UsageError(
+                f"{args.game} has {len(players)} players ({', '.join(players)}), "
+                f"but --players names {len(args.players)}"
+            )
+        agents = make_agents(args.players, args.seed)
+        seeds = [None if args.seed is None else args.seed + i for i in range(args.episodes)]
+        someone_types = any(spec.strip() == "human" for spec in args.players)  # a bar would garble the prompts
+        records = [
+            play_episode(env, agents, seed=seed)
+            for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types)
+        ]
+    finally:
+        close_all(agents)
+        env.close()
+    print(format_results(records, dict(zip(players, args.players))))
+    return 0
+
+
+def parse_game_args(pairs: Sequence[str]) -> dict[str, Any]:
+    """``["k=v", ...]`` as keyword arguments; values read as int, float, bool, None, else text."""
+    kwargs: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise UsageError(f"--game-arg takes KEY=VALUE with KEY a Python name, got {pair!r}")
+        if key in kwargs:
+            raise UsageError(f"--game-arg {key} is given twice")
+        kwargs[key] = parse_value(value)
+    return kwargs
+
+
+def parse_value(text: str) -> Any:
+    words = {"true": True, "false": False, "none": None}
+    if text.strip().lower() in words:
+        return words[text.strip().lower()]
+    for number in (int, float):
+        try:
+            return number(text)
+        except ValueError:
+            pass
+    return text
+
+
+def make_env(game: str, kwargs: dict[str, Any]) -> Any:
+    import llm_arena_env
+
+    try:
+        return llm_arena_env.make(game, **kwargs)
+    except llm_arena_env.UnknownGameError as error:
+        raise UsageError(str(error)) from None
+    except (TypeError, ValueError) as error:  # a keyword the game does not take, or a bad value
+        shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        raise UsageError(f"could not make {game!r}" + (f" with {shown}" if shown else "") + f": {error}") from None
+
+
+def make_agents(specs: Sequence[str], seed: int | None) -> list[Any]:
+    """One agent per spec; seat i gets its own seed derived from ``seed``, so two random players differ."""
+    from llm_arena_env.agents.specs import make_agent
+    from llm_arena_env.agents.stockfish import StockfishNotFoundError
+
+    agents: list[Any] = []
+    try:
+        for index, spec in enumerate(specs):
+            agents.append(make_agent(spec, seed=None if seed is None else seed * 1000 + index))
+    except (ValueError, StockfishNotFoundError) as error:
+        close_all(agents)
+        raise UsageError(str(error)) from None
+    return agents
+
+
+def close_all(agents: Sequence[Any]) -> None:
+    for agent in agents:
+        close = getattr(agent, "close", None)
+        if callable(close):
+            close()
+
+
+def format_results(records: Sequence[Any], specs: dict[str, str]) -> str:
+    """A row per episode, then wins/draws/losses per seat."""
+    players = list(specs)
+    episode_rows = [
+        (i + 1, "-" if r.seed is None else r.seed, *(r.outcomes.get(p, "?") for p in players), r.num_steps,
+         _ending(r))
+        for i, r in enumerate(records)
+    ]
+    headers = ("episode", "seed", *(f"{p} ({specs[p]})" for p in players), "steps", "end")
+    counts = {p: Counter(r.outcomes.get(p, "?") for r in records) for p in players}
+    others = sorted({o for c in counts.values() for o in c} - {"win", "draw", "loss"})
+    summary_rows = [
+        (p, specs[p], counts[p]["win"], counts[p]["draw"], counts[p]["loss"], *(counts[p][o] for o in others),
+         f"{sum(r.rewards.get(p, 0.0) for r in records) / len(records):+.2f}")
+        for p in players
+    ]
+    summary_headers = ("player", "agent", "wins", "draws", "losses", *others, "mean reward")
+    return f"{format_table(headers, episode_rows)}\n\n{format_table(summary_headers, summary_rows)}"
+
+
+def _ending(record: Any, width: int = 60) -> str:
+    text = f"{record.end_reason}: {record.end_detail}" if record.end_detail else record.end_reason
+    text = " ".join(text.split())  # forfeit details quote whole observations, newlines included
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# ---------------------------------------------------------------------------------------------- demo
+
+DEMO_GAMES = ("chess", "openspiel/tic_tac_toe", "openspiel/connect_four", "openspiel/kuhn_poker")
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    import llm_arena_env
+    from llm_arena_env.agents.specs import make_agent
+    from llm_arena_env.arena.episode import play_episode
+
+    for game in DEMO_GAMES:
+        try:
+            env = llm_arena_env.make(game)
+        except (llm_arena_env.UnknownGameError, ImportError) as error:
+            print(f"{game}: skipped ({error})")
+            continue
+        agents = _demo_chess_agents() if game == "chess" else [make_agent("random", seed=i) for i in range(2)]
+        try:
+            record = play_episode(env, agents, seed=0)
+        finally:
+            close_all(agents)
+            env.close()
+        seats = ", ".join(f"{p}={record.agents[p]}: {record.outcomes.get(p, '?')}" for p in env.possible_agents)
+        print(f"{game:<24} {seats}  ({_ending(record, 40)}; {record.num_steps} steps, {record.seconds:.1f}s)")
+    return 0
+
+
+def _demo_chess_agents() -> list[Any]:
+    from llm_arena_env.agents.specs import make_agent
+    from llm_arena_env.agents.stockfish import StockfishAgent, StockfishNotFoundError
+
+    try:
+        engine = StockfishAgent(skill=1, time_per_move=0.005)
+    except StockfishNotFoundError as error:
+        print(f"chess: Stockfish is missing, so random plays random ({error})")
+        return [make_agent("random", seed=0), make_agent("random", seed=1)]
+    engine.agent_spec = "stockfish:1"
+    return [engine, make_agent("random", seed=1)]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The dialogue games of the registry: ``make("dialogue/<name>")``, kind "dialogue".
+
+A game is registered only once its module exists, so that games written in parallel appear as they land.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any, Callable
+
+_PACKAGE = "llm_arena_env.games.dialogue"
+
+# id, "module:class", players (one count), observation modes, description
+DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
+    ("taboo", "taboo:TabooEnv", 2, ("text",),
+     "clembench taboo: a describer gives CLUE:s without the target or related words, a guesser GUESS:es; 3 rounds."),
+    ("wordle", "wordle:WordleEnv", 1, ("text",),
+     "clembench wordle: guess a 5-letter word in 6 tries from letter-colour feedback."),
+    ("wordle_withclue", "wordle:WordleWithClueEnv", 1, ("text",),
+     "clembench wordle with a clue about the target word."),
+    ("wordle_withcritic", "wordle:WordleWithCriticEnv", 2, ("text",),
+     "clembench wordle with a clue and a critic who agrees or disagrees before each guess is committed."),
+    ("referencegame", "referencegame:ReferenceGameEnv", 2, ("text", "image", "text+image"),
+     "clembench reference game: describe the target among three 5x5 grids, the other player picks it."),
+    ("imagegame", "imagegame:ImageGameEnv", 2, ("text",),
+     "clembench image game: a giver describes a 5x5 letter grid step by step, a follower redraws it."),
+    ("privateshared", "privateshared:PrivateSharedEnv", 1, ("text",),
+     "clembench private/shared: answer slot questions and yes/no probes about what is private and shared."),
+    ("codenames", "codenames:CodenamesEnv", 2, ("text",),
+     "clembench codenames: a cluegiver and a guesser against a scripted opponent team."),
+    ("guesswhat", "guesswhat:GuessWhatEnv", 2, ("text",),
+     "clembench guess what: yes/no questions or a guess among 8 candidate words."),
+    ("matchit_ascii", "matchit:MatchItEnv", 2, ("text",),
+     "clembench match it (ASCII): two players ask each other about their grids and decide if they are the same."),
+)
+
+
+def register_dialogue_games(register: Callable[..., Any]) -> None:
+    """Register every dialogue game whose module exists."""
+    for name, entry, players, modes, description in DIALOGUE_GAMES:
+        module, _, cls = entry.partition(":")
+        if importlib.util.find_spec(f"{_PACKAGE}.{module}") is None:
+            continue
+        register(f"dialogue/{name}", f"{_PACKAGE}.{module}:{cls}", kind="dialogue", players=(players,),
+                 observation_modes=modes, description=description)

@@ -1,0 +1,1 @@
+"""Grid games: map worlds of rooms, Sokoban and BabyAI, each with text and image observations."""

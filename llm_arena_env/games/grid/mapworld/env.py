@@ -1,0 +1,268 @@
+"""Text map world: walk through a seeded house of named rooms (clembench's textmapworld, rebuilt).
+
+    env = llm_arena_env.make("grid/textmapworld", rooms=6)                  # explore every room
+    env = llm_arena_env.make("grid/textmapworld_graphreasoning")            # ... and report the map
+    env = llm_arena_env.make("grid/textmapworld_specificroom")              # find a named room
+
+One player (``"player"``). Each reset draws a map of ``rooms`` rooms on a ``rows`` x ``cols`` grid (a tree,
+plus ``loops`` extra corridors; see ``graph.py``), starting in the room the map grew from, and for
+``task="find"`` a target room. ``reset(options={"instance": room_map})`` plays a given ``RoomMap`` (its
+first room is the start).
+
+- Actions: ``GO: <direction>`` (north, east, south, west; any case) and ``DONE``; ids 0-4 are
+  ``GO: north``, ``GO: east``, ``GO: south``, ``GO: west``, ``DONE``. A direction without an exit, or any
+  other text, is rejected with the reason. With ``ask_graph=True`` a reply may add a second line
+  ``GRAPH: <json>`` with the explored graph (see ``scoring.py``); the last one given is scored.
+- Observations: the player's room and its exits, after the rules in the system prompt; ``messages`` carry
+  the whole walk. The text is the same in every observation mode. The image (``observation_mode="image"`` or ``"text+image"``) is the map as far as the
+  player knows it; ``render`` draws the whole map.
+- End: ``DONE``, or ``max_turns`` replies (default 20; truncated).
+- Scores in the final ``infos`` (see ``scoring.py``): ``exploration``, ``efficiency``, ``moves``,
+  ``visited_rooms``, ``rooms``, ``turns``, ``success``; ``task="explore"``: ``main_score`` = harmonic mean
+  of exploration and efficiency, success = every room visited; ``task="find"``: success = DONE said in the
+  target room, ``main_score`` = 100 x success, ``path_efficiency`` = 100 x shortest path / moves when
+  successful, ``distance_to_target``; ``ask_graph``: ``graph_similarity``. Reward = main score / 100.
+  A rule broken too often (``max_illegal_actions``) aborts: reward 0, main score 0.
+
+Version history: v0, first version.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from llm_arena_env.core.outcome import EndReason, Result
+from llm_arena_env.core.text_env import IllegalAction, TextEnv
+from llm_arena_env.games.grid.mapworld import scoring
+from llm_arena_env.games.grid.mapworld.draw import ascii_map, draw_map
+from llm_arena_env.games.grid.mapworld.graph import DIRECTIONS, Cell, RoomMap, generate
+from llm_arena_env.games.grid.mapworld.pictures import ROOM_TYPES
+from llm_arena_env.games.grid.outcomes import aborted, team_result
+
+COMMANDS = tuple(f"GO: {d}" for d in DIRECTIONS) + ("DONE",)  # id i is COMMANDS[i]
+TASKS = ("explore", "find")
+GRAPH_EXAMPLE = '{"nodes": ["Kitchen", "Office"], "edges": [["Kitchen", "north", "Office"]]}'
+
+
+@dataclass(frozen=True)
+class Command:
+    """A reply that was accepted: a direction to go (None for DONE), maybe a graph report, and its text."""
+
+    direction: str | None
+    graph: tuple[frozenset[str], frozenset[scoring.Edge]] | None
+    text: str
+
+
+def _check_int(name: str, value: Any, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"{name} must be an int from {low} to {high}, got {value!r}")
+    return value
+
+
+class MapWorldEnv(TextEnv):
+    """The map world; see the module docstring. ``two_roles.py`` builds the picture forms on it."""
+
+    metadata = {**TextEnv.metadata, "name": "mapworld"}
+    num_actions = len(COMMANDS)
+    max_action_length = 8_000
+    players: tuple[str, ...] = ("player",)
+    walker = "player"
+
+    def __init__(self, rows: int = 4, cols: int = 4, rooms: int = 6, loops: int = 0, max_turns: int = 20,
+                 task: str = "explore", ask_graph: bool = False, **kwargs: Any):
+        self.rows = _check_int("rows", rows, 1, 10)
+        self.cols = _check_int("cols", cols, 1, 10)
+        self.room_count = _check_int("rooms", rooms, 2, min(rows * cols, len(ROOM_TYPES)))
+        self.loops = _check_int("loops", loops, 0, 2 * rows * cols)
+        self.max_turns = _check_int("max_turns", max_turns, 1, 1000)
+        if task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+        self.task = task
+        self.ask_graph = bool(ask_graph)
+        kwargs.setdefault("answer_format", self._default_answer_format())
+        super().__init__(list(self.players), **kwargs)
+
+    def _default_answer_format(self) -> str:
+        done = "DONE when you have seen every room" if self.task == "explore" else \
+            "DONE when you are in the room you seek"
+        text = f"Reply with GO: <direction> (north, east, south or west) to move, or {done}."
+        if self.ask_graph:
+            text += f" On a second line, give the graph of the rooms you have explored so far: GRAPH: {GRAPH_EXAMPLE}"
+        return text
+
+    # ------------------------------------------------------------------ game flow
+
+    def _new_game(self, options: dict) -> None:
+        instance = options.get("instance")
+        if instance is not None and not isinstance(instance, RoomMap):
+            raise ValueError(f"options['instance'] must be a RoomMap, got {type(instance).__name__}")
+        self.map = instance or generate(self.np_random, self.rows, self.cols, self.room_count, ROOM_TYPES, self.loops)
+        cells = self.map.rooms
+        self.here = self.start = cells[0]  # a generated map grows from a random cell; it is the start
+        others = cells[1:]
+        self.target: Cell | None = others[int(self.np_random.integers(len(others)))] if self.task == "find" else None
+        self.visited: dict[Cell, None] = {self.start: None}  # ordered: the rooms in the order first seen
+        self.walked: set[frozenset[Cell]] = set()
+        self.walked_edges: set[scoring.Edge] = set()
+        self.moves = self.new_room_moves = self.turns = 0
+        self.finished = False
+        self.reported: tuple[frozenset[str], frozenset[scoring.Edge]] = (frozenset(), frozenset())
+        self.last_move: str | None = None  # the direction of the last move, if any
+        self.chat: dict[str, list[dict[str, str]]] = {p: [] for p in self.players}
+
+    def _current_agent(self) -> str:
+        return self.walker
+
+    def _parse_action(self, agent: str, text: str) -> Command:
+        first, _, rest = text.strip().partition("\n")
+        graph = None
+        if rest.strip():
+            if not self.ask_graph:
+                raise IllegalAction("reply with one line: GO: <direction> or DONE")
+            found = re.match(r"\s*graph\s*:(.*)\Z", rest, re.IGNORECASE | re.DOTALL)
+            if not found:
+                raise IllegalAction('put the graph on the second line, starting with "GRAPH:"')
+            try:
+                graph = scoring.parse_graph(found.group(1))
+            except ValueError as error:
+                raise IllegalAction(str(error)) from None
+        return self._command(first.strip(), graph, text.strip())
+
+    def _parse_action_id(self, agent: str, action_id: int) -> Command:
+        return self._command(COMMANDS[action_id], None, COMMANDS[action_id])
+
+    def _command(self, line: str, graph: Any, text: str) -> Command:
+        if re.fullmatch(r"done\.?", line, re.IGNORECASE):
+            return Command(None, graph, text)
+        found = re.fullmatch(r"go\s*:?\s*([a-z]+)\.?", line, re.IGNORECASE)
+        if not found:
+            raise IllegalAction("say GO: <direction> (north, east, south or west) or DONE")
+        direction = found.group(1).lower()
+        if direction not in DIRECTIONS:
+            raise IllegalAction(f"{found.group(1)!r} is not a direction; "
+                                "the directions are north, east, south and west")
+        exits = self.map.exits(self.here)
+        if direction not in exits:
+            raise IllegalAction(f"there is no exit to the {direction} from {self._where()}; "
+                                f"the exits are {', '.join(exits)}")
+        return Command(direction, graph, text)
+
+    def _apply(self, agent: str, command: Command) -> None:
+        self.chat[agent] += [{"role": "user", "content": self._observation_text(agent)},
+                             {"role": "assistant", "content": command.text}]
+        self.turns += 1
+        if command.graph is not None:
+            self.reported = command.graph
+        if command.direction is None:
+            self.finished = True
+            return
+        there = self.map.exits(self.here)[command.direction]
+        self.moves += 1
+        if there not in self.visited:
+            self.new_room_moves += 1
+            self.visited[there] = None
+        self.walked.add(frozenset((self.here, there)))
+        names = self.map.names
+        self.walked_edges.add(scoring.canonical_edge(names[self.here], command.direction, names[there]))
+        self.here = there
+        self.last_move = command.direction
+
+    def _result(self) -> Result | None:
+        if not self.finished and self.turns < self.max_turns:
+            return None
+        scores = self.scores()
+        reason = EndReason.GAME_OVER if self.finished else EndReason.MAX_TURNS
+        detail = "DONE" if self.finished else f"{self.max_turns} turns played"
+        return team_result(self.possible_agents, bool(scores["success"]), scores, reward=scores["main_score"] / 100,
+                           reason=reason, detail=detail)
+
+    def _forfeit(self, offender: str, message: str) -> Result:
+        return aborted(self.possible_agents, f"{offender}: {message}", self.scores())
+
+    def scores(self) -> dict[str, float]:
+        """The episode's measures as they stand now (final once the episode has ended)."""
+        rooms = len(self.map.names)
+        explored = scoring.exploration(len(self.visited), rooms)
+        efficient = scoring.efficiency(self.moves, self.new_room_moves)
+        scores = {"exploration": explored, "efficiency": efficient, "moves": float(self.moves),
+                  "visited_rooms": float(len(self.visited)), "rooms": float(rooms), "turns": float(self.turns)}
+        if self.task == "explore":
+            success = len(self.visited) == rooms
+            scores["main_score"] = scoring.harmonic_mean(explored, efficient)
+        else:
+            success = self.finished and self.here == self.target
+            shortest = self.map.distances(self.start)[self.target]
+            scores["main_score"] = 100.0 * success
+            scores["path_efficiency"] = 100.0 * shortest / max(shortest, self.moves) if success else 0.0
+            scores["distance_to_target"] = float(self.map.distances(self.here)[self.target])
+        if self.ask_graph:
+            names = [self.map.names[cell] for cell in self.visited]
+            scores["graph_similarity"] = scoring.graph_similarity(self.reported, names, self.walked_edges)
+        scores["success"] = float(success)
+        return scores
+
+    # ------------------------------------------------------------------ what players see
+
+    def _where(self) -> str:
+        return f"the {self.map.names[self.here]}"
+
+    def _goal(self) -> str:
+        if self.task == "find":
+            return f"Find the {self.map.names[self.target]} and say DONE when you are in it."
+        return "Visit every room of the house, with as few moves as you can, and say DONE when you have seen them all."
+
+    def _system_prompt(self, agent: str) -> str:
+        return self._rules()
+
+    def _rules(self) -> str:
+        text = (f"You are in a house of rooms joined by corridors that run north, east, south or west. "
+                f"{self._goal()} You have at most {self.max_turns} replies. Each reply is one command: "
+                f"GO: <direction> to walk through an exit, or DONE to end.")
+        if self.ask_graph:
+            text += (" Each reply also gives, on a second line, the graph of the rooms you have seen and the "
+                     f"corridors you have walked, as JSON: GRAPH: {GRAPH_EXAMPLE} (going north from the "
+                     "Kitchen leads to the Office).")
+        return text
+
+    def _prompt_fields(self, agent: str) -> dict[str, Callable[[], str]]:
+        return {
+            "rules": self._rules,
+            "goal": self._goal,
+            "event": self._event,
+            "room": lambda: f"You are in {self._where()}.",
+            "exits": lambda: f"Exits: {', '.join(self.map.exits(self.here))}.",
+            "turns_left": lambda: str(self.max_turns - self.turns),
+            "state": self._situation,
+        }
+
+    def _event(self) -> str:
+        if self.finished:
+            return "You said DONE."
+        return f"You went {self.last_move}." if self.last_move else ""
+
+    def _situation(self) -> str:
+        event = f"{self._event()} " if self._event() else ""
+        return f"{event}You are in {self._where()}. Exits: {', '.join(self.map.exits(self.here))}."
+
+    def _messages(self, agent: str, text: str) -> list[dict[str, str]]:
+        return [{"role": "system", "content": self._system_prompt(agent)}, *self.chat[agent],
+                {"role": "user", "content": text}]
+
+    def _legal_actions(self, agent: str) -> list[str]:
+        return [f"GO: {d}" for d in self.map.exits(self.here)] + ["DONE"]
+
+    def _legal_action_ids(self, agent: str) -> list[int]:
+        return [COMMANDS.index(action) for action in self._legal_actions(agent)]
+
+    def _render_text(self) -> str:
+        status = (f"Turn {self.turns} of {self.max_turns}; visited {len(self.visited)} of {len(self.map.names)} rooms. "
+                  "* you, + visited, ! target.")
+        return f"{ascii_map(self.map, here=self.here, visited=self.visited, target=self.target)}\n{status}"
+
+    def _render_image(self, agent: str | None) -> np.ndarray:
+        return draw_map(self.map, self.image_size, here=self.here, visited=self.visited, walked=self.walked,
+                        target=self.target if agent is None else None, reveal=agent is None)

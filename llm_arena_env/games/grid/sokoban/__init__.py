@@ -1,0 +1,1 @@
+"""Sokoban: rules and deadlocks (rules.py), level generator, optimal solver, pictures and the env."""

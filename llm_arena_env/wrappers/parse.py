@@ -1,0 +1,58 @@
+"""Parse: turns an agent's free-text reply into a move the env understands.
+
+>>> agent = Parse(LLMAgent(backend))            # doctest: +SKIP
+>>> agent.decide(observation).attempts[-1].parsed  # doctest: +SKIP
+'Nf3'
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Sequence
+
+from llm_arena_env.agents.base import Attempt, BaseAgent, Decision, Observation, decide_batch
+from llm_arena_env.wrappers.parsers import Parser, ParserInput, default_parser
+
+#: The reason recorded on an attempt whose reply named no move; Rethink and MajorityVote look for it.
+COULD_NOT_PARSE = "could not find a move in the reply"
+
+
+class Parse(BaseAgent):
+    """Parses the last attempt of each of ``agent``'s decisions against its observation.
+
+    The decision's action becomes the parsed move; where no move is found, the attempt's ``parsed`` is None
+    with reason :data:`COULD_NOT_PARSE` and the action stays the raw reply, so that the env rejects it with
+    its own reason. Transport failures pass through untouched. ``seed`` breaks ties between equally good
+    matches (the pick is noted in the attempt's ``reason``)."""
+
+    def __init__(self, agent: Any, parser: Parser | None = None, seed: int = 0):
+        self.agent = agent
+        self.parser = parser if parser is not None else default_parser()
+        self.seed = seed
+
+    def decide(self, observation: Observation) -> Decision:
+        return self.decide_batch([observation])[0]
+
+    def decide_batch(self, observations: Sequence[Observation]) -> list[Decision]:
+        decisions = decide_batch(self.agent, observations)
+        return [self.parse(o, d) for o, d in zip(observations, decisions)]
+
+    def parse(self, observation: Observation, decision: Decision) -> Decision:
+        """``decision`` with its last attempt parsed against ``observation``."""
+        last = decision.attempts[-1] if decision.attempts else Attempt(raw_output=decision.action)
+        if last.error:
+            return decision
+        parser_input = ParserInput(
+            text=last.raw_output,
+            legal_actions=tuple(observation.get("legal_actions", ())),
+            state_text=str(observation.get("text", "")),
+            seed=self.seed,
+        )
+        move = self.parser.parse(parser_input)
+        if move is None:
+            parsed = replace(last, parsed=None, reason=COULD_NOT_PARSE)
+            action = last.raw_output
+        else:
+            parsed = replace(last, parsed=str(move), reason=getattr(move, "note", ""))
+            action = str(move)
+        return Decision(action, decision.attempts[:-1] + (parsed,))

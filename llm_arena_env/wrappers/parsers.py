@@ -1,0 +1,387 @@
+"""Parsers: from a model's free-text reply to a move in the env's notation.
+
+A parser is any object with ``parse(ParserInput) -> str | None``; None means "no move found". Parsers
+chain: :class:`ChainParser` asks each in turn and the first move wins. The default is
+:class:`RuleBasedParser` (find the stated answer, then soft-match it against the legal moves), optionally
+followed by :class:`LLMParser` (ask a second model what move the reply chose).
+
+>>> parser = default_parser()
+>>> parser.parse(ParserInput("I like the knight. **Final Answer:** nf3!", legal_actions=("e4", "Nf3")))
+'Nf3'
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
+
+import chess
+
+from llm_arena_env.wrappers.chess_notation import chess_moves, in_notation
+
+
+@dataclass(frozen=True)
+class ParserInput:
+    """What a parser may look at: the reply, the legal moves, the position as text, a seed for ties."""
+
+    text: str
+    legal_actions: tuple[str, ...] = ()  # empty for free-text games: whatever is stated is the move
+    state_text: str = ""  # the observation text; chess matching reads the FEN in it
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "legal_actions", tuple(self.legal_actions))
+
+
+@runtime_checkable
+class Parser(Protocol):
+    def parse(self, parser_input: ParserInput) -> str | None: ...
+
+
+class Match(str):
+    """A parsed move (a plain ``str`` everywhere) that keeps a note on how it was chosen, for the record."""
+
+    note: str
+
+    def __new__(cls, move: str, note: str = "") -> Match:
+        match = super().__new__(cls, move)
+        match.note = note
+        return match
+
+
+class ChainParser:
+    """Asks each parser in turn; the first move found wins."""
+
+    def __init__(self, parsers: Sequence[Parser]):
+        self.parsers = tuple(parsers)
+
+    def parse(self, parser_input: ParserInput) -> str | None:
+        for parser in self.parsers:
+            move = parser.parse(parser_input)
+            if move is not None:
+                return move
+        return None
+
+
+# ---------------------------------------------------------------------------------------- extraction
+
+# Where a reply states its answer. The answer is the rest of the line after the tag.
+_FINAL_TAG = re.compile(r"\bfinal\s+answer\b(?:\s+is\b)?\s*[:：=\-–]?", re.I)
+_SOFT_TAGS = (
+    re.compile(r"\banswer\s*(?:is\b\s*[:：=]?|[:：=])", re.I),
+    # "Move: e4", "My move is e4", "best move: e4"; not "last move: e5" or "opponent's move: e5".
+    re.compile(r"(?<!last )(?<!previous )(?<!opponent's )(?<!opponent’s )\bmove\s*(?:is\b\s*[:：=]?|[:：=])", re.I),
+    re.compile(r"\bI\s*(?:will|'ll|’ll|shall|would)?\s*(?:play|choose|pick|go\s+with)\b\s*:?", re.I),
+)
+_ANSWER_ELEMENT = re.compile(r"<answer>(.*?)</answer>", re.I | re.S)
+_BOXED = re.compile(r"\\boxed\s*\{")
+_BACKTICKS = re.compile(r"`+([^`\n]+?)`+")
+_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,40}>")
+_LATEX_WRAPPER = re.compile(r"\\(?:boxed|text[a-z]*|math[a-z]*|mbox|fbox|bf|it)\s*\{")
+_LATEX_DELIMITER = re.compile(r"\\[()\[\]]|\$")
+_MARKDOWN = re.compile(r"\*+|__+|`+|~~")
+_LAST_FEW = 5  # how many of the last tags of a kind are read
+_MOST_WORDS = 50  # how many words of a line are tried as moves, from the end or the start
+_LONGEST_ANSWER = 200  # characters of a \boxed{} answer read before giving up on its closing brace
+
+
+def plain(text: str) -> str:
+    """``text`` without HTML tags, LaTeX wrappers and delimiters, and markdown emphasis and code marks."""
+    text = _HTML_TAG.sub(" ", text)
+    text = _LATEX_WRAPPER.sub("", text).replace("{", "").replace("}", "")
+    text = _LATEX_DELIMITER.sub("", text)
+    return _MARKDOWN.sub("", text)
+
+
+def tidy(candidate: str) -> str:
+    """A candidate move without markup, quotes, bullets and trailing punctuation."""
+    text = " ".join(plain(candidate).split())
+    text = text.strip(" \"'“”‘’«»").lstrip("-•>→:：= ").rstrip(".,;:!?")
+    return text.strip(" \"'“”‘’«»")
+
+
+def _after_tag(text: str, end: int) -> str:
+    """The rest of the line after a tag; the next non-empty line where the tag ends its line."""
+    while end >= 0:
+        line_end = text.find("\n", end)
+        line = text[end : line_end if line_end >= 0 else len(text)]
+        if tidy(line):
+            return line
+        end = line_end + 1 if line_end >= 0 else -1
+    return ""
+
+
+def _boxed(text: str) -> list[str]:
+    """The contents of the last few ``\\boxed{...}``, braces balanced."""
+    found = []
+    for start in list(_BOXED.finditer(text))[-_LAST_FEW:]:
+        depth, i, stop = 1, start.end(), min(len(text), start.end() + _LONGEST_ANSWER)
+        while i < stop and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        if depth == 0:
+            found.append(text[start.end() : i - 1])
+    return found
+
+
+def _tidied(found: Iterable[str]) -> list[str]:
+    return [t for t in map(tidy, found) if t]
+
+
+def _last_few(pattern: re.Pattern, text: str) -> list[re.Match]:
+    """The last few matches of ``pattern``, last first: enough to find the answer, few enough to stay fast."""
+    return list(pattern.finditer(text))[: -_LAST_FEW - 1 : -1]
+
+
+def final_answer(text: str) -> str | None:
+    """The answer a reply states outright: its last "Final Answer:", else ``<answer>``, else ``\\boxed{}``."""
+    flat = plain(text)
+    for answers in (
+        _tidied(_after_tag(flat, m.end()) for m in _last_few(_FINAL_TAG, flat))[::-1],
+        _tidied(m[1] for m in _last_few(_ANSWER_ELEMENT, text))[::-1],
+        _tidied(_boxed(text)),
+    ):
+        if answers:
+            return answers[-1]
+    return None
+
+
+def stated_moves(text: str) -> list[str]:
+    """Moves a reply names in passing ("Answer: X", "Move: X", "My move is X", "I play X"), last first."""
+    flat = plain(text)
+    return _tidied(_after_tag(flat, m.end()) for tag in _SOFT_TAGS for m in _last_few(tag, flat))
+
+
+def hints(text: str) -> list[str]:
+    """Where else a move may hide: the last line, then text in backticks or bold (last first)."""
+    lines = _tidied(plain(text).split("\n"))
+    bold = [a or b for a, b in _BOLD.findall(text)]
+    return _tidied(lines[-1:] + _BACKTICKS.findall(text)[: -_LAST_FEW - 1 : -1] + bold[: -_LAST_FEW - 1 : -1])
+
+
+# ------------------------------------------------------------------------------------ soft matching
+
+_MOVE_NUMBER = re.compile(r"^\d+\s*(?:\.{1,3}|…)\s*(?=\S)")
+_FILLER_WORDS = re.compile(r"\b(?:row|column|col|cell|square|position|point|place|drop|play|put|move|in|at|on|the)\b", re.I)
+# A legal action that starts with the player's mark: "x(1,1)", "W d4", "P2(h,0,1)", "Point 3", "o3", "GO: north".
+_MARKED = re.compile(r"^([A-Za-z]+\d?)(?::?\s+|(?=\())(.+)$|^([xo])(\d+)$")
+# A word of a reply: "column 3"-like phrases, "(1, 2)"-like groups, or a run without spaces and commas.
+_TOKEN = re.compile(r"(?:column|col|row|cell|point|position|square)\s*\d+|\S*\([^()]*\)\S*|[^\s,;]+", re.I)
+
+
+def squeeze(text: str) -> str:
+    """Lower-case letters and digits only, without a leading move number: "12. Nf3+" -> "nf3"."""
+    return re.sub(r"[^0-9a-z]", "", _MOVE_NUMBER.sub("", text.strip()).casefold())
+
+
+class SoftMatcher:
+    """Finds the legal moves a candidate may mean: exactly; for chess, every way of writing a move (read
+    against the FEN in the state text); by case; ignoring spaces and punctuation; without the player's
+    mark ("(1,1)" for "x(1,1)"); without filler words ("column 3")."""
+
+    def __init__(self, legal_actions: Sequence[str], state_text: str = ""):
+        self.legal_actions = tuple(legal_actions)
+        self.board = board_from_text(state_text) if self.legal_actions else None
+        self._squeezed = {a: squeeze(a) for a in self.legal_actions}
+        self._bodies = _marked_bodies(self.legal_actions)
+
+    def candidates(self, text: str) -> list[str]:
+        """The legal moves ``text`` may stand for, by the first way of reading it that finds any."""
+        if text in self.legal_actions:
+            return [text]
+        for reading in (self._chess, self._casefold, self._squeezed_equal, self._body, self._without_fillers):
+            found = list(dict.fromkeys(reading(text)))
+            if found:
+                return found
+        return []
+
+    def _chess(self, text: str) -> list[str]:
+        if self.board is None:
+            return []
+        written = (in_notation(move, self.board, self.legal_actions) for move in chess_moves(text, self.board))
+        return [w for w in written if w is not None]
+
+    def _casefold(self, text: str) -> list[str]:
+        return [a for a in self.legal_actions if a.casefold() == text.strip().casefold()]
+
+    def _squeezed_equal(self, text: str) -> list[str]:
+        key = squeeze(text)
+        return [a for a, s in self._squeezed.items() if key and s == key]
+
+    def _body(self, text: str) -> list[str]:
+        key = squeeze(text)
+        return [a for a, body in self._bodies.items() if key and body == key]
+
+    def _without_fillers(self, text: str) -> list[str]:
+        key = squeeze(_FILLER_WORDS.sub(" ", text))
+        return [a for a in self.legal_actions if key and key in (self._squeezed[a], self._bodies.get(a))]
+
+
+# A line that is a FEN and nothing else, as OpenSpiel's chess shows its position.
+_FEN_LINE = re.compile(r"^\s*([pnbrqkPNBRQK1-8]+(?:/[pnbrqkPNBRQK1-8]+){7} [wb] [KQkqA-Ha-h-]+ [a-h1-8-]+ \d+ \d+)\s*$", re.M)
+
+
+def board_from_text(state_text: str) -> chess.Board | None:
+    """The chess position in ``state_text``: its "FEN: " line (the chess env's prompt), else a line that
+    is a bare FEN (OpenSpiel's chess); None where there is none."""
+    from llm_arena_env.games.chess import fen_from_text  # the chess package owns its prompt format
+
+    fen = fen_from_text(state_text)
+    if fen is None:
+        bare = _FEN_LINE.search(state_text or "")
+        fen = bare[1] if bare else None
+    try:
+        return chess.Board(fen) if fen else None
+    except ValueError:
+        return None
+
+
+def _marked_bodies(legal_actions: Sequence[str]) -> dict[str, str]:
+    """The squeezed text, without the player's mark, of the legal actions that carry one shared mark
+    (the others, like a "DONE" beside "GO: north", keep no body)."""
+    marked = {a: m for a in legal_actions if (m := _MARKED.match(a))}
+    if len({m[1] or m[3] for m in marked.values()}) != 1:
+        return {}
+    return {a: squeeze(m[2] or m[4]) for a, m in marked.items()}
+
+
+def pick(found: Sequence[str], said: str, seed: int) -> str:
+    """The one move found, or one of several picked with ``random.Random(seed)``; the pick is noted."""
+    if len(found) == 1:
+        return found[0]
+    tied = sorted(found)
+    chosen = random.Random(seed).choice(tied)
+    return Match(chosen, f"{said!r} matches {', '.join(tied)} equally; picked {chosen} at random (seed {seed})")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` that could be moves, tidied."""
+    return _tidied(_TOKEN.findall(text))
+
+
+def match_text(text: str, matcher: SoftMatcher, seed: int, *, from_end: bool = False, numbers: bool = True) -> str | None:
+    """A legal move for the whole of ``text``, else for one of its words (the first or the last that
+    matches). ``numbers=False`` skips bare numbers among the words: "3" is column 3 when it is the
+    answer, not when it is "3 options" in prose."""
+    parts = words(text)
+    parts = parts[: -_MOST_WORDS - 1 : -1] if from_end else parts[:_MOST_WORDS]
+    for part in [text] + [p for p in parts if numbers or not p.isdigit()]:
+        found = matcher.candidates(part)
+        if found:
+            return pick(found, part, seed)
+    return None
+
+
+# ---------------------------------------------------------------------------------------- parsers
+
+_SHORT_REPLY_WORDS = 40  # a reply this short may name its move anywhere in it
+_MOVE_LIKE = re.compile(r"\d|^[O0o]-[O0o]")  # a word with a square or a castling: "Qxf7", "(1,1)", "O-O"
+
+
+class RuleBasedParser:
+    """Finds the move a reply states and matches it against the legal moves.
+
+    A stated final answer ("Final Answer: X", ``<answer>X</answer>``, ``\\boxed{X}``) is the move even
+    when it matches no legal move, so that the env can say what is wrong with it. Without one, weaker
+    hints are tried in turn ("Answer: X", "Move: X", "I play X", the last line, backticks, bold, the words
+    of a short reply) and the first that names a legal move wins. Free-text games (no legal moves listed)
+    get the stated final answer, or the whole reply."""
+
+    def parse(self, parser_input: ParserInput) -> str | None:
+        text, seed = parser_input.text or "", parser_input.seed
+        answer = final_answer(text)
+        if not parser_input.legal_actions:
+            return answer if answer is not None else (text.strip() or None)
+        matcher = SoftMatcher(parser_input.legal_actions, parser_input.state_text)
+        if answer is not None:
+            move = match_text(answer, matcher, seed)
+            return move if move is not None else _stated(answer)
+        for said in stated_moves(text):
+            move = match_text(said, matcher, seed)
+            if move is not None:
+                return move
+        for hint in hints(text):
+            move = match_text(hint, matcher, seed, from_end=True, numbers=False)
+            if move is not None:
+                return move
+        if len(words(text)) <= _SHORT_REPLY_WORDS:
+            return match_text(plain(text), matcher, seed, from_end=True, numbers=False)
+        return None
+
+
+def _stated(answer: str) -> str:
+    """An answer that matches no legal move, as the env should see it: "Qxf7, winning the queen" -> "Qxf7"."""
+    return next((w for w in words(answer) if _MOVE_LIKE.search(w)), answer)
+
+
+DEFAULT_LLM_PARSER_PROMPT = (
+    "A player of a game wrote the reply below. Which move did the player choose in the end?\n\n"
+    'Reply:\n"""\n{reply}\n"""\n\n'
+    "Legal moves: {legal_moves}\n\n"
+    "Answer with the chosen move exactly as it is written among the legal moves, and nothing else. "
+    "If the reply chose no move, answer: none"
+)
+
+
+class LLMParser:
+    """Asks a second model which move a reply chose, then soft-matches that model's answer.
+
+    ``prompt`` is a ``str.format`` template with ``{reply}`` and ``{legal_moves}``. A transport failure,
+    "none", or an answer that matches no legal move gives None."""
+
+    def __init__(self, backend: Any, prompt: str = DEFAULT_LLM_PARSER_PROMPT, options: dict | None = None):
+        self.backend = backend
+        self.prompt = prompt
+        self.options = {"temperature": 0.0, **(options or {})}
+
+    def parse(self, parser_input: ParserInput) -> str | None:
+        from llm_arena_env.agents.backends.base import Request
+
+        legal = ", ".join(parser_input.legal_actions) or "(any text)"
+        content = self.prompt.format(reply=parser_input.text, legal_moves=legal)
+        [result] = self.backend.complete([Request(({"role": "user", "content": content},), options=self.options)])
+        if isinstance(result, Exception):
+            return None
+        answer = tidy(result.text)
+        if not answer or answer.casefold() == "none":
+            return None
+        if not parser_input.legal_actions:
+            return Match(answer, f"read by {self.backend.name}")
+        matcher = SoftMatcher(parser_input.legal_actions, parser_input.state_text)
+        move = match_text(answer, matcher, parser_input.seed)
+        if move is None:
+            return None
+        return Match(move, "; ".join(n for n in (f"read by {self.backend.name}", getattr(move, "note", "")) if n))
+
+
+def default_parser(llm_backend: Any = None) -> Parser:
+    """Rule-based extraction and soft matching, then (where a backend is given) the LLM parser."""
+    if llm_backend is None:
+        return RuleBasedParser()
+    return ChainParser([RuleBasedParser(), LLMParser(llm_backend)])
+
+
+__all__ = [
+    "ParserInput",
+    "Parser",
+    "Match",
+    "ChainParser",
+    "RuleBasedParser",
+    "LLMParser",
+    "SoftMatcher",
+    "default_parser",
+    "final_answer",
+    "stated_moves",
+    "hints",
+    "match_text",
+    "board_from_text",
+    "plain",
+    "tidy",
+    "squeeze",
+    "pick",
+    "words",
+    "DEFAULT_LLM_PARSER_PROMPT",
+]
