@@ -85,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="play a few short games with agents that need no API key")
     demo.set_defaults(command=demo_command)
+
+    from llm_arena_env.training.export_cli import add_export_parser
+
+    add_export_parser(sub)
+    from llm_arena_env.arena.score_cli import add_score_parsers
+
+    add_score_parsers(sub)
+    from llm_arena_env.arena.run_cli import add_run_parsers
+
+    add_run_parsers(sub)
+    from llm_arena_env.arena.transcribe_cli import add_transcribe_parser
+
+    add_transcribe_parser(sub)
     return parser
 
 

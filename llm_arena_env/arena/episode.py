@@ -1,8 +1,13 @@
 """Playing one episode: agents take turns through the AEC loop, and every step is recorded.
 
->>> record = play_episode(make("chess"), [RandomAgent(0), RandomAgent(1)], seed=0)
+>>> record = play_episode(make("chess"), [RandomAgent(0), RandomAgent(1)], seed=0, game="chess")
 >>> record.outcomes, record.end_detail
 ({'white': 'loss', 'black': 'win'}, 'checkmate')
+
+:class:`EpisodeStepper` is the loop taken apart: it stops wherever a player has to decide, so the runner can
+advance many episodes at once and send their observations to each agent in one batch. A record holds what
+is needed to play its episode again (game id, make() kwargs, seed, reset options, every action):
+:func:`replay` does that, for board images at every move.
 """
 
 from __future__ import annotations
@@ -10,12 +15,12 @@ from __future__ import annotations
 import enum
 import re
 import time
-from dataclasses import dataclass, fields
-from typing import Any, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from llm_arena_env.agents.base import decide
+from llm_arena_env.agents.base import Decision, Observation, decide
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,10 @@ class StepRecord:
     action: str
     accepted: bool
     rejection: str = ""  # the env's reason, where it rejected the action
+    prompt_tokens: int = 0  # summed over the decision's attempts (rethinks and votes included)
+    completion_tokens: int = 0
+    tokens: int = 0  # prompt_tokens + completion_tokens
+    latency_s: float = 0.0  # time in model calls, summed over the attempts
 
     def to_dict(self) -> dict[str, Any]:
         return to_plain({f.name: getattr(self, f.name) for f in fields(self)})
@@ -35,11 +44,14 @@ class StepRecord:
 
 @dataclass(frozen=True)
 class EpisodeRecord:
-    """A whole episode; ``to_dict()`` is JSON-serialisable."""
+    """A whole episode; ``to_dict()`` is JSON-serialisable.
+
+    ``game`` is the registry id where the episode was played through the arena (else the env's metadata
+    name); with ``game_kwargs``, ``seed``, ``options`` and the steps' actions it replays the episode."""
 
     game: str
     seed: int | None
-    agents: Mapping[str, str]  # player -> agent spec or repr (never a secret)
+    agents: Mapping[str, str]  # player -> agent spec or repr (never a secret), in seat order
     steps: tuple[StepRecord, ...]
     rewards: Mapping[str, float]  # each player's total reward over the episode
     outcomes: Mapping[str, str]  # player -> "win", "loss", "draw", ...
@@ -48,11 +60,128 @@ class EpisodeRecord:
     scores: Mapping[str, Any]
     num_steps: int
     seconds: float
+    game_kwargs: Mapping[str, Any] = field(default_factory=dict)  # what make() was given, JSON-plain
+    options: Mapping[str, Any] | None = None  # what reset() was given (e.g. a dialogue game's instance)
+    episode_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["steps"] = [step.to_dict() for step in self.steps]
         return to_plain(data)
+
+
+class EpisodeStepper:
+    """One episode in progress, advanced from outside: ``pending()`` says who must decide on what, and
+    ``apply(decision)`` plays it. ``record()`` is the finished episode.
+
+    ``game`` and ``game_kwargs`` are only recorded: pass the registry id and make() kwargs the env was made
+    with, so the record can replay the episode."""
+
+    def __init__(
+        self,
+        env: Any,
+        agents: Mapping[str, Any] | Sequence[Any],
+        seed: int | None = None,
+        options: Mapping[str, Any] | None = None,
+        *,
+        game: str | None = None,
+        game_kwargs: Mapping[str, Any] | None = None,
+        episode_id: str = "",
+        on_step: Callable[[StepRecord], None] | None = None,
+    ):
+        self.env = env
+        self.players = seat_agents(env, agents)
+        self.seed = seed
+        self.options = dict(options) if options is not None else None
+        self.game = game or game_name(env)
+        self.game_kwargs = dict(game_kwargs or {})
+        self.episode_id = episode_id
+        self.on_step = on_step
+        self.steps: list[StepRecord] = []
+        self.rewards = {player: 0.0 for player in env.possible_agents}
+        self._outcomes: dict[str, str] = {}
+        self._end_info: dict[str, Any] = {}
+        self._pending: tuple[str, Observation] | None = None
+        self.done = False
+        env.reset(seed=seed, options=None if self.options is None else dict(self.options))
+        self._started = time.perf_counter()
+        self._seconds = 0.0
+
+    def pending(self) -> tuple[str, Any, Observation] | None:
+        """``(player, agent, observation)`` of the decision the episode waits for; None once it is over."""
+        if self._pending is None and not self.done:
+            self._pending = self._advance()
+        if self._pending is None:
+            return None
+        player, observation = self._pending
+        return player, self.players[player], observation
+
+    def apply(self, decision: Decision) -> StepRecord:
+        """Play ``decision`` for the pending player and record the step."""
+        if self.pending() is None:
+            raise RuntimeError("the episode is over; there is no decision to apply")
+        player, observation = self._pending  # type: ignore[misc]  (set by pending())
+        self._pending = None
+        self.env.step(decision.action)
+        rejection = self.env.infos.get(player, {}).get("rejection")
+        attempts = decision.attempts
+        prompt_tokens = sum(a.prompt_tokens for a in attempts)
+        completion_tokens = sum(a.completion_tokens for a in attempts)
+        step = StepRecord(
+            player=player,
+            observation=str(observation.get("text", "")),
+            decision=decision.to_dict(),
+            action=decision.action,
+            accepted=rejection is None,
+            rejection=str(rejection or ""),
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            tokens=prompt_tokens + completion_tokens,
+            latency_s=sum(a.latency_s for a in attempts),
+        )
+        self.steps.append(step)
+        if self.on_step is not None:
+            self.on_step(step)
+        return step
+
+    def _advance(self) -> tuple[str, Observation] | None:
+        """Step past players whose game is over (the AEC loop's ``step(None)``) to the next one to move."""
+        env = self.env
+        while env.agents:
+            player = env.agent_selection
+            observation, reward, terminated, truncated, info = env.last()
+            self.rewards[player] += float(reward)
+            if terminated or truncated:
+                if "outcome" in info:
+                    self._outcomes[player] = str(info["outcome"])
+                self._end_info = self._end_info or dict(info)
+                env.step(None)
+                continue
+            return player, observation
+        self.done = True
+        self._seconds = time.perf_counter() - self._started
+        return None
+
+    def record(self) -> EpisodeRecord:
+        if not self.done:
+            raise RuntimeError("the episode is not over yet")
+        end = self._end_info
+        return EpisodeRecord(
+            game=self.game,
+            seed=self.seed,
+            agents={player: describe_agent(agent) for player, agent in self.players.items()},
+            steps=tuple(self.steps),
+            rewards=dict(self.rewards),
+            outcomes=dict(self._outcomes),
+            end_reason=str(end.get("end_reason", "")),
+            end_detail=str(end.get("end_detail", "")),
+            scores=dict(end.get("scores", {})),
+            num_steps=len(self.steps),
+            seconds=self._seconds,
+            game_kwargs=to_plain(self.game_kwargs),
+            options=to_plain(self.options),
+            episode_id=self.episode_id,
+        )
 
 
 def play_episode(
@@ -62,55 +191,46 @@ def play_episode(
     options: dict | None = None,
     *,
     on_step: Callable[[StepRecord], None] | None = None,
+    game: str | None = None,
+    game_kwargs: Mapping[str, Any] | None = None,
+    episode_id: str = "",
 ) -> EpisodeRecord:
     """Reset ``env`` and play it to the end with ``agents`` (player -> agent, or a list in seat order)."""
-    players = seat_agents(env, agents)
-    env.reset(seed=seed, options=options)
-    started = time.perf_counter()
-    steps: list[StepRecord] = []
-    rewards = {player: 0.0 for player in env.possible_agents}
-    end_info: dict[str, Any] = {}
-    outcomes: dict[str, str] = {}
-    for player in env.agent_iter():
-        observation, reward, terminated, truncated, info = env.last()
-        rewards[player] += float(reward)
-        if terminated or truncated:
-            if "outcome" in info:
-                outcomes[player] = str(info["outcome"])
-            end_info = end_info or dict(info)
-            env.step(None)
-            continue
-        step = _act(env, player, players[player], observation)
-        steps.append(step)
-        if on_step is not None:
-            on_step(step)
-    return EpisodeRecord(
-        game=game_name(env),
-        seed=seed,
-        agents={player: describe_agent(agent) for player, agent in players.items()},
-        steps=tuple(steps),
-        rewards=rewards,
-        outcomes=outcomes,
-        end_reason=str(end_info.get("end_reason", "")),
-        end_detail=str(end_info.get("end_detail", "")),
-        scores=dict(end_info.get("scores", {})),
-        num_steps=len(steps),
-        seconds=time.perf_counter() - started,
+    stepper = EpisodeStepper(
+        env, agents, seed, options, game=game, game_kwargs=game_kwargs, episode_id=episode_id, on_step=on_step
     )
+    while (pending := stepper.pending()) is not None:
+        _, agent, observation = pending
+        stepper.apply(decide(agent, observation))
+    return stepper.record()
 
 
-def _act(env: Any, player: str, agent: Any, observation: Mapping[str, Any]) -> StepRecord:
-    decision = decide(agent, observation)
-    env.step(decision.action)
-    rejection = env.infos.get(player, {}).get("rejection")
-    return StepRecord(
-        player=player,
-        observation=str(observation.get("text", "")),
-        decision=decision.to_dict(),
-        action=decision.action,
-        accepted=rejection is None,
-        rejection=str(rejection or ""),
-    )
+class ReplayError(ValueError):
+    """A record's actions do not fit the game it names (another version of the game, or an edited file)."""
+
+
+def replay(record: Mapping[str, Any]) -> Iterator[tuple[Any, Mapping[str, Any] | None]]:
+    """Play a recorded episode (``EpisodeRecord.to_dict()``) again, move by move.
+
+    Yields ``(env, None)`` after the reset, then ``(env, step)`` after each recorded step, rejected actions
+    included; the env is made anew from the record's game id and kwargs and closed at the end."""
+    import llm_arena_env
+
+    env = llm_arena_env.make(record["game"], **dict(record.get("game_kwargs") or {}))
+    try:
+        options = record.get("options")
+        env.reset(seed=record.get("seed"), options=dict(options) if options is not None else None)
+        yield env, None
+        for index, step in enumerate(record.get("steps", ())):
+            while env.agents and (env.terminations[env.agent_selection] or env.truncations[env.agent_selection]):
+                env.step(None)
+            if not env.agents or env.agent_selection != step["player"]:
+                now = env.agent_selection if env.agents else "nobody (the game is over)"
+                raise ReplayError(f"step {index} is {step['player']!r}'s, but the game has {now} to move")
+            env.step(step["action"])
+            yield env, step
+    finally:
+        env.close()
 
 
 def seat_agents(env: Any, agents: Mapping[str, Any] | Sequence[Any]) -> dict[str, Any]:
@@ -130,18 +250,25 @@ def game_name(env: Any) -> str:
     return str(getattr(env, "metadata", {}).get("name") or type(env).__name__)
 
 
-# Keys a careless repr might show; records must never carry them.
+# Keys a careless repr might show, and credentials in URLs; records must never carry them.
 _SECRET_PATTERNS = (
-    re.compile(r"(api[_-]?key|token|secret|password)(['\"]?\s*[=:]\s*)(['\"]?)[^,'\"\s)]+", re.IGNORECASE),
-    re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"),
+    (re.compile(r"(api[_-]?key|token|secret|password)(['\"]?\s*[=:]\s*)(['\"]?)[^,'\"\s)]+", re.IGNORECASE),
+     r"\1\2\3***"),
+    (re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"), "sk-***"),
+    (re.compile(r"(\w+://)[^/@\s]+@"), r"\1***@"),  # https://user:password@host
 )
+
+
+def scrub(text: str) -> str:
+    """``text`` with anything key-like masked: for records, manifests and messages that show specs."""
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def describe_agent(agent: Any) -> str:
     """How records name an agent: the spec it was made from, else its repr, with anything key-like masked."""
-    text = str(getattr(agent, "agent_spec", "") or repr(agent))
-    text = _SECRET_PATTERNS[0].sub(r"\1\2\3***", text)
-    return _SECRET_PATTERNS[1].sub("sk-***", text)
+    return scrub(str(getattr(agent, "agent_spec", "") or repr(agent)))
 
 
 def to_plain(value: Any) -> Any:

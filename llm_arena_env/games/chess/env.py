@@ -39,8 +39,8 @@ Options (keyword arguments of ``make``):
 * and TextEnv's: ``render_mode``, ``observation_mode``, ``image_size``, ``max_illegal_actions``,
   ``prompt_template``, ``answer_format``.
 
-Prompt fields for ``prompt_template``: ``state`` (the default prompt without its last line), ``color``, ``turn``, ``move_number``,
-``fen``, ``board``, ``pieces``, ``history``, ``legal_moves``, ``answer_format``.
+Prompt fields for ``prompt_template``: ``state`` (the default prompt without its last line), ``color``,
+``turn``, ``move_number``, ``fen``, ``board``, ``pieces``, ``history``, ``legal_moves``, ``answer_format``.
 
 Version history: v0, the first.
 """

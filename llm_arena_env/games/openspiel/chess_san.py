@@ -138,10 +138,8 @@ def legal_move_names(state: Any, player: int, actions: list[int]) -> list[str]:
                 names.append(state.action_to_string(player, action))
             else:
                 names.append(take if capture else square)
-        elif kind == "K" and far:  # castling
-            names.append(state.action_to_string(player, action))
-        elif kind == "K":
-            names.append(f"Kx{square}" if capture else f"K{square}")
+        elif kind == "K":  # two files or more is castling
+            names.append(state.action_to_string(player, action) if far else f"K{'x' if capture else ''}{square}")
         else:
             rivals = targets[(piece, to)]
             prefix = _disambiguation(frm, rivals) if len(rivals) > 1 else ""

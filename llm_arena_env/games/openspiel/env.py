@@ -97,6 +97,7 @@ class OpenSpielEnv(TextEnv):
         self._namer = self._text.move_namer(self.params) if self._text.move_namer else None
         self._body = _template(self.perfect_information, show_legal_moves, self._text.notes is not None)
         self.default_prompt_template = self._body + "\n\n{answer_format}"
+        self._fields: dict[str, dict[str, Callable[[], str]]] = {}
         super().__init__(
             players,
             render_mode=render_mode,
@@ -169,19 +170,21 @@ class OpenSpielEnv(TextEnv):
         return None
 
     def _prompt_fields(self, agent: str) -> dict[str, Callable[[], str]]:
-        fields: dict[str, Callable[[], str]] = {
-            "game": lambda: self._game_line,
-            "player": lambda: self._sides[agent],
-            "board": lambda: self._board(agent),
-            "notes": lambda: self._notes(agent),
-            "history": lambda: self._history_text(agent),
-            "legal_moves": lambda: self._legal_moves_text(agent),
-            "turn": lambda: self._turn_text(agent),
-            "move_format": lambda: self._move_format,
-            "answer_format": lambda: self.answer_format,
-        }
-        fields["state"] = lambda: self._body.format_map(PromptFields(fields))
-        return fields
+        if agent not in self._fields:  # made once per player: they read the live state when called
+            fields: dict[str, Callable[[], str]] = {
+                "game": lambda: self._game_line,
+                "player": lambda: self._sides[agent],
+                "board": lambda: self._board(agent),
+                "notes": lambda: self._notes(agent),
+                "history": lambda: self._history_text(agent),
+                "legal_moves": lambda: self._legal_moves_text(agent),
+                "turn": lambda: self._turn_text(agent),
+                "move_format": lambda: self._move_format,
+                "answer_format": lambda: self.answer_format,
+            }
+            fields["state"] = lambda: self._body.format_map(PromptFields(fields))
+            self._fields[agent] = fields
+        return self._fields[agent]
 
     def _legal_actions(self, agent: str) -> list[str]:
         return self._moves().strings

@@ -8,6 +8,7 @@ cannot be played (an empty board, a game over before it starts). This module tur
 from __future__ import annotations
 
 import difflib
+import random
 from typing import Any, Mapping
 
 import numpy as np
@@ -46,8 +47,8 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
         return float(value)  # komi=7 means 7.0; OpenSpiel would refuse the int
     if type(value) is not type(default):  # a game-valued parameter takes a dict such as {"name": "tic_tac_toe"}
         raise ValueError(
-            f"parameter {name}={value!r} should be a {type(default).__name__} (default {default!r}), "
-            f"not a {type(value).__name__}"
+            f"parameter {name}={value!r} should be {type(default).__name__} (like its default {default!r}), "
+            f"not {type(value).__name__}"
         )
     return value
 
@@ -80,14 +81,23 @@ def load_game(name: str, params: Mapping[str, Any]) -> pyspiel.Game:
     return game
 
 
-def _check_first_move(game: pyspiel.Game) -> None:
-    """Some parameters give a game that is over, or stuck, before its first move (an empty board)."""
+def _check_first_move(game: pyspiel.Game, max_chance_events: int = 10_000) -> None:
+    """Some parameters give a game that is over, or stuck, before its first move (an empty board).
+
+    Chance events are drawn at random from a fixed seed: always taking the first outcome can loop forever
+    (a card game whose first outcome is "deal again")."""
+    rng = random.Random(0)
     state = game.new_initial_state()
-    while state.is_chance_node():
+    for _ in range(max_chance_events):
+        if not state.is_chance_node():
+            break
         outcomes = state.chance_outcomes()
         if not outcomes:
             raise ValueError("its first chance event has no outcomes")
-        state.apply_action(outcomes[0][0])
+        actions, weights = zip(*outcomes)
+        state.apply_action(rng.choices(actions, weights)[0])
+    else:
+        raise ValueError(f"its chance events did not end within {max_chance_events}")
     if state.is_terminal():
         raise ValueError("the game is over before the first move")
     if not state.legal_actions():

@@ -1,0 +1,188 @@
+"""``llm-arena run`` and ``llm-arena tournament``: play many episodes into a results folder, resumably.
+
+``cli.build_parser`` adds both with :func:`add_run_parsers`. A run is given by flags or by ``--config FILE``
+(TOML or YAML, the same field names; flags given beside a file override its values). Mistakes (bad
+arguments, unknown games or agents, a missing API key) end in one line on stderr and exit status 2,
+through ``cli.UsageError``; Ctrl-C keeps every finished episode and exits with status 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from typing import Any, Callable, Sequence
+
+RUN_EXAMPLES = """\
+examples:
+  llm-arena run openspiel/tic_tac_toe --players random random --episodes 20 --seed 0
+  llm-arena run chess --players openai:gpt-4o-mini stockfish:1 --episodes 10 --concurrency 8 --swap-sides
+  llm-arena run dialogue/taboo --players hf:Qwen/Qwen2.5-0.5B-Instruct hf:Qwen/Qwen2.5-0.5B-Instruct \\
+      --episodes 20 --concurrency 16 --run-name taboo-qwen
+  llm-arena run --config runs/baselines.toml --concurrency 16     # flags override the file
+Running the same command again resumes: finished episodes are kept, the rest are played.
+"""
+
+TOURNAMENT_EXAMPLES = """\
+examples:
+  llm-arena tournament chess --players random stockfish:1 stockfish:5 --episodes 10 --run-name sf-ladder
+  llm-arena tournament openspiel/connect_four openspiel/tic_tac_toe --players random hf:./my-model \\
+      --episodes 50 --concurrency 32
+  llm-arena tournament --config runs/ladder.yaml
+then: llm-arena leaderboard results/sf-ladder --anchor random=0
+Every pair of players meets on every game, with the seats swapped (--no-swap-sides: one order only).
+"""
+
+EXIT_INTERRUPTED = 130
+
+
+def add_run_parsers(subparsers: Any) -> None:
+    """Add the ``run`` and ``tournament`` commands to ``llm-arena``'s subparsers."""
+    raw = argparse.RawDescriptionHelpFormatter
+    run = subparsers.add_parser(
+        "run", help="play episodes of games between agents, into a results folder (resumable)",
+        description="Play the given players, in the given seats, on one or more games; every episode is\n"
+                    "written to <results-root>/<run-name>/<game>/<pairing>/<episode>/episode.json.",
+        epilog=RUN_EXAMPLES, formatter_class=raw)
+    _add_run_arguments(run, tournament=False)
+    run.set_defaults(command=run_command, tournament=False)
+
+    tournament = subparsers.add_parser(
+        "tournament", help="round-robin: every pair of players on every game, sides swapped",
+        description="Play every pair of players on every game, in both seat orders, N episodes each,\n"
+                    "into a results folder (resumable); rate them with `llm-arena leaderboard`.",
+        epilog=TOURNAMENT_EXAMPLES, formatter_class=raw)
+    _add_run_arguments(tournament, tournament=True)
+    tournament.set_defaults(command=run_command, tournament=True)
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> None:
+    # Every default is None, so that only the flags actually given override a config file.
+    parser.add_argument("games", nargs="*", metavar="GAME", help="game ids, as `llm-arena list games` shows them")
+    parser.add_argument("--players", nargs="+", metavar="AGENT",
+                        help="agent specs (see `llm-arena list agents`); "
+                             + ("two or more, paired round-robin" if tournament else "one per seat, in seat order"))
+    parser.add_argument("--config", metavar="FILE", help="read the run from a TOML or YAML file (same field names)")
+    parser.add_argument("--episodes", type=_int_at_least(1), metavar="N",
+                        help="episodes per pairing (and per instance) (default 1)")
+    parser.add_argument("--seed", type=_int_at_least(0), metavar="S",
+                        help="episode k of every pairing gets seed S+k (default 0)")
+    parser.add_argument("--concurrency", type=_int_at_least(1), metavar="N",
+                        help="episodes played at once, their model calls batched (default 1)")
+    parser.add_argument("--max-illegal", type=_int_at_least(0), metavar="N",
+                        help="rejected actions a player may retry before it forfeits (game default: 0)")
+    parser.add_argument("--game-arg", action="append", metavar="KEY=VALUE",
+                        help="a keyword argument of every game (int, float, true/false, none or text); repeatable")
+    parser.add_argument("--run-name", metavar="NAME",
+                        help="the run's folder (default: derived from the games, players and settings)")
+    parser.add_argument("--results-root", metavar="DIR", help="where run folders go (default: results)")
+    parser.add_argument("--swap-sides", action=argparse.BooleanOptionalAction, default=None,
+                        help="also play with the seats swapped (default: "
+                             + ("yes" if tournament else "no") + ")")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+# ---------------------------------------------------------------------------------------------- command
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from llm_arena_env.arena.config import ConfigError
+    from llm_arena_env.arena.results import ResultsConflictError, ResultsStore
+    from llm_arena_env.arena.runner import AgentBuildError, AgentError, GameBuildError, play_many
+    from llm_arena_env.cli import UsageError
+
+    try:
+        config = config_from_args(args)
+        jobs = config.jobs()
+        store = ResultsStore(config.results_root, config.name)
+    except (ConfigError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    if config.concurrency > 1 and any(spec.partition(":")[0] == "human" for spec in config.players):
+        raise UsageError("a human plays one game at a time: use --concurrency 1 with a human player")
+    someone_types = any(spec.partition(":")[0] == "human" for spec in config.players)
+    try:
+        already = sum(store.finished(job) for job in jobs)
+    except ResultsConflictError as error:
+        raise UsageError(str(error)) from None
+    print(f"{'tournament' if config.tournament else 'run'} {config.name}: {len(jobs)} episodes"
+          + (f" ({already} already played)" if already else "") + f" -> {store.run_dir}", file=sys.stderr)
+    store.manifest_on_first_episode(config.to_dict())
+    try:
+        play_many(jobs, concurrency=config.concurrency, results=store,
+                  progress=not (args.no_progress or someone_types))
+    except (AgentBuildError, GameBuildError, ResultsConflictError) as error:
+        raise UsageError(str(error)) from None
+    except AgentError as error:
+        done = sum(store.finished(job) for job in jobs)
+        raise UsageError(f"{error} ({done} of {len(jobs)} episodes are saved in {store.run_dir})") from None
+    except KeyboardInterrupt:
+        done = sum(store.finished(job) for job in jobs)
+        print(f"\ninterrupted: {done} of {len(jobs)} episodes are saved in {store.run_dir}; "
+              "run the same command again to play the rest", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if store.transcript_failures:
+        print(f"warning: {store.transcript_failures} transcripts could not be written "
+              f"(first: {store.first_transcript_error}); the episodes are kept", file=sys.stderr)
+    print(format_summary(store.load()))
+    print(f"\nresults: {store.run_dir}   next: llm-arena score {store.run_dir}"
+          + (f" / llm-arena leaderboard {store.run_dir}" if config.tournament else ""))
+    return 0
+
+
+def config_from_args(args: argparse.Namespace) -> Any:
+    """The RunConfig the flags (and ``--config`` file) describe; flags given win over the file."""
+    from llm_arena_env.arena.config import RunConfig
+    from llm_arena_env.cli import UsageError, parse_game_args
+
+    given: dict[str, Any] = {}
+    if args.games:
+        given["games"] = list(args.games)
+    for name in ("players", "episodes", "seed", "concurrency", "max_illegal", "run_name", "results_root",
+                 "swap_sides"):
+        value = getattr(args, name)
+        if value is not None:
+            given[name] = value
+    if args.game_arg:
+        given["game_args"] = parse_game_args(args.game_arg)
+    if args.tournament:
+        given["tournament"] = True
+    if args.config:
+        return RunConfig.from_file(args.config, **given)
+    if not args.games:
+        raise UsageError("name one or more games (see `llm-arena list games`), or give --config FILE")
+    if not args.players:
+        raise UsageError("give the players with --players AGENT ... (see `llm-arena list agents`), "
+                         "or give --config FILE")
+    return RunConfig.from_mapping(given)
+
+
+def format_summary(records: Sequence[dict[str, Any]]) -> str:
+    """A row per game and pairing: episodes, and each seat's wins-draws-losses (other outcomes named)."""
+    from llm_arena_env.cli import format_table
+
+    groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        groups[(str(record.get("game")), tuple(dict(record.get("agents") or {}).items()))].append(record)
+    rows = []
+    for (game, seats), episodes in sorted(groups.items()):
+        parts = []
+        for player, spec in seats:
+            counts = Counter(str(r.get("outcomes", {}).get(player, "?")) for r in episodes)
+            wdl = f"{counts.pop('win', 0)}-{counts.pop('draw', 0)}-{counts.pop('loss', 0)}"
+            others = "".join(f" {n} {o}" for o, n in sorted(counts.items()))
+            parts.append(f"{spec} {wdl}{others}")
+        rows.append((game, " vs ".join(spec for _, spec in seats), len(episodes), ", ".join(parts)))
+    return format_table(("game", "pairing (seat order)", "episodes", "win-draw-loss per seat"), rows)

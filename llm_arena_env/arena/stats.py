@@ -1,0 +1,195 @@
+"""Per game and player statistics of recorded episodes: results, rule breaking, parsing, tokens, latency.
+
+    stats = episode_stats(load_episodes("results/"))   # or [record.to_dict() for record in records]
+    for row in stats.rows:
+        print(row.game, row.player, row.win_rate, row.illegal_rate, row.parse_failure_rate)
+
+Who "the player" is depends on the kind of game:
+
+- competitive games (outcomes win/loss/draw): every seat counts for its agent spec, so a self-play episode
+  counts twice for the same spec (one win and one loss, say);
+- clembench-scored games (dialogue games; their scores hold ``Main Score``): the players are one team, named
+  as clembench names it (the spec when one agent plays every role, else the specs joined by ``--``), and each
+  episode counts once. These rows also carry clembench's ``% Played`` and ``Quality Score``, and
+  :attr:`Stats.clembench` holds its whole table, computed by :func:`games.dialogue.scores.aggregate`,
+  with each team's clemscore.
+
+Rates: ``illegal_rate`` = actions the env rejected / actions; ``parse_failure_rate`` = attempts whose raw
+output could not be parsed (``parsed`` is None) / attempts. ``win_rate`` counts success as a win.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Mapping
+
+from llm_arena_env.games.dialogue.scores import ABORTED, MAIN_SCORE, Benchmark, aggregate, player_label
+
+# Outcomes folded into the table's four result columns.
+WIN_OUTCOMES = frozenset({"win", "success"})
+LOSS_OUTCOMES = frozenset({"loss", "failure"})
+DRAW_OUTCOMES = frozenset({"draw"})
+ABORTED_OUTCOMES = frozenset({"aborted"})
+
+
+@dataclass(frozen=True)
+class PlayerStats:
+    """One player's (or team's) numbers on one game."""
+
+    game: str
+    player: str
+    games: int
+    wins: int
+    draws: int
+    losses: int
+    aborted: int
+    win_rate: float  # wins / games
+    actions: int
+    illegal_actions: int  # actions the env rejected
+    illegal_rate: float  # illegal_actions / actions (NaN without actions)
+    attempts: int
+    parse_failures: int  # attempts whose output could not be parsed
+    parse_failure_rate: float  # parse_failures / attempts (NaN without attempts)
+    prompt_tokens: int
+    completion_tokens: int
+    mean_latency_s: float  # mean seconds per attempt (NaN without attempts)
+    played: float = math.nan  # clembench % Played (clembench-scored games only)
+    quality: float = math.nan  # clembench Quality Score (clembench-scored games only)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The statistics table: a row per (game, player), sorted, and clembench's table where it applies."""
+
+    rows: tuple[PlayerStats, ...]
+    clembench: Benchmark | None = None  # None when no episode was clembench-scored
+    episodes: int = 0
+    skipped: tuple[str, ...] = field(default=())  # why episodes were left out, one line each
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: NaN becomes None."""
+        clemscores = []
+        if self.clembench is not None:
+            clemscores = [
+                {"player": p.player, "played": p.played, "quality": p.quality, "clemscore": p.clemscore,
+                 "games": sorted(p.games)}
+                for p in self.clembench.players.values()
+            ]
+        data = {"episodes": self.episodes, "rows": [row.to_dict() for row in self.rows],
+                "clemscores": clemscores, "skipped": list(self.skipped)}
+        return without_nan(data)
+
+
+def game_of(episode: Mapping[str, Any]) -> str:
+    """The game an episode was played on (the registry id, in episodes the arena played)."""
+    return str(episode.get("game") or "unknown")
+
+
+def is_clembench_scored(episode: Mapping[str, Any]) -> bool:
+    """Whether the episode carries clembench's metrics (the dialogue games do)."""
+    scores = episode.get("scores") or {}
+    return MAIN_SCORE in scores and ABORTED in scores
+
+
+def episode_stats(episodes: Iterable[Mapping[str, Any]]) -> Stats:
+    """The statistics of ``episodes`` (episode-record dicts, as ``EpisodeRecord.to_dict()`` makes them)."""
+    tallies: dict[tuple[str, str], _Tally] = {}
+    clem_episodes: list[Mapping[str, Any]] = []
+    skipped: list[str] = []
+    count = 0
+    for index, episode in enumerate(episodes):
+        count += 1
+        agents = episode.get("agents") or {}
+        if not agents:
+            skipped.append(f"episode {index} ({game_of(episode)}) names no agents")
+            continue
+        game = game_of(episode)
+        if is_clembench_scored(episode):
+            clem_episodes.append({**episode, "game": game})
+            team = player_label(agents)
+            tally = tallies.setdefault((game, team), _Tally())
+            tally.add_result(_team_outcome(episode))
+            tally.add_steps(episode.get("steps") or [], players=None)
+            continue
+        for seat, spec in agents.items():
+            tally = tallies.setdefault((game, str(spec)), _Tally())
+            tally.add_result(str((episode.get("outcomes") or {}).get(seat, "")))
+            tally.add_steps(episode.get("steps") or [], players={seat})
+    benchmark = aggregate(clem_episodes) if clem_episodes else None
+    rows = tuple(tallies[key].row(*key, benchmark) for key in sorted(tallies))
+    return Stats(rows, benchmark, count, tuple(skipped))
+
+
+def _team_outcome(episode: Mapping[str, Any]) -> str:
+    """A cooperative episode's outcome: every seat shares it, so the first seat's."""
+    outcomes = list((episode.get("outcomes") or {}).values())
+    if outcomes:
+        return str(outcomes[0])
+    return "aborted" if (episode.get("scores") or {}).get(ABORTED) else ""
+
+
+class _Tally:
+    """Running counts for one (game, player) row."""
+
+    def __init__(self) -> None:
+        self.results: Counter[str] = Counter()
+        self.actions = self.illegal = self.attempts = self.parse_failures = 0
+        self.prompt_tokens = self.completion_tokens = 0
+        self.latency = 0.0
+
+    def add_result(self, outcome: str) -> None:
+        self.results["games"] += 1
+        for column, kinds in (("wins", WIN_OUTCOMES), ("draws", DRAW_OUTCOMES), ("losses", LOSS_OUTCOMES),
+                              ("aborted", ABORTED_OUTCOMES)):
+            if outcome in kinds:
+                self.results[column] += 1
+
+    def add_steps(self, steps: Iterable[Mapping[str, Any]], players: set[str] | None) -> None:
+        """Count the steps of ``players`` (all steps when None)."""
+        for step in steps:
+            if players is not None and step.get("player") not in players:
+                continue
+            self.actions += 1
+            self.illegal += not step.get("accepted", True)
+            for attempt in (step.get("decision") or {}).get("attempts") or []:
+                self.attempts += 1
+                self.parse_failures += attempt.get("parsed") is None
+                self.prompt_tokens += int(attempt.get("prompt_tokens") or 0)
+                self.completion_tokens += int(attempt.get("completion_tokens") or 0)
+                self.latency += float(attempt.get("latency_s") or 0.0)
+
+    def row(self, game: str, player: str, benchmark: Benchmark | None) -> PlayerStats:
+        summary = benchmark.games.get((game, player)) if benchmark is not None else None
+        games = self.results["games"]
+        return PlayerStats(
+            game=game, player=player, games=games,
+            wins=self.results["wins"], draws=self.results["draws"], losses=self.results["losses"],
+            aborted=self.results["aborted"], win_rate=_ratio(self.results["wins"], games),
+            actions=self.actions, illegal_actions=self.illegal, illegal_rate=_ratio(self.illegal, self.actions),
+            attempts=self.attempts, parse_failures=self.parse_failures,
+            parse_failure_rate=_ratio(self.parse_failures, self.attempts),
+            prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
+            mean_latency_s=_ratio(self.latency, self.attempts),
+            played=summary.played if summary else math.nan,
+            quality=summary.quality if summary else math.nan,
+        )
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole else math.nan
+
+
+def without_nan(value: Any) -> Any:
+    """``value`` with NaN floats as None (recursively), since JSON has no NaN."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: without_nan(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_nan(v) for v in value]
+    return value

@@ -1,0 +1,40 @@
+"""Training on gameplay: trajectories from recorded episodes, Hugging Face datasets, TRL integration.
+
+Names are imported lazily (module ``__getattr__``), so ``import llm_arena_env.training`` needs none of
+the ``train`` extra; the converters to ``datasets`` ask for it when called.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Turn": "trajectory",
+    "Trajectory": "trajectory",
+    "trajectories_from_episode": "trajectory",
+    "RecordTrajectories": "trajectory",
+    "conversation": "trajectory",
+    "sft_rows": "datasets",
+    "rl_rows": "datasets",
+    "preference_rows": "datasets",
+    "sft_dataset": "datasets",
+    "rl_dataset": "datasets",
+    "preference_dataset": "datasets",
+    "TrajectoryFilter": "datasets",
+    "RoleBaseline": "datasets",
+    "export": "export",
+    "SingleAgentEnv": "single_agent",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,0 +1,149 @@
+"""A single-agent ``gymnasium.Env`` view of any game: one learning seat, the others played by given agents.
+
+>>> env = SingleAgentEnv("openspiel/tic_tac_toe", opponents=["random"])  # the learner takes the first seat
+>>> observation, info = env.reset(seed=0)
+>>> observation, reward, terminated, truncated, info = env.step("x(1,1)")
+
+Observations are the game's observation dicts (text, messages, legal actions, and image or action mask
+where the game has them), in the game's own observation space. Actions are strings (``FreeText``); an int
+id is passed on too where the game takes them. The reward is the learner's: everything it received since
+its last action, the other players' moves included.
+
+Opponents are agents (anything with ``act`` or ``decide``) or agent spec strings (``"random"``,
+``"stockfish:3"``). Spec opponents are made again at every seeded ``reset``, with seeds derived from it,
+so that the same seed plays the same episode; agent objects are used as they are (seed them yourself).
+
+``reset`` plays the opponents until the learner is to move. In the rare game that ends before then (an
+opponent forfeits at once), ``reset`` returns the learner's final observation with the outcome in
+``info``, and the next ``step`` reports the end without playing its action.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Mapping, Sequence
+
+import gymnasium
+
+from llm_arena_env.agents.base import decide
+from llm_arena_env.core.spaces import FreeText
+
+DEFAULT_MAX_ACTION_LENGTH = 20_000
+
+
+class SingleAgentEnv(gymnasium.Env):
+    """``env`` (a game id or a made env) as a gymnasium env for the player ``learner`` (default: the first seat).
+
+    ``opponents``: one per other seat, as a list in seat order or a player -> agent mapping."""
+
+    def __init__(self, env: Any, opponents: Sequence[Any] | Mapping[str, Any], *, learner: str | None = None,
+                 game_kwargs: Mapping[str, Any] | None = None):
+        if isinstance(env, str):
+            import llm_arena_env
+
+            env = llm_arena_env.make(env, **dict(game_kwargs or {}))
+        elif game_kwargs:
+            raise ValueError("game_kwargs apply only when env is a game id")
+        players = list(env.possible_agents)
+        self.learner = players[0] if learner is None else learner
+        if self.learner not in players:
+            raise ValueError(f"learner {self.learner!r} is not a player of this game; its players are {players}")
+        self.env = env
+        self.seats = [p for p in players if p != self.learner]
+        self._specs = self._opponent_map(opponents)
+        self.opponents = {p: self._make(agent, index=i, seed=None) for i, (p, agent) in enumerate(self._specs.items())}
+        self.observation_space = env.observation_space(self.learner)
+        self.action_space = FreeText(getattr(env.unwrapped, "max_action_length", DEFAULT_MAX_ACTION_LENGTH), min_length=0)
+        self.metadata = {"render_modes": list(env.metadata.get("render_modes", [])), "render_fps": 1}
+        self.render_mode = getattr(env, "render_mode", None)
+        self._reward = 0.0
+        self._over = False  # the game has ended
+        self._reported = False  # and step() has said so
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        super().reset(seed=seed)
+        if seed is not None:
+            self._remake_opponents(seed)
+        self.env.reset(seed=seed, options=options)
+        self._reward, self._over, self._reported = 0.0, False, False
+        self._play_opponents()
+        return self._observation(), self._info()
+
+    def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        if self._reported:
+            raise RuntimeError("the episode is over; call reset() to start a new one")
+        if not self._over:
+            self.env.step(action)
+            self._collect_reward()
+            self._play_opponents()
+        reward, self._reward = self._reward, 0.0
+        terminated = truncated = False
+        if self._over:
+            self._reported = True
+            truncated = bool(self.env.truncations.get(self.learner, False))
+            terminated = not truncated
+        return self._observation(), reward, terminated, truncated, self._info()
+
+    def render(self) -> Any:
+        return self.env.render()
+
+    def close(self) -> None:
+        for agent in self.opponents.values():
+            if callable(getattr(agent, "close", None)):
+                agent.close()
+        self.env.close()
+
+    # ------------------------------------------------------------------ internals
+
+    def _play_opponents(self) -> None:
+        """Step the other players (and those whose game is over) until the learner is to move or has finished."""
+        env = self.env
+        while env.agents:
+            player = env.agent_selection
+            if env.terminations[player] or env.truncations[player]:
+                if player == self.learner:
+                    self._over = True
+                    return
+                env.step(None)
+                continue
+            if player == self.learner:
+                return
+            env.step(decide(self.opponents[player], env.observe(player)).action)
+            self._collect_reward()
+        self._over = True
+
+    def _collect_reward(self) -> None:
+        self._reward += float(self.env.rewards.get(self.learner, 0.0))
+
+    def _observation(self) -> dict[str, Any]:
+        return copy.deepcopy(self.env.observe(self.learner))  # callers keep it; the env may reuse parts
+
+    def _info(self) -> dict[str, Any]:
+        return copy.deepcopy(dict(self.env.infos.get(self.learner, {})))
+
+    def _opponent_map(self, opponents: Sequence[Any] | Mapping[str, Any]) -> dict[str, Any]:
+        if isinstance(opponents, Mapping):
+            if set(opponents) != set(self.seats):
+                raise ValueError(f"opponents are given for {sorted(opponents)}, but the other seats are {self.seats}")
+            return {p: opponents[p] for p in self.seats}
+        opponents = list(opponents)
+        if len(opponents) != len(self.seats):
+            raise ValueError(f"{len(opponents)} opponents given for the {len(self.seats)} other seats {self.seats}")
+        return dict(zip(self.seats, opponents))
+
+    def _make(self, agent: Any, *, index: int, seed: int | None) -> Any:
+        if isinstance(agent, str):
+            from llm_arena_env.agents.specs import make_agent
+
+            return make_agent(agent, seed=seed)
+        if not (callable(getattr(agent, "act", None)) or callable(getattr(agent, "decide", None))):
+            raise TypeError(f"an opponent must be an agent (with act or decide) or a spec string, got {agent!r}")
+        return agent
+
+    def _remake_opponents(self, seed: int) -> None:
+        for index, (player, spec) in enumerate(self._specs.items()):
+            if isinstance(spec, str):
+                old = self.opponents[player]
+                if callable(getattr(old, "close", None)):
+                    old.close()
+                self.opponents[player] = self._make(spec, index=index, seed=seed * 1000 + index)
