@@ -39,3 +39,19 @@ if ! command -v stockfish >/dev/null 2>&1 && [ ! -x /usr/games/stockfish ]; then
     echo "note: stockfish not found and apt-get is not usable here; install it to play against Stockfish" >&2
   fi
 fi
+
+# Debian's chromium, for the test that opens a transcript in a headless browser (skipped without it).
+case ",$extras," in
+  *,dev,*|*,all,*)
+    if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+      if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
+        echo "==> installing Debian's chromium (for the transcript browser test)"
+        sudo_cmd=$([ "$(id -u)" = 0 ] || echo sudo)
+        $sudo_cmd apt-get update -qq >/dev/null && \
+          DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null || \
+          echo "warning: could not install chromium; the transcript browser test will be skipped" >&2
+      else
+        echo "note: chromium not found and apt-get is not usable here; the transcript browser test will be skipped" >&2
+      fi
+    fi ;;
+esac

@@ -9,7 +9,7 @@ import pytest
 
 from llm_arena_env.agents import Attempt, BaseAgent, Decision, RandomAgent
 from llm_arena_env.arena import EpisodeRecord, StepRecord, play_episode
-from llm_arena_env.arena.episode import describe_agent, to_plain
+from llm_arena_env.arena.episode import EpisodeStepper, ReplayError, describe_agent, replay, to_plain
 from llm_arena_env.core.outcome import EndReason, Outcome, Result, zero_sum
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 
@@ -183,3 +183,82 @@ def test_to_plain_converts_enums_and_numpy():
     assert to_plain(value) == {"o": "win", "r": "max_turns", "f": 0.5, "b": True, "a": [0, 1, 2], "t": [1, 2],
                                "3": None}
     json.dumps(to_plain(value))
+
+
+# ---------------------------------------------------------------------------------------------- stepper
+
+
+def test_the_stepper_waits_for_each_decision_and_plays_what_play_episode_plays():
+    whole = play_episode(TakeAway(), [RandomAgent(seed=3), RandomAgent(seed=4)], seed=1).to_dict()
+    stepper = EpisodeStepper(TakeAway(), [RandomAgent(seed=3), RandomAgent(seed=4)], seed=1)
+    seen = []
+    while (pending := stepper.pending()) is not None:
+        player, agent, observation = pending
+        assert stepper.pending() == pending  # asking again changes nothing
+        seen.append(player)
+        stepper.apply(agent.decide(observation))
+    assert stepper.done and seen == [s["player"] for s in whole["steps"]]
+    by_steps = stepper.record().to_dict()
+    assert {**by_steps, "seconds": 0} == {**whole, "seconds": 0}
+    with pytest.raises(RuntimeError, match="over"):
+        stepper.apply(Decision("1"))
+
+
+def test_a_record_is_not_ready_before_the_end():
+    stepper = EpisodeStepper(TakeAway(), [RandomAgent(), RandomAgent()])
+    with pytest.raises(RuntimeError, match="not over"):
+        stepper.record()
+
+
+class Counting(BaseAgent):
+    """Takes one stone, reporting model use the way LLMAgent does."""
+
+    def decide(self, observation) -> Decision:
+        attempts = (Attempt("bad", parsed=None, prompt_tokens=10, completion_tokens=3, latency_s=0.25),
+                    Attempt("1", parsed="1", prompt_tokens=12, completion_tokens=1, latency_s=0.5))
+        return Decision("1", attempts)
+
+
+def test_steps_sum_the_tokens_and_latency_of_every_attempt():
+    record = play_episode(TakeAway(stones=1), [Counting(), Counting()])
+    step = record.to_dict()["steps"][0]
+    assert (step["prompt_tokens"], step["completion_tokens"], step["tokens"]) == (22, 4, 26)
+    assert step["latency_s"] == pytest.approx(0.75)
+
+
+def test_records_carry_what_replays_them():
+    record = play_episode(TakeAway(), [RandomAgent(0), RandomAgent(1)], seed=2, options={"stones": 5},
+                          game="take_away", game_kwargs={"stones": np.int64(9)}, episode_id="0007").to_dict()
+    assert (record["game"], record["game_kwargs"], record["options"], record["episode_id"]) == (
+        "take_away", {"stones": 9}, {"stones": 5}, "0007")
+    assert type(record["game_kwargs"]["stones"]) is int
+
+
+# ---------------------------------------------------------------------------------------------- replay
+
+
+@pytest.mark.parametrize("game, kwargs, options", [
+    ("openspiel/tic_tac_toe", {}, None),
+    ("openspiel/kuhn_poker", {}, None),  # chance nodes: drawn from the env's seeded generator
+    ("chess", {"max_plies": 40, "max_illegal_actions": 1}, None),
+    ("dialogue/wordle", {"max_illegal_actions": 2}, {"instance": 3}),
+])
+def test_replay_plays_a_record_again_move_by_move(game, kwargs, options):
+    import llm_arena_env
+
+    env = llm_arena_env.make(game, **kwargs)
+    record = play_episode(env, [RandomAgent(seed=i) for i in range(len(env.possible_agents))], seed=5,
+                          options=options, game=game, game_kwargs=kwargs)
+    data = json.loads(json.dumps(record.to_dict()))  # as read back from episode.json
+    frames = list(replay(data))
+    assert [step for _, step in frames[1:]] == data["steps"]
+    final, _ = frames[-1]  # the game is over: every player's info holds its outcome
+    outcomes = {p: str(final.infos[p].get("outcome")) for p in final.possible_agents if "outcome" in final.infos[p]}
+    assert outcomes == data["outcomes"]
+
+
+def test_replay_refuses_a_record_that_does_not_fit_the_game():
+    record = play_episode(TakeAway(), [RandomAgent(0), RandomAgent(1)], seed=0).to_dict()
+    record.update(game="openspiel/tic_tac_toe", steps=[{**record["steps"][0], "player": "nobody"}])
+    with pytest.raises(ReplayError, match="nobody"):
+        list(replay(record))

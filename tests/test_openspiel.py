@@ -281,6 +281,15 @@ def test_game_parameters_are_openspiels():
     env = llm_arena_env.make("openspiel/kuhn_poker", players=3)
     assert env.possible_agents == ["player_0", "player_1", "player_2"]
     assert llm_arena_env.make("openspiel/go", board_size=5, komi=6).params["komi"] == 6.0
+    clash = llm_arena_env.make("openspiel/crazy_eights", game_params={"max_turns": 50}, max_turns=10)
+    assert clash.params["max_turns"] == 50 and clash.max_turns == 10
+
+
+def test_a_game_stuck_without_moves_ends_instead_of_hanging():
+    env = llm_arena_env.make("openspiel/hex", num_rows=1)  # OpenSpiel fills the row and never ends the game
+    env.reset(seed=0)
+    play_randomly(env, random.Random(0))
+    assert env.result.outcomes["player_0"] == Outcome.DRAW and "no legal move" in env.result.detail
 
 
 @pytest.mark.parametrize(
@@ -292,6 +301,7 @@ def test_game_parameters_are_openspiels():
         ("openspiel/go", {"boardsize": 9}, "no parameter boardsize"),
         ("openspiel/go", {"board_size": "9"}, "should be int"),
         ("openspiel/connect_four", {"rows": -1}, "connect_four"),
+        ("openspiel/connect_four", {"rows": 0}, "at least 1"),  # OpenSpiel itself would segfault
         ("openspiel/hex", {"board_size": 0}, "cannot be played"),
         ("openspiel/kuhn_poker", {"players": 11}, "cannot make"),
         ("openspiel/tic_tac_toe", {"max_turns": 0}, "max_turns"),

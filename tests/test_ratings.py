@@ -98,12 +98,13 @@ def test_an_anchor_shifts_every_rating_and_interval_exactly(method):
         assert high[player].high - low[player].high == pytest.approx(250.0, abs=1e-6)
 
 
-def test_several_anchors_are_pinned_and_the_rest_fall_between():
+def test_several_anchors_pin_bradley_terry_and_shift_elo_to_their_mean():
     matches = rated(tournament(TRUE, 100, seed=7))
-    for method in (bradley_terry, elo):
-        ratings = method(matches, anchors={"p0": 0.0, "p4": 600.0})
-        assert ratings["p0"].rating == 0.0 and ratings["p4"].rating == 600.0
-        assert order(ratings) == TRUE_ORDER
+    bt = bradley_terry(matches, anchors={"p0": 0.0, "p4": 600.0})
+    assert bt["p0"].rating == 0.0 and bt["p4"].rating == 600.0 and order(bt) == TRUE_ORDER
+    e = elo(matches, anchors={"p0": 0.0, "p4": 600.0})
+    assert e["p0"].rating + e["p4"].rating == pytest.approx(600.0) and order(e) == TRUE_ORDER
+    assert "only Bradley-Terry pins each anchor" in e.notes[0]
 
 
 def test_a_player_who_never_loses_gets_a_finite_rating_and_a_note():

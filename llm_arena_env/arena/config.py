@@ -154,7 +154,7 @@ class RunConfig:
         if self.tournament:
             if count != 2:
                 raise ConfigError(f"field 'games': tournaments pair players two by two, but {game} has {count} "
-                                  f"players ({', '.join(players)})")
+                                  f"player{'s' * (count != 1)} ({', '.join(players)})")
             pairs = [(a, b) for i, a in enumerate(self.players) for b in self.players[i + 1:]]
             seatings = [s for a, b in pairs for s in ([(a, b), (b, a)] if self.sides_swapped else [(a, b)])]
         else:

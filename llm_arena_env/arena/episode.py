@@ -75,7 +75,8 @@ class EpisodeStepper:
     ``apply(decision)`` plays it. ``record()`` is the finished episode.
 
     ``game`` and ``game_kwargs`` are only recorded: pass the registry id and make() kwargs the env was made
-    with, so the record can replay the episode."""
+    with, so the record can replay the episode. ``agent_names`` (one per seat) name the agents in the
+    record, e.g. the specs they were built from; by default their ``agent_spec``, else their repr."""
 
     def __init__(
         self,
@@ -87,10 +88,15 @@ class EpisodeStepper:
         game: str | None = None,
         game_kwargs: Mapping[str, Any] | None = None,
         episode_id: str = "",
+        agent_names: Sequence[str] | None = None,
         on_step: Callable[[StepRecord], None] | None = None,
     ):
         self.env = env
         self.players = seat_agents(env, agents)
+        names = [describe_agent(a) for a in self.players.values()] if agent_names is None else list(agent_names)
+        if len(names) != len(self.players):
+            raise ValueError(f"{len(names)} agent names given for {len(self.players)} players")
+        self.agent_names = dict(zip(self.players, (scrub(str(n)) for n in names)))
         self.seed = seed
         self.options = dict(options) if options is not None else None
         self.game = game or game_name(env)
@@ -169,7 +175,7 @@ class EpisodeStepper:
         return EpisodeRecord(
             game=self.game,
             seed=self.seed,
-            agents={player: describe_agent(agent) for player, agent in self.players.items()},
+            agents=dict(self.agent_names),
             steps=tuple(self.steps),
             rewards=dict(self.rewards),
             outcomes=dict(self._outcomes),

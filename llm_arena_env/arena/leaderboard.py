@@ -102,7 +102,7 @@ def build_leaderboard(
     rated = sorted({m.episode for m in matches})
     games = tuple(sorted({game_of(episodes[i]) for i in rated}))
     return Leaderboard(tuple(rows), games, len(rated), dict(anchors or {}), bootstrap, seed, k, prior_sd,
-                       tuple(notes) + bt.notes)
+                       tuple(notes) + bt.notes + elo.notes)
 
 
 def _results(matches: Sequence[rating_methods.Match]) -> dict[str, Counter[str]]:

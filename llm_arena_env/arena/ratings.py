@@ -15,9 +15,12 @@ Both are on the Elo scale: a player rated 400 points above another is expected t
   the interval. Bradley-Terry's intervals shrink as games are added; Elo's do not much, since with a
   fixed K its ratings keep moving by about K per game: they measure that jitter, not the sample size.
 - **Anchors** (``{"random": 0}``, or several Stockfish levels) pin players at fixed ratings, so ratings
-  from different runs are comparable: Bradley-Terry fits the others around them and Elo never moves them.
-  Without anchors the ratings are centred on ``base`` (their mean is ``base`` in Bradley-Terry, and Elo
-  starts everyone there).
+  from different runs are comparable: Bradley-Terry fits the others around the pinned ones. Elo runs as
+  usual (everyone starts equal) and is then shifted so that the anchors' mean rating is the pins' mean:
+  one anchor is pinned exactly; several keep Elo's own gaps between them. (Holding anchors fixed inside
+  the Elo updates instead makes the others' ratings drift for hundreds of games: only games against an
+  anchor add rating points to the pool.) Without anchors the ratings are centred on ``base``: their mean
+  is ``base`` in Bradley-Terry, and Elo starts everyone there.
 
 Every pair of seats in an episode of a competitive game (outcomes win/loss/draw) played by two different
 agent specs is one match; self-play and cooperative or aborted episodes are not rated.
@@ -29,7 +32,7 @@ import itertools
 import math
 import sys
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -39,6 +42,9 @@ DEFAULT_K = 16.0
 DEFAULT_PRIOR_SD = 1000.0  # weak: with tens of games a player's data outweighs it many times
 _RANK = {"loss": 0, "draw": 1, "win": 2}  # competitive outcomes, worst to best
 _CHUNK = 100  # bootstrap replicates computed at once
+# Ratings of every player for each replicate, from how many times each rated episode was drawn:
+# (replicates, episodes) -> (replicates, players).
+Compute = Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -117,15 +123,19 @@ def elo(
     seed: int = 0,
     progress: bool = False,
 ) -> Ratings:
-    """Elo ratings over ``matches`` in their order, starting from ``base`` (or the anchors' mean)."""
+    """Elo ratings over ``matches`` in their order, everyone starting at ``base``; shifted onto the anchors."""
     if k <= 0 or not math.isfinite(k):
         raise ValueError(f"the K factor must be a positive number, got {k}")
     design = _Design.of(matches, anchors, base)
 
     def compute(counts: np.ndarray) -> np.ndarray:
-        return _elo(design, counts, k)
+        return _anchor_shift(design, _elo(design, counts, k))
 
-    return design.ratings("elo", compute, bootstrap, seed, progress, notes=())
+    notes = []
+    if design.fixed.sum() > 1:
+        notes.append("Elo is shifted so that the anchors' mean rating is their pins' mean; only Bradley-Terry "
+                     "pins each anchor at its rating")
+    return design.ratings("elo", compute, bootstrap, seed, progress, notes=notes)
 
 
 def bradley_terry(
@@ -203,7 +213,7 @@ class _Design:
             row += np.bincount(self.b * n + self.a, w * (1.0 - self.score), n * n)
         return wins.reshape(len(counts), n, n)
 
-    def ratings(self, method: str, compute, bootstrap: int, seed: int, progress: bool,
+    def ratings(self, method: str, compute: Compute, bootstrap: int, seed: int, progress: bool,
                 notes: Sequence[str]) -> Ratings:
         point = compute(np.ones((1, self.episodes), dtype=np.int64))[0]
         low = high = np.full(len(self.players), math.nan)
@@ -215,7 +225,7 @@ class _Design:
         rows.sort(key=lambda r: (-r.rating, r.player))
         return Ratings(method, tuple(rows), max(bootstrap, 0), tuple(notes))
 
-    def _bootstrap(self, compute, replicates: int, seed: int, progress: bool, method: str) -> Iterator[np.ndarray]:
+    def _bootstrap(self, compute: Compute, replicates: int, seed: int, progress: bool, method: str) -> Iterator[np.ndarray]:
         from tqdm import tqdm
 
         rng = np.random.default_rng(seed)
@@ -232,18 +242,28 @@ class _Design:
 
 
 def _elo(design: _Design, counts: np.ndarray, k: float) -> np.ndarray:
-    """Sequential Elo for each replicate at once: match m is played counts[:, episode of m] times."""
-    ratings = np.tile(design.start, (len(counts), 1))
+    """Sequential Elo for each replicate at once, everyone starting at the centre: match m is played
+    counts[:, episode of m] times."""
+    ratings = np.full((len(counts), len(design.players)), design.centre)
     for a, b, score, episode in zip(design.a, design.b, design.score, design.episode):
         times = counts[:, episode]
         for played in range(int(times.max())):
             expected = 1.0 / (1.0 + 10.0 ** ((ratings[:, b] - ratings[:, a]) / 400.0))
             delta = k * (score - expected) * (times > played)
-            if not design.fixed[a]:
-                ratings[:, a] += delta
-            if not design.fixed[b]:
-                ratings[:, b] -= delta
+            ratings[:, a] += delta
+            ratings[:, b] -= delta
     return ratings
+
+
+def _anchor_shift(design: _Design, ratings: np.ndarray) -> np.ndarray:
+    """``ratings`` shifted so that the anchors' mean is the pins' mean (a single anchor lands exactly)."""
+    if not design.fixed.any():
+        return ratings
+    offset = (design.start[design.fixed] - ratings[:, design.fixed]).mean(axis=1)
+    shifted = ratings + offset[:, None]
+    if design.fixed.sum() == 1:  # exactly, not up to rounding
+        shifted[:, design.fixed] = design.start[design.fixed]
+    return shifted
 
 
 def _bradley_terry(design: _Design, wins: np.ndarray, precision: float,

@@ -179,13 +179,17 @@ def _json_roundtrip(value: Any) -> Any:
     return json.loads(json.dumps(to_plain(value)))
 
 
+_SECRET_KEY = re.compile(r"(.*[_-])?(api[_-]?key|token|secret|password)", re.IGNORECASE)
+
+
 def scrub_plain(value: Any) -> Any:
-    """``value`` as JSON types with every string scrubbed of key-like text."""
+    """``value`` as JSON types with every string scrubbed of key-like text, and the values of key-like
+    fields (``api_key``, ``access_token``, ...) masked."""
     plain = to_plain(value)
     if isinstance(plain, str):
         return scrub(plain)
     if isinstance(plain, dict):
-        return {k: scrub_plain(v) for k, v in plain.items()}
+        return {k: "***" if _SECRET_KEY.fullmatch(k) else scrub_plain(v) for k, v in plain.items()}
     if isinstance(plain, list):
         return [scrub_plain(v) for v in plain]
     return plain

@@ -84,10 +84,11 @@ RecordSink = Callable[[EpisodeJob, EpisodeRecord], None]
 
 
 class Executor(Protocol):
-    """What plays jobs: it calls ``on_record`` for every finished episode as soon as it is finished, and
-    lets ``KeyboardInterrupt`` through (the episodes reported until then are kept). ``agents`` maps specs
-    to agents built by the caller, used instead of building them; an executor that cannot share objects
-    (one that plays in other processes) may refuse it."""
+    """What plays jobs: it calls ``on_ready()`` once it can play (agents built, games made: errors in specs
+    come before it), then ``on_record`` for every episode as soon as it is finished, and lets
+    ``KeyboardInterrupt`` through (the episodes reported until then are kept). ``agents`` maps specs to
+    agents built by the caller, used instead of building them; an executor that cannot share objects (one
+    that plays in other processes) may refuse it."""
 
     def __call__(
         self,
@@ -95,6 +96,7 @@ class Executor(Protocol):
         *,
         concurrency: int,
         on_record: RecordSink,
+        on_ready: Callable[[], None] | None = None,
         agents: Mapping[str, Any] | None = None,
     ) -> None: ...
 
@@ -133,10 +135,17 @@ def play_many(
     played: dict[int, EpisodeRecord] = {}
     position = {id(job): index for index, job in enumerate(jobs)}
     tokens = {"prompt": 0, "completion": 0}
-    bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), unit="episode", file=sys.stderr,
-               disable=not progress, dynamic_ncols=True, desc=results.run_name if results else "episodes")
+    bars: list[Any] = []  # the bar starts when the executor is ready, so its rate leaves out model loading
+
+    def on_ready() -> None:
+        if not bars:
+            bars.append(tqdm(total=len(jobs), initial=len(jobs) - len(todo), unit="episode", file=sys.stderr,
+                             disable=not progress, dynamic_ncols=True,
+                             desc=results.run_name if results else "episodes"))
 
     def on_record(job: EpisodeJob, record: EpisodeRecord) -> None:
+        on_ready()
+        bar = bars[0]
         if results is not None:
             results.write_episode(job, record)
         played[position[id(job)]] = record
@@ -148,12 +157,10 @@ def play_many(
         bar.update(1)
 
     try:
-        run(todo, concurrency=concurrency, on_record=on_record, agents=agents)
-    except Exception:
-        bar.leave = False  # the error says what happened; a half bar above it would only add noise
-        raise
+        run(todo, concurrency=concurrency, on_record=on_record, on_ready=on_ready, agents=agents)
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     return [played[index] for index in sorted(played)]
 
 
@@ -188,6 +195,7 @@ def run_local(
     *,
     concurrency: int,
     on_record: RecordSink,
+    on_ready: Callable[[], None] | None = None,
     agents: Mapping[str, Any] | None = None,
 ) -> None:
     """The in-process executor: ``concurrency`` live episodes advanced in lockstep (see the module doc)."""
@@ -197,6 +205,8 @@ def run_local(
         pool.prepare(job.player_specs for job in jobs)  # bad specs and missing keys fail before any move
         for job in {(j.game, _kwargs_key(j.game_kwargs)): j for j in jobs}.values():
             envs.check(job)
+        if on_ready is not None:
+            on_ready()
         queue = deque(jobs)
         live: list[_LiveEpisode] = []
         while queue or live:
@@ -231,7 +241,7 @@ class _LiveEpisode:
         env = envs.acquire(job)
         seats = pool.for_job(job)
         stepper = EpisodeStepper(env, seats, job.seed, job.options, game=job.game, game_kwargs=job.game_kwargs,
-                                 episode_id=job.episode_id)
+                                 episode_id=job.episode_id, agent_names=job.player_specs)
         return cls(job, env, seats, stepper)
 
     def release(self, envs: EnvPool, pool: AgentPool) -> None:
@@ -242,22 +252,24 @@ class _LiveEpisode:
 def _advance_all(live: Sequence[_LiveEpisode]) -> None:
     """One decision for every live episode that waits on one: each agent gets its episodes' observations in
     one ``decide_batch`` call, agents in the order their first episode appears (so runs are repeatable)."""
-    groups: dict[int, tuple[Any, list[tuple[EpisodeStepper, Any]]]] = {}
+    groups: dict[int, tuple[Any, list[tuple[EpisodeStepper, str, Any]]]] = {}
     for episode in live:
         pending = episode.stepper.pending()
         if pending is not None:
-            _, agent, observation = pending
-            groups.setdefault(id(agent), (agent, []))[1].append((episode.stepper, observation))
+            player, agent, observation = pending
+            groups.setdefault(id(agent), (agent, []))[1].append((episode.stepper, player, observation))
     for agent, waiting in groups.values():
         try:
-            decisions = decide_batch(agent, [observation for _, observation in waiting])
+            decisions = decide_batch(agent, [observation for _, _, observation in waiting])
         except Exception as error:  # noqa: BLE001  (e.g. an engine given a game it cannot play)
-            games = sorted({stepper.game for stepper, _ in waiting})
-            raise AgentError(f"agent {describe_agent(agent)!r} failed in {', '.join(games)}: "
+            stepper, player, _ = waiting[0]
+            games = sorted({s.game for s, _, _ in waiting})
+            raise AgentError(f"agent {stepper.agent_names[player]!r} failed in {', '.join(games)}: "
                              f"{type(error).__name__}: {scrub(str(error))}") from error
         if len(decisions) != len(waiting):
-            raise RuntimeError(f"{scrub(repr(agent))} made {len(decisions)} decisions for {len(waiting)} observations")
-        for (stepper, _), decision in zip(waiting, decisions):
+            raise AgentError(f"agent {describe_agent(agent)!r} made {len(decisions)} decisions for "
+                             f"{len(waiting)} observations")
+        for (stepper, _, _), decision in zip(waiting, decisions):
             stepper.apply(decision)
 
 

@@ -17,6 +17,7 @@ allows no script and no network, so even a slip in escaping could not run or fet
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import html
 import importlib.resources
@@ -43,8 +44,8 @@ MAX_FIELD_CHARS = 20_000  # longest text shown whole; longer fields are cut with
 # No script, no network: images only from data: URLs, styles only from the page itself.
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _OUTCOME_CLASSES = frozenset({"win", "loss", "draw", "aborted", "success", "failure"})
-# C0 controls (but tab and newline), DEL and lone surrogates: shown as visible symbols, never raw.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# C0 controls (but tab, newline and carriage return), DEL and lone surrogates: shown as visible symbols.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 # ------------------------------------------------------------------------------------------- text
@@ -111,7 +112,7 @@ def fold(summary: str, body: str, *, css: str = "") -> str:
 
 
 def key_value_table(rows: Iterable[tuple[str, Any]], css: str = "fields") -> str:
-    cells = "".join(f"<tr><td>{esc(k)}</td><td>{short(number(v), 500)}</td></tr>" for k, v in rows)
+    cells = "".join(f"<tr><td>{short(k, 500)}</td><td>{short(number(v), 500)}</td></tr>" for k, v in rows)
     return f'<table class="{css}">{cells}</table>' if cells else ""
 
 
@@ -120,7 +121,7 @@ def key_value_table(rows: Iterable[tuple[str, Any]], css: str = "fields") -> str
 
 def players_of(record: Mapping[str, Any]) -> list[str]:
     """The players in seat order: the record's agents, then anyone else who acted."""
-    players = [str(p) for p in (record.get("agents") or {})]
+    players = [str(p) for p in mapping(record, "agents")]
     for step in steps_of(record):
         if str(step.get("player")) not in players:
             players.append(str(step.get("player")))
@@ -128,12 +129,19 @@ def players_of(record: Mapping[str, Any]) -> list[str]:
 
 
 def steps_of(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [s for s in record.get("steps") or [] if isinstance(s, Mapping)]
+    steps = record.get("steps")
+    return [s for s in steps if isinstance(s, Mapping)] if isinstance(steps, list) else []
+
+
+def mapping(record: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``record[key]`` where it is a mapping, else empty: a hand-edited file must not break its page."""
+    value = record.get(key)
+    return value if isinstance(value, Mapping) else {}
 
 
 def attempts_of(step: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    decision = step.get("decision") or {}
-    return [a for a in decision.get("attempts") or [] if isinstance(a, Mapping)] if isinstance(decision, Mapping) else []
+    attempts = mapping(step, "decision").get("attempts")
+    return [a for a in attempts if isinstance(a, Mapping)] if isinstance(attempts, list) else []
 
 
 def game_kind(game: str) -> str | None:
@@ -169,7 +177,7 @@ def board_frames(record: Mapping[str, Any], image_size: int = IMAGE_SIZE, max_fr
     Never raises: where the game cannot be made, or the replay stops matching the record (an unseeded
     game of chance, another version of the game), the images stop there and ``note`` says why."""
     frames = Frames()
-    kwargs = {**dict(record.get("game_kwargs") or {}), "render_mode": "rgb_array"}
+    kwargs = {**mapping(record, "game_kwargs"), "render_mode": "rgb_array"}
     try:
         try:  # small pictures straight away where the game takes an image size (every TextEnv does)
             _collect(record, {**kwargs, "image_size": image_size}, frames, image_size, max_frames)
@@ -189,21 +197,27 @@ def board_frames(record: Mapping[str, Any], image_size: int = IMAGE_SIZE, max_fr
 def _collect(record: Mapping[str, Any], kwargs: dict[str, Any], frames: Frames, image_size: int,
              max_frames: int) -> None:
     steps = steps_of(record)
-    for env, step in replay({**record, "game_kwargs": kwargs}):
-        if step is None:
-            frames.start = png(env.render(), image_size)
-        else:
-            index, player = frames.steps_done, step.get("player")
-            accepted = (env.infos.get(player) or {}).get("rejection") is None
-            if accepted != bool(step.get("accepted", True)):
-                raise _Diverged(f"at step {index + 1} the replayed game {'accepts' if accepted else 'rejects'} "
-                                f"the action that the record says it {'rejected' if accepted else 'accepted'}.")
-            if accepted:
-                if len(frames.after) >= max_frames:
-                    raise _Diverged(f"this page shows the boards of the first {max_frames} moves only.")
-                frames.after[index] = png(env.render(), image_size)
-            frames.steps_done = index + 1
-        _check_observation(env, steps, frames.steps_done)
+    with contextlib.closing(replay({**record, "game_kwargs": kwargs})) as replayed:  # closes the env
+        for env, step in replayed:
+            if step is not None:
+                _check_step(env, step, frames, image_size, max_frames)
+            else:
+                frames.start = png(env.render(), image_size)
+            _check_observation(env, steps, frames.steps_done)
+
+
+def _check_step(env: Any, step: Mapping[str, Any], frames: Frames, image_size: int, max_frames: int) -> None:
+    """After a replayed step: the env must judge it as the record says; keep the board if it moved."""
+    index, player = frames.steps_done, step.get("player")
+    accepted = (env.infos.get(player) or {}).get("rejection") is None
+    if accepted != bool(step.get("accepted", True)):
+        raise _Diverged(f"at step {index + 1} the replayed game {'accepts' if accepted else 'rejects'} "
+                        f"the action that the record says it {'rejected' if accepted else 'accepted'}.")
+    if accepted:
+        if len(frames.after) >= max_frames:
+            raise _Diverged(f"this page shows the boards of the first {max_frames} moves only.")
+        frames.after[index] = png(env.render(), image_size)
+    frames.steps_done = index + 1
 
 
 def _check_observation(env: Any, steps: Sequence[Mapping[str, Any]], index: int) -> None:
@@ -251,14 +265,15 @@ def decision_fold(step: Mapping[str, Any]) -> str:
     prompt_tokens = sum(_int(a.get("prompt_tokens")) for a in attempts)
     completion_tokens = sum(_int(a.get("completion_tokens")) for a in attempts)
     latency = sum(_float(a.get("latency_s")) for a in attempts)
-    summary = f"Decision trace: {len(attempts)} attempt{'s' if len(attempts) != 1 else ''}"
+    summary = f"Decision trace: {_plural(len(attempts), 'attempt')}"
     if failed:
         summary += f", {failed} failed"
     if prompt_tokens or completion_tokens:
         summary += f" \u00b7 {prompt_tokens:,} + {completion_tokens:,} tokens"
     if latency:
         summary += f" \u00b7 {latency:.2f} s"
-    body = "".join(attempt_html(i + 1, a) for i, a in enumerate(attempts)) or '<p class="note">No attempts recorded.</p>'
+    body = "".join(attempt_html(i + 1, a) for i, a in enumerate(attempts))
+    body = body or '<p class="note">No attempts recorded.</p>'
     return fold(esc(summary), body, css="trace")
 
 
@@ -269,7 +284,7 @@ _ATTEMPT_OTHERS = ("reasoning", "votes", "prompt")
 
 def attempt_html(number_: int, attempt: Mapping[str, Any]) -> str:
     status = badge("failed", "failed") if _failed(attempt) else badge("ok", "accepted")
-    rows = [(k, attempt[k]) for k in _ATTEMPT_FIELDS if attempt.get(k) not in ("", None)]
+    rows = [(k, attempt[k]) for k in _ATTEMPT_FIELDS if _worth_showing(attempt.get(k))]
     if "parsed" in attempt and attempt["parsed"] is None:
         rows.insert(0, ("parsed", "(could not parse)"))
     known = _ATTEMPT_FIELDS + _ATTEMPT_TEXTS + _ATTEMPT_OTHERS
@@ -286,9 +301,16 @@ def attempt_html(number_: int, attempt: Mapping[str, Any]) -> str:
         parts.append('<div class="role">votes</div>' + key_value_table(ranked, css="votes"))
     prompt = attempt.get("prompt")
     if isinstance(prompt, Sequence) and not isinstance(prompt, str) and prompt:
-        parts.append(fold(esc(f"prompt sent ({len(prompt)} message{'s' if len(prompt) != 1 else ''})"),
+        parts.append(fold(esc(f"prompt sent ({_plural(len(prompt), 'message')})"),
                           "".join(_message_html(m) for m in prompt)))
     return f'<div class="attempt">{"".join(parts)}</div>'
+
+
+def _worth_showing(value: Any) -> bool:
+    """Empty text, None and zero counts (no model was called) are left out; False is shown."""
+    if isinstance(value, bool):
+        return True
+    return value not in ("", None) and not (isinstance(value, (int, float)) and value == 0)
 
 
 def _message_html(message: Any) -> str:
@@ -297,7 +319,7 @@ def _message_html(message: Any) -> str:
     content = message.get("content", "")
     if not isinstance(content, str):  # multimodal content parts: show them as data, images left out
         content = json.dumps(content, ensure_ascii=False, default=str)
-    return f'<div class="role">{esc(message.get("role", ""))}</div>{text_block(content)}'
+    return f'<div class="role">{short(message.get("role", ""), 80)}</div>{text_block(content)}'
 
 
 def _failed(attempt: Mapping[str, Any]) -> bool:
@@ -334,9 +356,9 @@ def header_html(record: Mapping[str, Any]) -> str:
     facts = [f"seed {record.get('seed')}", f"{len(steps_of(record))} steps"]
     if isinstance(record.get("seconds"), (int, float)):
         facts.append(f"{record['seconds']:.1f} s")
-    if record.get("episode_id") is not None:
+    if record.get("episode_id"):
         facts.insert(0, f"episode {record['episode_id']}")
-    agents, outcomes, rewards = (record.get(k) or {} for k in ("agents", "outcomes", "rewards"))
+    agents, outcomes, rewards = (mapping(record, k) for k in ("agents", "outcomes", "rewards"))
     rows = "".join(
         f"<tr><td>{esc(p)}</td><td>{short(agents.get(p, '?'))}</td><td>{outcome_badge(outcomes.get(p, '?'))}</td>"
         f'<td class="num">{esc(number(rewards.get(p, "")))}</td></tr>'
@@ -354,7 +376,7 @@ def header_html(record: Mapping[str, Any]) -> str:
 
 
 def ending_html(record: Mapping[str, Any]) -> str:
-    outcomes = record.get("outcomes") or {}
+    outcomes = mapping(record, "outcomes")
     seats = [p for p in players_of(record) if p in outcomes] + [p for p in outcomes if p not in players_of(record)]
     who = " ".join(f"{esc(p)} {outcome_badge(outcomes[p])}" for p in seats) or esc("no outcome recorded")
     reason = esc(record.get("end_reason") or "?")
@@ -383,7 +405,7 @@ def moves_html(record: Mapping[str, Any], frames: Frames | None) -> str:
 
 def _move_card(record: Mapping[str, Any], index: int, step: Mapping[str, Any], image: bytes | None) -> str:
     player = str(step.get("player", "?"))
-    agent = (record.get("agents") or {}).get(player, "?")
+    agent = mapping(record, "agents").get(player, "?")
     accepted = bool(step.get("accepted", True))
     figure = ""
     if image is not None:
@@ -402,7 +424,7 @@ def _move_card(record: Mapping[str, Any], index: int, step: Mapping[str, Any], i
 
 def dialogue_html(record: Mapping[str, Any]) -> str:
     """Dialogue games: the game master's messages in the middle, each player's replies on its side."""
-    agents = record.get("agents") or {}
+    agents = mapping(record, "agents")
     seats = {p: i for i, p in enumerate(players_of(record))}
     rows = []
     for index, step in enumerate(steps_of(record)):
@@ -411,7 +433,8 @@ def dialogue_html(record: Mapping[str, Any]) -> str:
         side = "left" if seat == "seat-even" else "right"
         rows.append(
             f'<div class="row centre" id="step-{index + 1}"><div class="bubble gm">'
-            f'<div class="who">Game master \u2192 {esc(player)}</div>{text_block(step.get("observation", ""))}</div></div>'
+            f'<div class="who">Game master \u2192 {esc(player)}</div>'
+            f'{text_block(step.get("observation", ""))}</div></div>'
         )
         accepted = bool(step.get("accepted", True))
         rejection = "" if accepted else (
@@ -474,7 +497,7 @@ def index_html(run_folder: str | os.PathLike[str]) -> str:
         sections.append(f'<p class="note">No {EPISODE_FILE} under this folder yet.</p>')
     done = len(entries) - len(broken)
     header = (f"<header><h1>Run {esc(run.resolve().name)}</h1><p class=\"meta\">"
-              f"{done} episode{'s' if done != 1 else ''} in {len(games)} game{'s' if len(games) != 1 else ''}</p></header>")
+              f"{_plural(done, 'episode')} in {_plural(len(games), 'game')}</p></header>")
     return page(f"run {run.resolve().name}", f"{header}<main>{''.join(sections)}</main>")
 
 
@@ -497,7 +520,7 @@ def _game_section(game: str, entries: Sequence[_Entry], run: Path) -> str:
     rows = []
     for entry in entries:
         record = entry.record or {}
-        agents, outcomes = record.get("agents") or {}, record.get("outcomes") or {}
+        agents, outcomes = mapping(record, "agents"), mapping(record, "outcomes")
         target = entry.folder / (TRANSCRIPT_FILE if (run / entry.folder / TRANSCRIPT_FILE).exists() else EPISODE_FILE)
         href = quote(target.as_posix())
         seats = players_of(record)
@@ -521,14 +544,18 @@ def _tally(entries: Sequence[_Entry]) -> str:
     counts: dict[str, dict[str, int]] = {}
     for entry in entries:
         record = entry.record or {}
-        agents = record.get("agents") or {}
-        for player, outcome in (record.get("outcomes") or {}).items():
+        agents = mapping(record, "agents")
+        for player, outcome in mapping(record, "outcomes").items():
             agent = str(agents.get(player, player))
             counts.setdefault(agent, {}).setdefault(str(outcome), 0)
             counts[agent][str(outcome)] += 1
     lines = [f"{short(agent, 80)}: " + ", ".join(f"{n} {esc(o)}" for o, n in sorted(c.items()))
              for agent, c in sorted(counts.items())]
     return f'<p class="meta">{"<br>".join(lines)}</p>' if lines else ""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _natural(text: str) -> list[Any]:

@@ -32,6 +32,7 @@ Interface (frozen, JSON-ready through ``to_dict`` / ``from_dict``):
 from __future__ import annotations
 
 import math
+from collections import abc
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -195,6 +196,11 @@ def _with_reward(turn: Turn, reward: float) -> Turn:
 # ---------------------------------------------------------------------------------------------- wrapper
 
 
+def _forward(name: str) -> property:
+    """A property that reads and writes ``self.env.<name>``."""
+    return property(lambda self: getattr(self.env, name), lambda self, value: setattr(self.env, name, value))
+
+
 class RecordTrajectories(BaseWrapper):
     """Records every action taken through it; ``trajectories()`` gives them, one per player.
 
@@ -202,7 +208,18 @@ class RecordTrajectories(BaseWrapper):
     recording costs no second observation) and ``step`` (records the turn and the rewards it brought).
     ``record(player, decision)`` attaches an agent's decision (a ``Decision`` or its dict) to the player's
     latest turn: call it right after ``env.step``. ``game`` and ``game_kwargs`` name the env in the
-    records, as the arena's records do."""
+    records, as the arena's records do. Turns are kept as they come and made into records only by
+    ``trajectories()``, so recording costs little per step."""
+
+    # The attributes every AEC loop reads at each step, passed straight through: BaseWrapper's
+    # ``__getattr__`` fallback costs more than a step of a cheap game.
+    agents = _forward("agents")
+    agent_selection = _forward("agent_selection")
+    terminations = _forward("terminations")
+    truncations = _forward("truncations")
+    rewards = _forward("rewards")
+    infos = _forward("infos")
+    _cumulative_rewards = _forward("_cumulative_rewards")
 
     def __init__(self, env: Any, *, game: str | None = None, game_kwargs: Mapping[str, Any] | None = None,
                  episode_id: str = ""):
@@ -220,54 +237,60 @@ class RecordTrajectories(BaseWrapper):
     def observe(self, agent: str) -> Any:
         observation = self.env.observe(agent)
         if agent == self.env.agent_selection:
-            self._seen[agent] = observation
+            self._seen = (agent, observation)
         return observation
 
     def step(self, action: Any) -> None:
-        player = self.env.agent_selection
-        acting = not (self.env.terminations.get(player) or self.env.truncations.get(player))
-        observation = self._seen.pop(player, None) if acting else None
-        if acting and observation is None:
-            observation = self.env.observe(player)
-        self.env.step(action)
-        if acting:
-            rejection = self.env.infos.get(player, {}).get("rejection")
-            text = str(observation.get("text", "")) if isinstance(observation, Mapping) else str(observation)
-            messages = _messages(observation.get("messages")) if isinstance(observation, Mapping) else ()
-            self._turns[player].append({
-                "index": self._steps, "player": player, "messages": messages or ({"role": "user", "content": text},),
-                "completion": str(action), "action": str(action), "legal": rejection is None, "reward": 0.0,
-                "attempts": (), "observation": text, "rejection": str(rejection or ""),
-            })
-            self._steps += 1
-        self._collect_rewards()
-        self._keep_endings()
+        env = self.env
+        player = env.agent_selection
+        if env.terminations[player] or env.truncations[player]:
+            env.step(action)
+            return  # a finished player stepping out: nothing to record, and rewards were cleared
+        seen = self._seen
+        observation = seen[1] if seen is not None and seen[0] == player else env.observe(player)
+        self._seen = None
+        env.step(action)
+        rejection = env.infos[player].get("rejection")
+        # Only the text and chat are kept (not images or masks); a Turn is made of them by trajectories().
+        if isinstance(observation, abc.Mapping):
+            text, messages = observation.get("text", ""), observation.get("messages")
+        else:
+            text, messages = observation, None
+        self._turns[player].append([self._steps, text, messages, action, rejection, None, 0.0])
+        self._steps += 1
+        for other, reward in env.rewards.items():
+            if reward:
+                self._returns[other] += reward
+                if self._turns[other]:
+                    self._turns[other][-1][6] += reward
+        if env.terminations[player] or env.truncations[player]:
+            for other in env.agents:  # a finished player's info is gone once it has stepped out
+                if other not in self._endings:
+                    self._endings[other] = dict(env.infos[other])
 
     def record(self, player: str, decision: Any) -> None:
         """Attach ``decision`` (how ``player``'s latest action was chosen) to that turn."""
         if not self._turns.get(player):
             raise ValueError(f"{player!r} has taken no action to attach a decision to")
-        data = decision.to_dict() if hasattr(decision, "to_dict") else dict(decision)
-        attempts = tuple(data.get("attempts") or ())
-        turn = self._turns[player][-1]
-        turn["attempts"] = attempts
-        if attempts:
-            turn["completion"] = str(attempts[-1].get("raw_output", turn["completion"]))
-            turn["messages"] = _messages(attempts[-1].get("prompt")) or turn["messages"]
+        self._turns[player][-1][5] = decision
 
     def record_step(self, step: Any) -> None:
         """``play_episode``'s ``on_step`` hook: records the decision of a ``StepRecord``."""
         self.record(step.player, step.decision)
 
+    def name_agents(self, agents: Mapping[str, str]) -> None:
+        """Name each player's agent (e.g. its spec string) in the trajectories."""
+        self._agent_names = dict(agents)
+
     def trajectories(self) -> list[Trajectory]:
         """The episode so far (the whole one once it has ended), one trajectory per player, in seat order."""
-        infos = {**self.env.infos, **self._endings}  # a finished player's info is gone once it stepped out
+        infos = {**self.env.infos, **self._endings}
         return [
             Trajectory(
                 game=self.game,
                 player=player,
-                turns=tuple(Turn(**turn) for turn in self._turns[player]),
-                episode_return=self._returns[player],
+                turns=tuple(_recorded_turn(player, *turn) for turn in self._turns[player]),
+                episode_return=float(self._returns[player]),
                 outcome=str(infos.get(player, {}).get("outcome", "")),
                 agent=self._agent_names.get(player, ""),
                 seed=self._seed,
@@ -280,32 +303,52 @@ class RecordTrajectories(BaseWrapper):
             for player in self.env.possible_agents
         ]
 
-    def name_agents(self, agents: Mapping[str, str]) -> None:
-        """Name each player's agent (e.g. its spec string) in the trajectories."""
-        self._agent_names = dict(agents)
-
     def _start(self, seed: int | None, options: Mapping[str, Any] | None) -> None:
         players = list(self.env.possible_agents)
         self._seed, self._options = seed, dict(options or {})
-        self._seen: dict[str, Any] = {}
-        self._turns: dict[str, list[dict[str, Any]]] = {p: [] for p in players}
+        self._seen: tuple[str, Any] | None = None
+        self._turns: dict[str, list[list[Any]]] = {p: [] for p in players}
         self._returns = {p: 0.0 for p in players}
         self._steps = 0
         self._endings: dict[str, dict[str, Any]] = {}
 
-    def _collect_rewards(self) -> None:
-        """Add the rewards of the step just taken to each player's latest turn and to its return."""
-        for player, reward in self.env.rewards.items():
-            if reward:
-                self._returns[player] = self._returns.get(player, 0.0) + float(reward)
-                if self._turns.get(player):
-                    self._turns[player][-1]["reward"] += float(reward)
+
+def _recorded_turn(player: str, index: int, text: Any, messages: Any, action: Any, rejection: Any, decision: Any,
+                   reward: float) -> Turn:
+    """A Turn from what the wrapper kept: the observation, the action, the env's verdict, the decision if any."""
+    text = str(text)
+    messages = _messages(messages) or ({"role": "user", "content": text},)
+    attempts = _attempt_dicts(decision)
+    last = attempts[-1] if attempts else {}
+    return Turn(
+        index=index,
+        player=player,
+        messages=_messages(last.get("prompt")) or messages,
+        completion=str(last.get("raw_output", action)),
+        action=str(action),
+        legal=rejection is None,
+        reward=float(reward),
+        attempts=attempts,
+        observation=text,
+        rejection=str(rejection or ""),
+    )
 
 
-    def _keep_endings(self) -> None:
-        for player in self.env.agents:
-            if player not in self._endings and (self.env.terminations[player] or self.env.truncations[player]):
-                self._endings[player] = dict(self.env.infos.get(player, {}))
+def _attempt_dicts(decision: Any) -> tuple[dict[str, Any], ...]:
+    """``Decision.to_dict()["attempts"]``, made faster for Decision objects (``asdict`` is slow)."""
+    if decision is None:
+        return ()
+    if isinstance(decision, abc.Mapping):
+        return tuple(dict(a) for a in decision.get("attempts") or ())
+    return tuple(_attempt_dict(a) for a in decision.attempts)
+
+
+def _attempt_dict(attempt: Any) -> dict[str, Any]:
+    """``Attempt.to_dict()`` without ``asdict``'s deep recursion: its fields are flat but for two."""
+    data = dict(attempt.__dict__)
+    data["prompt"] = [dict(m) for m in attempt.prompt]
+    data["votes"] = dict(attempt.votes)
+    return data
 
 
 def conversation(turns: Sequence[Turn], *, completions: bool = True) -> list[dict[str, str]]:

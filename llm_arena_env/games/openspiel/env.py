@@ -15,7 +15,14 @@ OpenSpiel parameters (``board_size=9``, ``players=3``); any game in ``pyspiel.re
 - Rewards: OpenSpiel's ``returns()``. Outcomes: the unique best return wins, the rest lose; a shared best is a
   draw for those players; all equal is a draw. ``max_turns`` truncates (outcome draw, rewards 0).
 - ``reset(options={"history": [ids]})`` starts from the position after OpenSpiel action ids (chance included),
-  as in ``env.action_history``.
+  as in ``env.action_history``; ``env.state`` is the live pyspiel state, for engines (read it, do not change it).
+
+Options (keyword arguments of ``make``): ``max_turns`` (None), ``show_legal_moves`` (True), ``game_params``
+(OpenSpiel parameters whose names clash with these options), and TextEnv's ``render_mode``,
+``observation_mode``, ``image_size``, ``max_illegal_actions``, ``prompt_template``, ``answer_format``.
+Images: go, connect four, othello and tic-tac-toe are drawn (see ``draw``); other games draw their text.
+
+Version history: v0, the first.
 """
 
 from __future__ import annotations
@@ -135,10 +142,13 @@ class OpenSpielEnv(TextEnv):
         self._replay(options.get("history", ()))
         self._settle_chance()
         if self._state.is_terminal():
-            raise ValueError("options['history'] must leave the game unfinished")
+            if options.get("history"):
+                raise ValueError("options['history'] must leave the game unfinished")
+            self._finish(self._result())  # chance alone ended it (a dealt blackjack): nothing to play
 
     def _current_agent(self) -> str:
-        return self.possible_agents[self._state.current_player()]
+        player = self._state.current_player()
+        return self.possible_agents[player] if player >= 0 else self.possible_agents[0]
 
     def _parse_action(self, agent: str, text: str) -> int:
         return self._moves().read(text, self._move_format)
@@ -156,11 +166,14 @@ class OpenSpielEnv(TextEnv):
 
     def _result(self) -> Result | None:
         state = self._state
-        if state.is_terminal():
+        stuck = not state.is_terminal() and not self._moves().ids  # OpenSpiel bugs with odd parameters (1-row hex)
+        if state.is_terminal() or stuck:
             returns = state.returns()
             rewards = dict(zip(self.possible_agents, map(float, returns)))
             outcomes = outcomes_from_returns(self.possible_agents, returns)
             detail = describe_returns(self.possible_agents, returns)
+            if stuck:
+                detail = f"the player to move has no legal move though the game is not over; {detail}"
             return Result(rewards, outcomes, EndReason.GAME_OVER, detail, {"turns": float(self._turns)})
         if self.max_turns is not None and self._turns >= self.max_turns:
             rewards = {a: 0.0 for a in self.possible_agents}
@@ -312,5 +325,6 @@ class OpenSpielEnv(TextEnv):
     def _turn_text(self, agent: str) -> str:
         if self.result is not None:
             return f"The game is over after {self._turns} moves: {_SAID.get(self.result.outcomes[agent], 'it ended')}."
-        whose = "it is your turn" if agent == self.agent_selection else f"it is {self.agent_selection}'s turn, not yours"
-        return f"Move {self._turns + 1}: {whose}."
+        if agent == self.agent_selection:
+            return f"Move {self._turns + 1}: it is your turn."
+        return f"Move {self._turns + 1}: it is {self.agent_selection}'s turn, not yours."

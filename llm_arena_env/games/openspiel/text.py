@@ -184,7 +184,8 @@ def _chess_board(fen: str, p: Params) -> str:
         return ""
     lines = "\n".join(map(str.__add__, _RANK_LABELS, rows))
     to_move = "White" if fields[1:2] == ["w"] else "Black"
-    return f"The position as a diagram (uppercase White, lowercase Black):\n{lines}\n  a b c d e f g h\n{to_move} to move."
+    heading = "The position as a diagram (uppercase White, lowercase Black):"
+    return f"{heading}\n{lines}\n  a b c d e f g h\n{to_move} to move."
 
 
 def _chess_namer(p: Params) -> Callable[[Any, int, list[int]], list[str]] | None:
