@@ -11,7 +11,7 @@ setup-demo:
 	scripts/setup.sh
 
 setup-test:
-	scripts/setup.sh dev hf
+	scripts/setup.sh dev hf ray
 
 clean:
 	rm -rf .venv build *.egg-info

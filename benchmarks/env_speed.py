@@ -6,39 +6,19 @@ text observation (prompt with FEN, board, pieces and history; ``legal_actions`` 
 python-chess: list the legal moves, push a random one, start again on mate, stalemate, insufficient
 material or the fifty-move rule, no observation at all. The three take turns in short slices and are timed
 in CPU seconds of this process, so other work on a busy machine changes the ratios little. Prints steps/s
-and the ratios ours/chess_v6 and raw/ours; then, where ``benchmarks/openspiel_speed.py`` exists, its table.
+and the ratios ours/chess_v6 and raw/ours; then ``benchmarks/openspiel_speed.py``'s table.
 
 Run: ``python benchmarks/env_speed.py [CPU seconds per way]``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import sys
-import time
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
-import numpy as np
-
-SLICE_S = 0.2  # each way plays this long before the next takes its turn
-
-
-def _aec_steps(env: Any, rnd: random.Random) -> Iterator[None]:
-    """Random play through the AEC API, the acting player observing each turn; yields after each move."""
-    episode = 0
-    while True:
-        env.reset(seed=episode)
-        episode += 1
-        for _ in env.agent_iter():
-            observation, _, terminated, truncated, _ = env.last()
-            if terminated or truncated:
-                env.step(None)
-                continue
-            legal = np.flatnonzero(observation["action_mask"])
-            env.step(int(legal[rnd.randrange(len(legal))]))
-            yield
+import openspiel_speed  # beside this file, as is timing.py
+from timing import SLICE_S, aec_steps, measure
 
 
 def _raw_steps(rnd: random.Random) -> Iterator[None]:
@@ -55,32 +35,16 @@ def _raw_steps(rnd: random.Random) -> Iterator[None]:
             yield
 
 
-def _measure(players: dict[str, Iterator[None]], seconds: float) -> dict[str, float]:
-    """Steps per CPU second of each player, run in turns of SLICE_S until each has had ``seconds``."""
-    steps = dict.fromkeys(players, 0)
-    spent = dict.fromkeys(players, 0.0)
-    while min(spent.values()) < seconds:
-        for way, moves in players.items():
-            start = time.process_time()
-            deadline = start + SLICE_S
-            while time.process_time() < deadline:
-                for _ in range(20):  # read the clock every 20 moves
-                    next(moves)
-                steps[way] += 20
-            spent[way] += time.process_time() - start
-    return {way: steps[way] / spent[way] for way in players}
-
-
 def bench_chess(seconds: float = 3.0) -> dict[str, float]:
     """Steps/s of (a) our chess env, (b) PettingZoo's chess_v6, (c) raw python-chess, and the ratios."""
     from pettingzoo.classic import chess_v6
 
     import llm_arena_env
 
-    row = _measure(
+    row = measure(
         {
-            "ours": _aec_steps(llm_arena_env.make("chess"), random.Random(0)),
-            "chess_v6": _aec_steps(chess_v6.env(), random.Random(0)),
+            "ours": aec_steps(llm_arena_env.make("chess"), random.Random(0)),
+            "chess_v6": aec_steps(chess_v6.env(), random.Random(0)),
             "raw": _raw_steps(random.Random(0)),
         },
         seconds,
@@ -88,17 +52,6 @@ def bench_chess(seconds: float = 3.0) -> dict[str, float]:
     row["ours/chess_v6"] = row["ours"] / row["chess_v6"]
     row["raw/ours"] = row["raw"] / row["ours"]
     return row
-
-
-def _openspiel_benchmark() -> Any | None:
-    """``bench_openspiel`` from ``openspiel_speed.py`` beside this file, if that file exists."""
-    path = Path(__file__).with_name("openspiel_speed.py")
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location("openspiel_speed", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -110,10 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"{row['ours']:>13,.0f}{row['chess_v6']:>10,.0f}{row['raw']:>11,.0f}{row['ours/chess_v6']:>15.2f}{row['raw/ours']:>10.2f}"
     )
-    openspiel = _openspiel_benchmark()
-    if openspiel is not None:
-        print()
-        openspiel.main([str(seconds)])
+    print()
+    openspiel_speed.main([str(seconds)])
 
 
 if __name__ == "__main__":

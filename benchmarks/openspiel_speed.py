@@ -12,30 +12,11 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from typing import Any, Iterator
 
-import numpy as np
+from timing import SLICE_S, aec_steps, measure  # beside this file
 
 GAMES: dict[str, dict[str, Any]] = {"connect_four": {}, "go": {"board_size": 9}, "chess": {}}
-SLICE_S = 0.2  # each way plays this long before the next takes its turn
-
-
-def _aec_steps(env: Any, rnd: random.Random) -> Iterator[None]:
-    """Random play through the AEC API, the acting player observing each turn; yields after each move."""
-    episode = 0
-    while True:
-        env.reset(seed=episode)
-        episode += 1
-        for _ in env.agent_iter():
-            observation, _, terminated, truncated, info = env.last()
-            if terminated or truncated:
-                env.step(None)
-                continue
-            mask = observation["action_mask"] if isinstance(observation, dict) else info["action_mask"]
-            legal = np.flatnonzero(mask)
-            env.step(int(legal[rnd.randrange(len(legal))]))
-            yield
 
 
 def _raw_steps(name: str, params: dict[str, Any], rnd: random.Random) -> Iterator[None]:
@@ -66,36 +47,16 @@ def _shimmy(name: str, params: dict[str, Any]) -> Any:
     return OpenSpielCompatibilityV0(game_name=name, config=params or None)
 
 
-def _measure(players: dict[str, Iterator[None]], seconds: float) -> dict[str, float]:
-    """Steps per CPU second of each player, run in turns of SLICE_S until each has had ``seconds``."""
-    steps = dict.fromkeys(players, 0)
-    spent = dict.fromkeys(players, 0.0)
-    while min(spent.values()) < seconds:
-        for way, moves in players.items():
-            start = time.process_time()
-            deadline = start + SLICE_S
-            count = 0
-            while True:
-                for _ in range(50):  # read the clock every 50 moves
-                    next(moves)
-                count += 50
-                if time.process_time() >= deadline:
-                    break
-            steps[way] += count
-            spent[way] += time.process_time() - start
-    return {way: steps[way] / spent[way] for way in players}
-
-
 def bench_openspiel(seconds: float = 3.0) -> dict[str, dict[str, float]]:
     """Steps/s of ours, Shimmy and raw pyspiel on each game, ``seconds`` each, and the ratios to Shimmy."""
     results: dict[str, dict[str, float]] = {}
     for name, params in GAMES.items():
         players = {
-            "ours": _aec_steps(_ours(name, params), random.Random(0)),
-            "shimmy": _aec_steps(_shimmy(name, params), random.Random(0)),
+            "ours": aec_steps(_ours(name, params), random.Random(0)),
+            "shimmy": aec_steps(_shimmy(name, params), random.Random(0)),
             "raw": _raw_steps(name, params, random.Random(0)),
         }
-        row = _measure(players, seconds)
+        row = measure(players, seconds, batch=50)
         row["ours/shimmy"] = row["ours"] / row["shimmy"]
         row["raw/shimmy"] = row["raw"] / row["shimmy"]
         results[name] = row

@@ -5,6 +5,7 @@ Variants are keyword arguments of :func:`make`, never suffixes glued onto ids.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
 from dataclasses import dataclass, field
@@ -38,7 +39,13 @@ class GameSpec:
         return getattr(importlib.import_module(module_name), attr)
 
     def make(self, **kwargs: Any) -> Any:
-        return self.load()(**{**self.kwargs, **kwargs})
+        merged = {**self.kwargs, **kwargs}
+        env = self.load()(**merged)
+        try:  # as Gymnasium does: the env knows the id and arguments it was made with
+            env.spec = dataclasses.replace(self, kwargs=merged)
+        except AttributeError:  # an entry point returning an object that takes no attributes
+            pass
+        return env
 
 
 class UnknownGameError(KeyError):

@@ -262,3 +262,18 @@ def test_replay_refuses_a_record_that_does_not_fit_the_game():
     record.update(game="openspiel/tic_tac_toe", steps=[{**record["steps"][0], "player": "nobody"}])
     with pytest.raises(ReplayError, match="nobody"):
         list(replay(record))
+
+
+def test_records_name_the_registry_id_and_write_nan_scores_as_json_null():
+    import json
+    import math
+
+    import llm_arena_env
+    from llm_arena_env.agents.random_agent import RandomAgent
+    from llm_arena_env.arena.episode import play_episode, to_plain
+
+    record = play_episode(llm_arena_env.make("openspiel/tic_tac_toe"), [RandomAgent(0), RandomAgent(1)], seed=0)
+    assert record.game == "openspiel/tic_tac_toe"
+    plain = to_plain({"Main Score": math.nan, "inf": math.inf, "x": 1.5})
+    assert plain == {"Main Score": None, "inf": None, "x": 1.5}
+    json.loads(json.dumps(plain, indent=1, allow_nan=False))

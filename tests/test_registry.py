@@ -46,3 +46,10 @@ def test_list_games_covers_the_board_games_of_the_foundation():
         "dots_and_boxes", "nine_mens_morris", "kuhn_poker", "leduc_poker", "liars_dice", "chess")}
     assert expected <= ids
     assert any(max(s.players) >= 3 for s in llm_arena_env.list_games())
+
+
+def test_a_made_env_knows_its_id_and_arguments():
+    env = llm_arena_env.make("openspiel/connect_four", max_illegal_actions=2)
+    assert env.spec.id == "openspiel/connect_four"
+    assert env.spec.kwargs["max_illegal_actions"] == 2
+    assert llm_arena_env.make("chess").spec.id == "chess"

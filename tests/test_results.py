@@ -127,7 +127,7 @@ def test_a_corrupt_episode_is_skipped_with_a_warning_and_played_again(tmp_path, 
     with pytest.warns(CorruptEpisodeWarning, match="skipping"):
         assert [r["episode_id"] for r in load_episodes(tmp_path)] == ["0000"]
     with pytest.warns(CorruptEpisodeWarning):
-        replayed = played(store, [job(0), job(1)])
+        replayed = played(ResultsStore(tmp_path, "run"), [job(0), job(1)])  # the same run, started again
     assert [r.episode_id for r in replayed] == ["0001"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -180,3 +180,14 @@ def test_the_transcript_is_written_beside_the_episode(tmp_path, monkeypatch):
     store = ResultsStore(tmp_path, "run")
     played(store, [job(4)])
     assert calls == [("0004", store.episode_dir(job(4)))]
+
+
+def test_aborted_dialogue_episodes_with_nan_scores_are_stored_and_read_back(tmp_path):
+    """clembench's Main Score is NaN when an episode aborts: the file must still be valid JSON."""
+    store = ResultsStore(tmp_path, "taboo-run")
+    jobs = [job(k, game="dialogue/taboo") for k in range(3)]
+    played(store, jobs)
+    loaded = load_episodes(tmp_path)
+    assert len(loaded) == 3
+    assert any(e["scores"]["Aborted"] == 1 and e["scores"]["Main Score"] is None for e in loaded)
+    assert all(store.finished(j) for j in jobs)  # so a rerun resumes instead of replaying them

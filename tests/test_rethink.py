@@ -220,3 +220,12 @@ def test_the_reason_mode_works_on_the_real_chess_env():
     decision = Rethink(Parse(inner), checker=env_checker(env)).decide(observation)
     assert "blocked by your pawn on e2" in decision.attempts[0].feedback
     assert decision.action == "e4"
+
+
+def test_a_wrapped_agent_names_its_whole_stack_in_records():
+    from llm_arena_env.agents.random_agent import RandomAgent
+    from llm_arena_env.arena.episode import describe_agent
+    from llm_arena_env.wrappers import MajorityVote, Parse
+
+    agent = Rethink(MajorityVote(Parse(RandomAgent(seed=3)), n=3))
+    assert describe_agent(agent) == "Rethink(MajorityVote(Parse(RandomAgent(seed=3))))"

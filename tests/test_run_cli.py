@@ -55,6 +55,8 @@ def test_run_writes_every_episode_and_a_summary(tmp_path, capsys):
     assert "4/4" in err and "episode/s" in err  # the progress bar
     manifest = json.loads((tmp_path / "ttt" / MANIFEST_FILE).read_text())
     assert manifest["config"]["players"] == ["hash", "random"] and manifest["config"]["concurrency"] == 2
+    assert (tmp_path / "ttt" / "index.html").exists()  # the transcripts' index page
+    assert all((f.parent / "transcript.html").exists() for f in episode_files(tmp_path))
 
 
 def test_the_same_command_again_plays_nothing_twice(tmp_path, capsys):

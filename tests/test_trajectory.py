@@ -169,3 +169,17 @@ def test_conversation_of_a_carried_chat_with_a_rethink_detour():
     assert conversation([first, second]) == [system, u1, *detour, {"role": "assistant", "content": "Final: hi"}, u2,
                                              {"role": "assistant", "content": "Final: bye"}]
     assert conversation([first, second], completions=False)[-1] == {"role": "assistant", "content": "bye"}
+
+
+def test_training_package_exports_lazily_without_heavy_imports():
+    import subprocess
+    import sys
+
+    code = ("import sys, llm_arena_env.training as t; t.Turn; t.sft_rows; t.SingleAgentEnv; "
+            "heavy = [m for m in ('datasets', 'torch', 'transformers', 'trl') if m in sys.modules]; "
+            "assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    import llm_arena_env.training as training
+
+    with pytest.raises(AttributeError, match="no attribute"):
+        training.nothing_here  # noqa: B018

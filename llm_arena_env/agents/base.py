@@ -7,7 +7,7 @@ stateless: everything they need is in the observation, so one agent can play man
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
 Observation = Mapping[str, Any]
@@ -40,7 +40,8 @@ class Attempt:
     votes: Mapping[str, int] = field(default_factory=dict)  # majority vote: move -> count
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field: dataclasses.asdict deep-copies and is a measurable share of a recorded step.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["prompt"] = [dict(m) for m in self.prompt]
         data["votes"] = dict(self.votes)
         return data
@@ -95,3 +96,12 @@ def decide_batch(agent: Any, observations: Sequence[Observation]) -> list[Decisi
     if hasattr(agent, "act_batch"):
         return [Decision(a, (Attempt(raw_output=a, parsed=a),)) for a in agent.act_batch(observations)]
     return [decide(agent, o) for o in observations]
+
+
+class AgentWrapper(BaseAgent):
+    """Base of agent wrappers (parse, rethink, vote): ``self.agent`` is the wrapped agent."""
+
+    agent: Any
+
+    def __repr__(self) -> str:  # the whole stack, e.g. Rethink(Parse(LLMAgent(openai:gpt-4o-mini)))
+        return f"{type(self).__name__}({self.agent!r})"

@@ -1,5 +1,22 @@
-"""Running episodes: one at a time for now (concurrency, results stores and tournaments come later)."""
+"""Running episodes: one at a time (``play_episode``) or many at once into a results folder (``play_many``).
 
-from llm_arena_env.arena.episode import EpisodeRecord, StepRecord, play_episode
+Scoring, ratings, leaderboards and transcripts live in this package's other modules (``stats``,
+``ratings``, ``leaderboard``, ``transcript``).
+"""
 
-__all__ = ["play_episode", "EpisodeRecord", "StepRecord"]
+from llm_arena_env.arena.config import RunConfig
+from llm_arena_env.arena.episode import EpisodeRecord, StepRecord, play_episode, replay
+from llm_arena_env.arena.results import ResultsStore, load_episodes
+from llm_arena_env.arena.runner import EpisodeJob, play_many
+
+__all__ = [
+    "play_episode",
+    "EpisodeRecord",
+    "StepRecord",
+    "replay",
+    "play_many",
+    "EpisodeJob",
+    "ResultsStore",
+    "load_episodes",
+    "RunConfig",
+]

@@ -13,6 +13,8 @@ concurrency = 8
 max_illegal = 2      # rejected actions a player may retry before it forfeits
 tournament = true    # round-robin: every pair of players on every game
 swap_sides = true    # also with the seats swapped (default: true in tournaments, false otherwise)
+executor = "ray"     # "local" (default) or "ray": episodes on a Ray cluster (pip install 'llm-arena-env[ray]')
+ray_address = "auto" # the cluster to join (default: a local one); only with executor = "ray"
 ```
 
 YAML (``.yaml``/``.yml``) takes the same fields and needs PyYAML. Field names may be written with ``-`` as
@@ -34,6 +36,7 @@ from llm_arena_env.arena.results import folder_name
 from llm_arena_env.arena.runner import EpisodeJob
 
 DEFAULT_RESULTS_ROOT = "results"
+EXECUTOR_NAMES = ("local", "ray")
 
 
 class ConfigError(ValueError):
@@ -64,6 +67,8 @@ class RunConfig:
     max_illegal: int | None = None
     tournament: bool = False
     swap_sides: bool | None = None
+    executor: str = "local"
+    ray_address: str | None = None
 
     # ------------------------------------------------------------------ reading
 
@@ -87,6 +92,8 @@ class RunConfig:
             if name not in values:
                 raise ConfigError(f"{_where(source)}field {name!r} is missing: "
                                   + ("give one or more game ids" if name == "games" else "give the agent specs"))
+        if values.get("ray_address") and values.get("executor", "local") != "ray":
+            raise ConfigError(f"{_where(source)}field 'ray_address' applies only with executor = \"ray\"")
         if values.get("tournament"):
             players = values["players"]
             if len(players) < 2 or len(set(players)) != len(players):
@@ -102,7 +109,8 @@ class RunConfig:
         so that running the same command again finds the same folder."""
         if self.run_name:
             return self.run_name
-        deciding = {k: v for k, v in self.to_dict().items() if k not in ("run_name", "results_root", "concurrency")}
+        how = ("run_name", "results_root", "concurrency", "executor", "ray_address")  # not what is played
+        deciding = {k: v for k, v in self.to_dict().items() if k not in how}
         digest = hashlib.sha256(json.dumps(deciding, sort_keys=True).encode()).hexdigest()[:8]
         return f"{'tournament' if self.tournament else 'run'}-{digest}"
 
@@ -271,6 +279,12 @@ def _bool(value: Any, where: _Field) -> bool:
     return value
 
 
+def _executor(value: Any, where: _Field) -> str:
+    if value not in EXECUTOR_NAMES:
+        raise where.error(f"must be one of {', '.join(map(repr, EXECUTOR_NAMES))}, got {value!r}")
+    return value
+
+
 def _text(value: Any, where: _Field) -> str:
     if not isinstance(value, str) or not value.strip():
         raise where.error(f"must be a non-empty string, got {value!r}")
@@ -390,7 +404,9 @@ _CHECKS: dict[str, Callable[[Any, _Field], Any]] = {
     "max_illegal": _int(0),
     "tournament": _bool,
     "swap_sides": _bool,
+    "executor": _executor,
+    "ray_address": _text,
 }
-_NULLABLE = frozenset({"run_name", "seed", "max_illegal", "swap_sides"})
+_NULLABLE = frozenset({"run_name", "seed", "max_illegal", "swap_sides", "ray_address"})
 
 __all__ = ["RunConfig", "GameEntry", "ConfigError", "read_config_file", "DEFAULT_RESULTS_ROOT"]

@@ -13,6 +13,7 @@ is needed to play its episode again (game id, make() kwargs, seed, reset options
 from __future__ import annotations
 
 import enum
+import math
 import re
 import time
 from dataclasses import dataclass, field, fields
@@ -253,6 +254,10 @@ def seat_agents(env: Any, agents: Mapping[str, Any] | Sequence[Any]) -> dict[str
 
 
 def game_name(env: Any) -> str:
+    """The registry id the env was made with (``make`` sets ``env.spec``), else its metadata name."""
+    spec = getattr(env, "spec", None)
+    if spec is not None and getattr(spec, "id", None):
+        return spec.id
     return str(getattr(env, "metadata", {}).get("name") or type(env).__name__)
 
 
@@ -281,7 +286,11 @@ def to_plain(value: Any) -> Any:
     """``value`` as JSON types: enums as their values, numpy scalars and arrays as numbers and lists."""
     if isinstance(value, enum.Enum):
         return to_plain(value.value)
-    if isinstance(value, (str, bool, int, float)) or value is None:
+    if isinstance(value, float):
+        # NaN/inf (e.g. clembench's Main Score of an aborted episode) are not JSON: they become null,
+        # which the score aggregates read as NaN again. float() drops float subclasses json mis-writes.
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, (str, bool, int)) or value is None:
         return value
     if isinstance(value, np.generic):
         return value.item()

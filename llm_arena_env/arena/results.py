@@ -1,6 +1,7 @@
 """The results directory: one folder per run, game, pairing and episode, written so that a crash loses nothing.
 
     <root>/<run_name>/run.json                                   the run's config (no secrets)
+    <root>/<run_name>/index.html                                 links to every episode's transcript
     <root>/<run_name>/<game>/<pairing>/<episode_id>/episode.json the episode record
                                                  .../transcript.html  its transcript, where one can be made
 
@@ -74,6 +75,7 @@ class ResultsStore:
         self.transcript_failures = 0
         self.first_transcript_error = ""
         self._manifest: Mapping[str, Any] | None = None
+        self._done: dict[Path, EpisodeJob] = {}  # episode files known to be whole, and the job they match
 
     def __repr__(self) -> str:
         return f"ResultsStore({str(self.run_dir)!r})"
@@ -85,6 +87,8 @@ class ResultsStore:
         """Is ``job``'s episode already in the store? A corrupt file counts as not played (with a warning);
         a whole file from another job (other kwargs, seed or players) is a :class:`ResultsConflictError`."""
         path = self.episode_dir(job) / EPISODE_FILE
+        if self._done.get(path) == job:
+            return True
         if not path.exists():
             return False
         record = read_episode(path)
@@ -96,6 +100,7 @@ class ResultsStore:
                 f"{path} holds an episode played with other settings ({'; '.join(differences)}); "
                 "use another run name, or delete that folder to play it again"
             )
+        self._done[path] = job
         return True
 
     def write_episode(self, job: EpisodeJob, record: EpisodeRecord | Mapping[str, Any]) -> Path:
@@ -108,15 +113,26 @@ class ResultsStore:
         _remove_stale_temp_files(folder)
         self._write_transcript(data, folder)
         atomic_write_text(folder / EPISODE_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        self._done[folder / EPISODE_FILE] = job
         return folder
 
     def _write_transcript(self, data: Mapping[str, Any], folder: Path) -> None:
-        """The transcript engineer's page, where that module exists; a failure there never loses the episode."""
+        """The episode's transcript page; a failure there never loses the episode."""
+        self._call_transcripts("write_episode_html", data, folder)
+
+    def write_index(self) -> None:
+        """The run's ``index.html`` linking every episode, where transcripts can be made (failures counted)."""
+        if self.run_dir.exists():
+            self._call_transcripts("write_index_html", self.run_dir)
+
+    def _call_transcripts(self, function: str, *args: Any) -> None:
+        """``function`` of the transcript module, where that module exists; its failures are counted, and
+        warned about once, never raised."""
         try:
             module = importlib.import_module(TRANSCRIPT_MODULE)
-            write = getattr(module, "write_episode_html", None)
+            write = getattr(module, function, None)
             if write is not None:
-                write(data, folder)
+                write(*args)
         except ModuleNotFoundError as error:
             if error.name != TRANSCRIPT_MODULE:  # the module exists but something it imports is missing
                 self._transcript_failed(error)

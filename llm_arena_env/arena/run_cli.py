@@ -29,6 +29,7 @@ examples:
   llm-arena tournament openspiel/connect_four openspiel/tic_tac_toe --players random hf:./my-model \\
       --episodes 50 --concurrency 32
   llm-arena tournament --config runs/ladder.yaml
+  llm-arena tournament chess --players random stockfish:1 --episodes 500 --executor ray --ray-address auto
 then: llm-arena leaderboard results/sf-ladder --anchor random=0
 Every pair of players meets on every game, with the seats swapped (--no-swap-sides: one order only).
 """
@@ -79,6 +80,10 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
     parser.add_argument("--swap-sides", action=argparse.BooleanOptionalAction, default=None,
                         help="also play with the seats swapped (default: "
                              + ("yes" if tournament else "no") + ")")
+    parser.add_argument("--executor", choices=("local", "ray"),
+                        help="where episodes are played: this process (default), or a Ray cluster (the ray extra)")
+    parser.add_argument("--ray-address", metavar="ADDRESS",
+                        help="the Ray cluster to join, e.g. auto or ray://head:10001 (default: start a local one)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -100,6 +105,7 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
 
 def run_command(args: argparse.Namespace) -> int:
     from llm_arena_env.arena.config import ConfigError
+    from llm_arena_env.arena.ray_executor import RayNotInstalledError
     from llm_arena_env.arena.results import ResultsConflictError, ResultsStore
     from llm_arena_env.arena.runner import AgentBuildError, AgentError, GameBuildError, play_many
     from llm_arena_env.cli import UsageError
@@ -110,9 +116,9 @@ def run_command(args: argparse.Namespace) -> int:
         store = ResultsStore(config.results_root, config.name)
     except (ConfigError, ValueError) as error:
         raise UsageError(str(error)) from None
-    if config.concurrency > 1 and any(spec.partition(":")[0] == "human" for spec in config.players):
-        raise UsageError("a human plays one game at a time: use --concurrency 1 with a human player")
     someone_types = any(spec.partition(":")[0] == "human" for spec in config.players)
+    if someone_types and config.concurrency > 1:
+        raise UsageError("a human plays one game at a time: use --concurrency 1 with a human player")
     try:
         already = sum(store.finished(job) for job in jobs)
     except ResultsConflictError as error:
@@ -122,17 +128,19 @@ def run_command(args: argparse.Namespace) -> int:
     store.manifest_on_first_episode(config.to_dict())
     try:
         play_many(jobs, concurrency=config.concurrency, results=store,
-                  progress=not (args.no_progress or someone_types))
-    except (AgentBuildError, GameBuildError, ResultsConflictError) as error:
+                  progress=not (args.no_progress or someone_types), executor=_executor(config))
+    except (AgentBuildError, GameBuildError, ResultsConflictError, RayNotInstalledError) as error:
         raise UsageError(str(error)) from None
     except AgentError as error:
         done = sum(store.finished(job) for job in jobs)
         raise UsageError(f"{error} ({done} of {len(jobs)} episodes are saved in {store.run_dir})") from None
     except KeyboardInterrupt:
+        store.write_index()
         done = sum(store.finished(job) for job in jobs)
         print(f"\ninterrupted: {done} of {len(jobs)} episodes are saved in {store.run_dir}; "
               "run the same command again to play the rest", file=sys.stderr)
         return EXIT_INTERRUPTED
+    store.write_index()
     if store.transcript_failures:
         print(f"warning: {store.transcript_failures} transcripts could not be written "
               f"(first: {store.first_transcript_error}); the episodes are kept", file=sys.stderr)
@@ -140,6 +148,15 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"\nresults: {store.run_dir}   next: llm-arena score {store.run_dir}"
           + (f" / llm-arena leaderboard {store.run_dir}" if config.tournament else ""))
     return 0
+
+
+def _executor(config: Any) -> Any:
+    """What plays the run: the executor's name, or the Ray executor bound to the address given."""
+    if config.ray_address is None:
+        return config.executor
+    from llm_arena_env.arena.ray_executor import ray_executor
+
+    return ray_executor(config.ray_address)
 
 
 def config_from_args(args: argparse.Namespace) -> Any:
@@ -151,7 +168,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
     if args.games:
         given["games"] = list(args.games)
     for name in ("players", "episodes", "seed", "concurrency", "max_illegal", "run_name", "results_root",
-                 "swap_sides"):
+                 "swap_sides", "executor", "ray_address"):
         value = getattr(args, name)
         if value is not None:
             given[name] = value

@@ -61,6 +61,11 @@ class EpisodeJob:
         if self.options is not None:
             object.__setattr__(self, "options", dict(self.options))
 
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What tells episodes of a run apart (and names their folder): game, seats and episode id."""
+        return (self.game, *self.player_specs, self.episode_id)
+
     def agent_seed(self, seat: int) -> int | None:
         """The seed of the agent in ``seat`` for agents built per episode (None where the episode has none)."""
         return None if self.seed is None else self.seed * SEAT_SEED_STRIDE + seat
@@ -133,7 +138,7 @@ def play_many(
     _check_unique(jobs)
     todo = [job for job in jobs if results is None or not results.finished(job)]
     played: dict[int, EpisodeRecord] = {}
-    position = {id(job): index for index, job in enumerate(jobs)}
+    position = {job.key: index for index, job in enumerate(jobs)}  # by key: other executors return copies
     tokens = {"prompt": 0, "completion": 0}
     bars: list[Any] = []  # the bar starts when the executor is ready, so its rate leaves out model loading
 
@@ -148,7 +153,7 @@ def play_many(
         bar = bars[0]
         if results is not None:
             results.write_episode(job, record)
-        played[position[id(job)]] = record
+        played[position[job.key]] = record
         tokens["prompt"] += sum(step.prompt_tokens for step in record.steps)
         tokens["completion"] += sum(step.completion_tokens for step in record.steps)
         if tokens["prompt"] or tokens["completion"]:
@@ -174,13 +179,12 @@ def _resolve_executor(executor: str | Executor) -> Executor:
 
 def _check_unique(jobs: Sequence[EpisodeJob]) -> None:
     """Two jobs with the same game, seats and episode id would be written to the same folder."""
-    seen: dict[tuple[str, ...], EpisodeJob] = {}
+    seen: set[tuple[str, ...]] = set()
     for job in jobs:
-        key = (job.game, *job.player_specs, job.episode_id)
-        if key in seen:
+        if job.key in seen:
             raise ValueError(f"two jobs of {job.game} with players {list(job.player_specs)} share the episode "
                              f"id {job.episode_id!r}; give each episode its own id")
-        seen[key] = job
+        seen.add(job.key)
 
 
 def _short(count: int) -> str:
@@ -227,6 +231,16 @@ def run_local(
 
 
 register_executor("local", run_local)
+
+
+def _run_ray(jobs: Sequence[EpisodeJob], **kwargs: Any) -> None:
+    """``executor="ray"``: Ray is imported on first use only (see arena/ray_executor.py)."""
+    from llm_arena_env.arena.ray_executor import run_ray
+
+    run_ray(jobs, **kwargs)
+
+
+register_executor("ray", _run_ray)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Training on gameplay: trajectories from recorded episodes, Hugging Face datasets, TRL integration.
 
 Names are imported lazily (module ``__getattr__``), so ``import llm_arena_env.training`` needs none of
-the ``train`` extra; the converters to ``datasets`` ask for it when called.
+the ``train`` extra; the converters to ``datasets`` ask for it when called. Writing files:
+``llm_arena_env.training.export.export`` (a submodule shares its name, so it is not re-exported here).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _EXPORTS = {
     "preference_dataset": "datasets",
     "TrajectoryFilter": "datasets",
     "RoleBaseline": "datasets",
-    "export": "export",
+    "load_results": "export",
     "SingleAgentEnv": "single_agent",
 }
 

@@ -107,12 +107,12 @@ def sft_rows(source: Iterable[Any], *, include_illegal: bool = False, **filters:
     """One chat per player per episode: ``messages`` plus metadata (game, player, agent, outcome, return,
     score, episode_id, seed). Players with no reply left to learn from are skipped."""
     keep = TrajectoryFilter(**filters)
-    rows = []
+    table = []
     for trajectory in iter_trajectories(source):
         turns = [t for t in trajectory.turns if include_illegal or t.legal]
         if turns and keep(trajectory):
-            rows.append({"messages": conversation(turns), **_metadata(trajectory)})
-    return rows
+            table.append({"messages": conversation(turns), **_metadata(trajectory)})
+    return table
 
 
 # ---------------------------------------------------------------------------------------------- RL
@@ -142,7 +142,7 @@ def rl_rows(source: Iterable[Any], *, decay: float = 0.95, baseline: RoleBaselin
     filter does not change the advantages of the rows it keeps. Pass ``baseline`` to carry it across calls."""
     keep = TrajectoryFilter(**filters)
     baseline = baseline if baseline is not None else RoleBaseline(decay)
-    rows = []
+    table = []
     for trajectory in iter_trajectories(source):
         advantage = baseline.advantage(trajectory.game, trajectory.player, trajectory.episode_return)
         if not keep(trajectory):
@@ -150,7 +150,7 @@ def rl_rows(source: Iterable[Any], *, decay: float = 0.95, baseline: RoleBaselin
         for turn in trajectory.turns:
             if legal_only and not turn.legal:
                 continue
-            rows.append({
+            table.append({
                 "prompt": [dict(m) for m in turn.messages],
                 "completion": _assistant(turn.completion),
                 "reward": turn.reward,
@@ -159,7 +159,7 @@ def rl_rows(source: Iterable[Any], *, decay: float = 0.95, baseline: RoleBaselin
                 "turn": turn.index,
                 **_metadata(trajectory),
             })
-    return rows
+    return table
 
 
 # ---------------------------------------------------------------------------------------------- preference
@@ -169,12 +169,12 @@ def preference_rows(source: Iterable[Any], **filters: Any) -> list[dict[str, Any
     """Pairs ``prompt``/``chosen``/``rejected`` with ``source`` ("unparsable", "illegal" or "vote"), ``turn``
     (the turn whose reply is chosen) and the trajectory's metadata."""
     keep = TrajectoryFilter(**filters)
-    rows = []
+    table = []
     for trajectory in iter_trajectories(source):
         if keep(trajectory):
             meta = _metadata(trajectory)
-            rows += [{**pair, **meta} for pair in _pairs(trajectory.turns)]
-    return rows
+            table += [{**pair, **meta} for pair in _pairs(trajectory.turns)]
+    return table
 
 
 def _pairs(turns: Iterable[Turn]) -> Iterator[dict[str, Any]]:

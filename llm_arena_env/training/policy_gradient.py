@@ -228,7 +228,7 @@ def reinforce(
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        record = {"step": float(step), "reward": mean, "baseline": baseline, "loss": float(loss)}
+        record = {"step": float(step), "reward": mean, "baseline": baseline, "loss": float(loss.detach())}
         baseline = baseline_decay * baseline + (1.0 - baseline_decay) * mean
         history.append(record)
         if on_step is not None:

@@ -51,7 +51,7 @@ class SingleAgentEnv(gymnasium.Env):
         self.env = env
         self.seats = [p for p in players if p != self.learner]
         self._specs = self._opponent_map(opponents)
-        self.opponents = {p: self._make(agent, index=i, seed=None) for i, (p, agent) in enumerate(self._specs.items())}
+        self.opponents = {p: self._make(agent, seed=None) for p, agent in self._specs.items()}
         self.observation_space = env.observation_space(self.learner)
         self.action_space = FreeText(getattr(env.unwrapped, "max_action_length", DEFAULT_MAX_ACTION_LENGTH), min_length=0)
         self.metadata = {"render_modes": list(env.metadata.get("render_modes", [])), "render_fps": 1}
@@ -131,7 +131,7 @@ class SingleAgentEnv(gymnasium.Env):
             raise ValueError(f"{len(opponents)} opponents given for the {len(self.seats)} other seats {self.seats}")
         return dict(zip(self.seats, opponents))
 
-    def _make(self, agent: Any, *, index: int, seed: int | None) -> Any:
+    def _make(self, agent: Any, *, seed: int | None) -> Any:
         if isinstance(agent, str):
             from llm_arena_env.agents.specs import make_agent
 
@@ -146,4 +146,4 @@ class SingleAgentEnv(gymnasium.Env):
                 old = self.opponents[player]
                 if callable(getattr(old, "close", None)):
                     old.close()
-                self.opponents[player] = self._make(spec, index=index, seed=seed * 1000 + index)
+                self.opponents[player] = self._make(spec, seed=seed * 1000 + index)

@@ -179,7 +179,12 @@ def _turn_from_step(index: int, step: Mapping[str, Any]) -> Turn:
 
 
 def _messages(messages: Iterable[Mapping[str, Any]] | None) -> tuple[Message, ...]:
-    return tuple({"role": str(m["role"]), "content": _content(m["content"])} for m in messages or ())
+    if not messages:
+        return ()
+    return tuple([
+        {"role": str(m["role"]), "content": m["content"] if type(m["content"]) is str else _content(m["content"])}
+        for m in messages
+    ])
 
 
 def _content(content: Any) -> str:
@@ -252,7 +257,7 @@ class RecordTrajectories(BaseWrapper):
         env.step(action)
         rejection = env.infos[player].get("rejection")
         # Only the text and chat are kept (not images or masks); a Turn is made of them by trajectories().
-        if isinstance(observation, abc.Mapping):
+        if type(observation) is dict or isinstance(observation, abc.Mapping):
             text, messages = observation.get("text", ""), observation.get("messages")
         else:
             text, messages = observation, None
@@ -263,10 +268,9 @@ class RecordTrajectories(BaseWrapper):
                 self._returns[other] += reward
                 if self._turns[other]:
                     self._turns[other][-1][6] += reward
-        if env.terminations[player] or env.truncations[player]:
-            for other in env.agents:  # a finished player's info is gone once it has stepped out
-                if other not in self._endings:
-                    self._endings[other] = dict(env.infos[other])
+        for other in env.agents:  # a finished player's info is gone once it has stepped out: keep it now
+            if other not in self._endings and (env.terminations[other] or env.truncations[other]):
+                self._endings[other] = dict(env.infos[other])
 
     def record(self, player: str, decision: Any) -> None:
         """Attach ``decision`` (how ``player``'s latest action was chosen) to that turn."""
@@ -339,8 +343,8 @@ def _attempt_dicts(decision: Any) -> tuple[dict[str, Any], ...]:
     if decision is None:
         return ()
     if isinstance(decision, abc.Mapping):
-        return tuple(dict(a) for a in decision.get("attempts") or ())
-    return tuple(_attempt_dict(a) for a in decision.attempts)
+        return tuple([dict(a) for a in decision.get("attempts") or ()])
+    return tuple([_attempt_dict(a) for a in decision.attempts])
 
 
 def _attempt_dict(attempt: Any) -> dict[str, Any]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Sequence
 
-from llm_arena_env.agents.base import Attempt, BaseAgent, Decision, Observation, decide_batch
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, decide_batch
 from llm_arena_env.wrappers.parsers import Parser, ParserInput, default_parser
 
 #: The reason recorded on an attempt whose reply named no move; Rethink and MajorityVote look for it.
 COULD_NOT_PARSE = "could not find a move in the reply"
 
 
-class Parse(BaseAgent):
+class Parse(AgentWrapper):
     """Parses the last attempt of each of ``agent``'s decisions against its observation.
 
     The decision's action becomes the parsed move; where no move is found, the attempt's ``parsed`` is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Sequence
 
-from llm_arena_env.agents.base import Attempt, BaseAgent, Decision, Observation, decide_batch
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, decide_batch
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.wrappers.parse import COULD_NOT_PARSE
 from llm_arena_env.wrappers.parsers import board_from_text
@@ -44,7 +44,7 @@ def _is_env_check_action(checker: Any) -> bool:
     return getattr(checker, "__name__", "") == "check_action" and isinstance(getattr(checker, "__self__", None), TextEnv)
 
 
-class Rethink(BaseAgent):
+class Rethink(AgentWrapper):
     """Asks ``agent`` again, up to ``max_rethinks`` more times, while its move cannot be parsed or
     ``checker`` rejects it. ``checker`` is ``checker(observation, action) -> (ok, reason)``; an env's own
     ``env.check_action`` is accepted too (it is asked about the player to move). Default: the observation's

@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Sequence
 
-from llm_arena_env.agents.base import Attempt, BaseAgent, Decision, Observation, decide_batch
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, decide_batch
 from llm_arena_env.wrappers.parse import COULD_NOT_PARSE
 
 
-class MajorityVote(BaseAgent):
+class MajorityVote(AgentWrapper):
     """Asks ``agent`` for ``n`` samples per observation, all in one batched call, and plays the most voted move.
 
     Ties are broken at random among the tied moves: with ``seed`` given, by a generator seeded from the

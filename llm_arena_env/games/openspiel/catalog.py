@@ -6,6 +6,7 @@ Nothing here imports pyspiel: the namespace looks a name up only when ``make`` i
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import Any, Callable, Mapping, NamedTuple
 
 ENTRY_POINT = "llm_arena_env.games.openspiel.env:OpenSpielEnv"
@@ -35,8 +36,11 @@ GAMES: dict[str, Entry] = {
     "chinese_checkers": Entry(
         {"players": 3}, (3, 2, 4, 6), "Chinese checkers for 3 players by default (2, 3, 4 or 6): race 10 pegs across."
     ),
+    "oh_hell": Entry({}, (3, 4, 5, 6, 7), "Oh Hell for 3 players by default: bid, then take exactly that many tricks."),
     "chess": Entry({}, (2,), "Chess on OpenSpiel, SAN moves; OpenSpiel's player 0 is Black."),
 }
+# Games that OpenSpiel's older wheels (the newest for Python 3.10 is 1.6) do not have.
+SINCE_OPENSPIEL_2 = {"chinese_checkers"}
 
 
 def _namespace_spec(name: str) -> Any:
@@ -56,9 +60,20 @@ def _namespace_spec(name: str) -> Any:
     )
 
 
+def _openspiel_major() -> int:
+    """OpenSpiel's major version, read from the package metadata (cheap: pyspiel is not imported)."""
+    try:
+        return int(importlib.metadata.version("open_spiel").split(".")[0])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return 0
+
+
 def register_openspiel_games(register: Callable[..., Any], register_namespace: Callable[..., Any]) -> None:
     """Register every id in GAMES and the ``openspiel`` namespace for all other OpenSpiel games."""
+    has_2 = _openspiel_major() >= 2
     for name, entry in GAMES.items():
+        if name in SINCE_OPENSPIEL_2 and not has_2:
+            continue
         register(
             f"openspiel/{name}",
             ENTRY_POINT,
