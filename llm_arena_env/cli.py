@@ -6,6 +6,7 @@ Every mistake in the arguments ends in one line on stderr and exit status 2, nev
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from typing import Any, Callable, Sequence
@@ -52,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (HumanQuit, KeyboardInterrupt):
         print("\nGoodbye.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # piped into `head`, which stopped reading: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail again
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -314,4 +318,8 @@ def _demo_chess_agents() -> list[Any]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the importable module's main, not this __main__ copy: the error classes the subcommands raise
+    # are the importable module's, and only its handlers catch them.
+    from llm_arena_env import cli
+
+    sys.exit(cli.main())

@@ -28,30 +28,26 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-if ! command -v stockfish >/dev/null 2>&1 && [ ! -x /usr/games/stockfish ]; then
+# apt_install PACKAGE WHAT-NEEDS-IT: Debian's package where apt-get can be used; a warning, not a failure, else.
+apt_install() {
   if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
-    echo "==> installing Debian's stockfish"
-    sudo_cmd=$([ "$(id -u)" = 0 ] || echo sudo)
+    echo "==> installing Debian's $1 ($2)"
+    local sudo_cmd; sudo_cmd=$([ "$(id -u)" = 0 ] || echo sudo)
     $sudo_cmd apt-get update -qq >/dev/null && \
-      DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq stockfish >/dev/null || \
-      echo "warning: could not install stockfish; Stockfish games and tests will be skipped" >&2
+      DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$1" >/dev/null || \
+      echo "warning: could not install $1; $2 will be skipped" >&2
   else
-    echo "note: stockfish not found and apt-get is not usable here; install it to play against Stockfish" >&2
+    echo "note: $1 not found and apt-get is not usable here; install it for $2" >&2
   fi
+}
+
+if ! command -v stockfish >/dev/null 2>&1 && [ ! -x /usr/games/stockfish ]; then
+  apt_install stockfish "games and tests against Stockfish"
 fi
 
-# Debian's chromium, for the test that opens a transcript in a headless browser (skipped without it).
 case ",$extras," in
   *,dev,*|*,all,*)
     if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
-      if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
-        echo "==> installing Debian's chromium (for the transcript browser test)"
-        sudo_cmd=$([ "$(id -u)" = 0 ] || echo sudo)
-        $sudo_cmd apt-get update -qq >/dev/null && \
-          DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null || \
-          echo "warning: could not install chromium; the transcript browser test will be skipped" >&2
-      else
-        echo "note: chromium not found and apt-get is not usable here; the transcript browser test will be skipped" >&2
-      fi
+      apt_install chromium "the test that opens a transcript in a headless browser"
     fi ;;
 esac

@@ -24,7 +24,7 @@ import logging
 import queue
 import threading
 from collections import deque
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from llm_arena_env.arena.episode import EpisodeRecord, StepRecord
 from llm_arena_env.arena.runner import AgentPool, EnvPool, EpisodeJob, Executor, RecordSink, run_local
@@ -86,6 +86,7 @@ def run_ray(
 
 
 def import_ray() -> Any:
+    """The ``ray`` module, or :class:`RayNotInstalledError` naming the extra to install."""
     try:
         import ray
     except ImportError as error:
@@ -228,7 +229,7 @@ def _free_cpus(ray: Any, worker_options: Mapping[str, Any]) -> int:
     return max(1, int(ray.available_resources().get("CPU", 1) // per_worker))
 
 
-def _one_job_per_setup(jobs: Iterator[EpisodeJob] | Sequence[EpisodeJob]) -> list[EpisodeJob]:
+def _one_job_per_setup(jobs: Iterable[EpisodeJob]) -> list[EpisodeJob]:
     """A job for each distinct game, kwargs and seats: what a worker checks before playing."""
     return list({(job.game, repr(sorted(job.game_kwargs.items())), job.player_specs): job for job in jobs}.values())
 
