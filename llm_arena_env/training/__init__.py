@@ -26,6 +26,13 @@ _EXPORTS = {
     "RoleBaseline": "datasets",
     "load_results": "export",
     "SingleAgentEnv": "single_agent",
+    "GameRollout": "grpo",
+    "game_prompt_dataset": "grpo",
+    "game_return_reward": "grpo",
+    "train_sft": "sft",
+    "Policy": "policy_gradient",
+    "reinforce": "policy_gradient",
+    "legal_move_rate": "policy_gradient",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,6 +1,6 @@
 """GRPO on games with TRL: a ``rollout_func`` that plays whole episodes and returns them as token sequences.
 
-TRL's ``GRPOTrainer(rollout_func=...)`` (TRL >= 0.24; checked against 1.16) calls
+TRL's ``GRPOTrainer(rollout_func=...)`` (checked against TRL 1.16, which marks it experimental) calls
 ``rollout_func(prompts, trainer)`` with the batch's prompts, each already repeated ``num_generations``
 times, and wants one completion per prompt: a dict with ``prompt_ids``, ``completion_ids``, ``logprobs``
 (None here: generation is TRL's transformers path, which needs none) and any extra per-completion
@@ -19,7 +19,12 @@ learner's return, in the extra field ``game_return`` (read it with :func:`game_r
 fields ``outcome``, ``illegal_actions`` and ``learner_turns`` come along.
 
 Prompts name episodes: :func:`game_prompt_dataset` makes one row per seed and seat, whose ``prompt`` is a
-short JSON key (game, seed, player). The model never sees it; it sees the env's observations.
+short JSON key (game, seed, player). The model never sees it; it sees the env's observations. The
+``num_generations`` copies of a prompt replay the same seed (same deal, same seeded random opponents), so
+the returns within a GRPO group differ by the learner's play alone, and each group holds one role.
+
+``max_completion_length`` caps each reply; a whole sequence holds all of the learner's turns and what
+the env showed between them, so bound long games with the game's own ``max_turns`` in ``game_kwargs``.
 
 >>> from trl import GRPOConfig, GRPOTrainer
 >>> dataset = game_prompt_dataset("openspiel/tic_tac_toe", seeds=range(64))
@@ -189,8 +194,9 @@ class GameRollout:
     """A TRL ``rollout_func`` that plays whole episodes of ``game``; see the module docstring.
 
     ``opponents``: one agent spec or agent for every other seat, or a mapping seat -> spec/agent naming
-    every seat (the learner's own entry is skipped in its episodes). Specs are made afresh per episode
-    with ``seed = episode seed + seat number``, so an episode replays; agent objects are shared.
+    every seat (the learner's own entry is skipped in its episodes). Specs are built as the arena's runner
+    builds them: ``random`` afresh per episode, seeded ``seed * SEAT_SEED_STRIDE + seat`` (so an episode
+    replays, and matches ``play_many``'s), other kinds once and shared, like agent objects.
     ``self_play=True``: every seat is the model (only the prompt's seat is trained in that episode).
     ``parser`` reads moves out of the model's replies (default: the rule-based ``default_parser()``;
     None sends the stripped reply). ``game_kwargs`` go to ``make``, ``reset_options`` to every reset."""
@@ -212,6 +218,7 @@ class GameRollout:
                 raise ValueError(f"opponents names no agent for {missing}; players are {self.players}")
         self.opponents = opponents
         self.self_play = self_play
+        self._shared: dict[str, Any] = {}  # spec -> agent, for agents shared by all episodes
         self.parser: Parser | None = default_parser() if parser is _DEFAULT else parser
         self.__name__ = "GameRollout"  # TRL and loggers name callables
 
@@ -253,7 +260,6 @@ class GameRollout:
 
     def _start(self, seed: int | None, player: str) -> _Episode:
         from llm_arena_env import make
-        from llm_arena_env.agents.specs import make_agent
 
         if player not in self.players:
             raise ValueError(f"unknown seat {player!r}; players are {self.players}")
@@ -265,11 +271,21 @@ class GameRollout:
                 agents[seat] = None
                 continue
             agent = self.opponents[seat] if isinstance(self.opponents, Mapping) else self.opponents
-            if isinstance(agent, str):
-                agent = make_agent(agent, seed=None if seed is None else seed + 1 + index)
-            agents[seat] = agent
+            agents[seat] = self._agent(agent, seed, index) if isinstance(agent, str) else agent
         sides = {seat: _Side(seat) for seat, agent in agents.items() if agent is None}
         return _Episode(env, seed, player, agents, sides, {seat: 0.0 for seat in self.players})
+
+    def _agent(self, spec: str, seed: int | None, seat: int) -> Any:
+        """The agent a spec names, built as the arena's runner builds it: cheap random agents afresh per
+        episode (seeded from the episode's seed and seat), anything else once, then shared."""
+        from llm_arena_env.agents.specs import make_agent
+        from llm_arena_env.arena.runner import EPISODE_AGENT_KINDS, SEAT_SEED_STRIDE
+
+        if spec.strip().partition(":")[0] in EPISODE_AGENT_KINDS:
+            return make_agent(spec, seed=None if seed is None else seed * SEAT_SEED_STRIDE + seat)
+        if spec not in self._shared:
+            self._shared[spec] = make_agent(spec)
+        return self._shared[spec]
 
     def _model_turns(self, episodes: Sequence[_Episode], generator: Generator) -> None:
         """One batched generation for every episode where the model is to move; then each plays its reply."""

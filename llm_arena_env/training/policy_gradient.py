@@ -107,7 +107,8 @@ def _completion_logits(model: Any, ids: Any, attention: Any, positions: Any, kee
 def opening_positions(game: str, *, max_random_moves: int = 0, game_kwargs: Mapping[str, Any] | None = None,
                       ) -> PositionMaker:
     """Positions from the start of ``game``: after reset(seed), 0 to ``max_random_moves`` random legal moves
-    (how many, and which, drawn from the seed). The player to move there is the one to answer."""
+    (how many, and which, drawn from the seed; an opening that would end the game is cut short). The
+    player to move there is the one to answer."""
     from llm_arena_env import make
     from llm_arena_env.agents.random_agent import RandomAgent
 
@@ -115,20 +116,24 @@ def opening_positions(game: str, *, max_random_moves: int = 0, game_kwargs: Mapp
         raise ValueError(f"max_random_moves must be >= 0, got {max_random_moves}")
     kwargs = dict(game_kwargs or {})
 
-    def position(seed: int) -> tuple[Any, str]:
-        env = make(game, **kwargs)
-        env.reset(seed=seed)
-        rng = random.Random(seed)
-        mover = RandomAgent(seed=rng.randrange(2**31))
-        for _ in range(rng.randint(0, max_random_moves)):
-            player = env.agent_selection
-            if env.terminations[player] or env.truncations[player]:
-                break
-            env.step(mover.act(env.observe(player)))
+    def over(env: Any) -> bool:
         player = env.agent_selection
-        if env.terminations[player] or env.truncations[player]:
-            raise ValueError(f"the random opening of seed {seed} ended the game; lower max_random_moves")
-        return env, player
+        return bool(env.terminations[player] or env.truncations[player])
+
+    def position(seed: int) -> tuple[Any, str]:
+        rng = random.Random(seed)
+        moves, mover_seed = rng.randint(0, max_random_moves), rng.randrange(2**31)
+        for length in range(moves, -1, -1):
+            env = make(game, **kwargs)
+            env.reset(seed=seed)
+            mover = RandomAgent(seed=mover_seed)
+            for _ in range(length):
+                if over(env):
+                    break
+                env.step(mover.act(env.observe(env.agent_selection)))
+            if not over(env):
+                return env, env.agent_selection
+        raise ValueError(f"{game} is over right after reset(seed={seed})")
 
     return position
 

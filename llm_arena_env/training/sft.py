@@ -1,12 +1,13 @@
 """Supervised fine-tuning on played games with TRL's ``SFTTrainer``: learn from the winners' side.
 
 >>> trainer = train_sft("results/my_run", "Qwen/Qwen2.5-0.5B-Instruct", output_dir="sft-out",
-...                     outcome="win", max_steps=200)  # doctest: +SKIP
+...                     filters={"outcome": "win", "game": "chess"}, max_steps=200)  # doctest: +SKIP
 
 ``data`` is a results path (a results root, a run folder or one ``episode.json``), episode records or
-their dicts, or ready SFT rows (a ``datasets.Dataset`` or a list of dicts with ``messages``, as
-:func:`~llm_arena_env.training.datasets.sft_rows` and ``llm-arena export --kind sft`` make them).
-Episodes are turned into SFT rows here, keeping those that pass the filters (default: ``outcome="win"``).
+their dicts, or ready SFT rows: a ``.jsonl``/``.parquet`` file from ``llm-arena export --kind sft``, a
+``datasets.Dataset``, or a list of dicts with ``messages`` (:func:`~llm_arena_env.training.datasets.sft_rows`).
+Episodes are turned into SFT rows here, keeping those that pass the filters (default: ``outcome="win"``);
+rows are taken as they are (filter them when exporting).
 
 The rows are conversational (``messages``: the player's prompts as ``user``, its replies as
 ``assistant``). Where the tokenizer's chat template can mark assistant turns (it has ``{% generation %}``
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from pathlib import Path
 from typing import Any, Mapping
 
 from llm_arena_env.training.generation import require
@@ -33,9 +35,7 @@ def sft_training_dataset(data: Any, filters: Mapping[str, Any] | None = None) ->
     from llm_arena_env.training.datasets import sft_rows
 
     if isinstance(data, (str, os.PathLike)):
-        from llm_arena_env.training.export import load_results
-
-        data = load_results(data)
+        data = _load_path(Path(data))
     if isinstance(data, datasets.Dataset):
         if filters is not None:
             raise ValueError("filters apply to episodes; filter a Dataset of SFT rows with Dataset.filter")
@@ -48,12 +48,26 @@ def sft_training_dataset(data: Any, filters: Mapping[str, Any] | None = None) ->
             table = datasets.Dataset.from_list([{"messages": list(row["messages"])} for row in items])
         else:
             rows = sft_rows(items, **(DEFAULT_FILTERS if filters is None else dict(filters)))
+            if not rows:
+                raise ValueError(f"no SFT rows to train on: no trajectory of {len(items)} episodes passed the filters")
             table = datasets.Dataset.from_list([{"messages": row["messages"]} for row in rows])
     if "messages" not in table.column_names:
         raise ValueError(f"SFT rows need a `messages` column, got columns {table.column_names}")
     if len(table) == 0:
         raise ValueError("no SFT rows to train on (no episode passed the filters?)")
     return table.select_columns(["messages"])
+
+
+def _load_path(path: Path) -> Any:
+    """Exported rows (``.jsonl`` / ``.parquet``, as ``llm-arena export`` writes them) or a results path."""
+    datasets = require("datasets")
+    if path.is_file() and path.suffix.lower() == ".jsonl":
+        return datasets.Dataset.from_json(str(path))
+    if path.is_file() and path.suffix.lower() == ".parquet":
+        return datasets.Dataset.from_parquet(str(path))
+    from llm_arena_env.training.export import load_results
+
+    return load_results(path)
 
 
 def _is_sft_row(item: Any) -> bool:
