@@ -13,9 +13,10 @@ results folder, as ``llm-arena run`` would. Then it exports the winning trajecto
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
+
+from tiny_model import tiny_model  # beside this file
 
 from llm_arena_env.arena.results import ResultsStore
 from llm_arena_env.arena.runner import EpisodeJob, play_many
@@ -23,16 +24,6 @@ from llm_arena_env.training.export import export
 from llm_arena_env.training.sft import losses, train_sft
 
 GAME = "openspiel/tic_tac_toe"
-
-
-def tiny_model(folder: Path) -> str:
-    """A tiny random chat model, built with the test suite's builder (from a checkout of the repository)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    try:
-        from tests.tiny_models import build_chat_model
-    except ImportError:
-        raise SystemExit("no --model given and tests/tiny_models.py is not here: pass --model PATH") from None
-    return str(build_chat_model(folder / "tiny-model"))
 
 
 def play_some(root: Path, games: int) -> Path:

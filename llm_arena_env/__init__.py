@@ -9,6 +9,6 @@ from llm_arena_env.registry import GameSpec, UnknownGameError, list_games, make,
 
 __version__ = "0.1.0"
 
-from llm_arena_env import games as _games  # noqa: E402  (registers the built-in games)
+from llm_arena_env import games as _games  # noqa: E402, F401  (registers the built-in games)
 
 __all__ = ["make", "register", "list_games", "spec", "GameSpec", "UnknownGameError", "__version__"]

@@ -78,10 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("game", help="a game id, as `llm-arena list games` shows it")
     play.add_argument("--players", nargs="+", required=True, metavar="AGENT",
                       help="one agent spec per player, in seat order (see `llm-arena list agents`)")
-    play.add_argument("--episodes", type=_count(1), default=1, metavar="N", help="episodes to play (default 1)")
-    play.add_argument("--seed", type=_count(0), default=None, metavar="S",
+    play.add_argument("--episodes", type=int_at_least(1), default=1, metavar="N", help="episodes to play (default 1)")
+    play.add_argument("--seed", type=int_at_least(0), default=None, metavar="S",
                       help="seed of the first episode; episode i gets S+i (default: unseeded)")
-    play.add_argument("--max-illegal", type=_count(0), default=None, metavar="N",
+    play.add_argument("--max-illegal", type=int_at_least(0), default=None, metavar="N",
                       help="rejected actions a player may retry before it forfeits (game default: 0)")
     play.add_argument("--game-arg", action="append", default=[], metavar="KEY=VALUE",
                       help="a keyword argument of the game (int, float, true/false, none or text); repeatable")
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _count(minimum: int) -> Callable[[str], int]:
+def int_at_least(minimum: int) -> Callable[[str], int]:
     """An argparse type: an int >= minimum."""
 
     def parse(text: str) -> int:

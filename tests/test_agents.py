@@ -17,8 +17,8 @@ from llm_arena_env.agents import (
     find_stockfish,
     make_agent,
     register_agent_spec,
+    specs,
 )
-from llm_arena_env.agents import specs
 from llm_arena_env.agents.stockfish import move_in_notation
 
 

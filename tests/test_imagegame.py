@@ -51,7 +51,7 @@ def test_drawn_grid_accepts_the_documented_variants(reply):
     TARGET.lower(),  # lower-case letters
     "\n".join(TARGET.split("\n")[:4]),  # 4 rows
     TARGET + f"\n{E} {E} {E} {E} {E}",  # 6 rows
-    TARGET.replace(f"P P P P P", f"P P P P P {E}"),  # 6 cells in a row
+    TARGET.replace("P P P P P", f"P P P P P {E}"),  # 6 cells in a row
     TARGET.replace("P P P P P", "P  P P P P"),  # two spaces
     "Here is the grid:\n" + TARGET,  # extra text
     TARGET + "\nDone.",

@@ -13,9 +13,9 @@ from pettingzoo.test import api_test, seed_test
 import llm_arena_env
 from llm_arena_env.core.outcome import EndReason, Outcome
 from llm_arena_env.core.text_env import IllegalAction
+from llm_arena_env.games.openspiel import catalog
 from llm_arena_env.games.openspiel.moves import MoveTable
 from llm_arena_env.games.openspiel.text import game_text
-from llm_arena_env.games.openspiel import catalog
 from llm_arena_env.registry import UnknownGameError
 
 REQUIRED = [

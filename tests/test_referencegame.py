@@ -13,7 +13,14 @@ import llm_arena_env
 from llm_arena_env.core.outcome import EndReason, Outcome
 from llm_arena_env.core.text_env import IllegalAction
 from llm_arena_env.games.dialogue.referencegame import (
-    distance, generate_instances, grid_categories, grid_text, nearest_distractors, parse_answer, parse_expression)
+    distance,
+    generate_instances,
+    grid_categories,
+    grid_text,
+    nearest_distractors,
+    parse_answer,
+    parse_expression,
+)
 
 TOP = grid_text(["XXXXX", ".....", ".....", ".....", "....."])
 BOTTOM = grid_text([".....", ".....", ".....", ".....", "XXXXX"])

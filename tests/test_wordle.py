@@ -10,7 +10,13 @@ import pytest
 import llm_arena_env
 from llm_arena_env.core.outcome import EndReason, Outcome
 from llm_arena_env.core.text_env import IllegalAction
-from llm_arena_env.games.dialogue.wordle import check_guess_form, feedback, format_feedback, generate_instances, parse_reply
+from llm_arena_env.games.dialogue.wordle import (
+    check_guess_form,
+    feedback,
+    format_feedback,
+    generate_instances,
+    parse_reply,
+)
 
 APPLE = {"target_word": "apple", "target_word_clue": "A fruit that keeps the doctor away"}
 WRONG = ["grape", "lemon", "melon", "peach", "olive"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter, defaultdict
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
+
+from llm_arena_env.cli import int_at_least
 
 RUN_EXAMPLES = """\
 examples:
@@ -64,13 +66,13 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
                         help="agent specs (see `llm-arena list agents`); "
                              + ("two or more, paired round-robin" if tournament else "one per seat, in seat order"))
     parser.add_argument("--config", metavar="FILE", help="read the run from a TOML or YAML file (same field names)")
-    parser.add_argument("--episodes", type=_int_at_least(1), metavar="N",
+    parser.add_argument("--episodes", type=int_at_least(1), metavar="N",
                         help="episodes per pairing (and per instance) (default 1)")
-    parser.add_argument("--seed", type=_int_at_least(0), metavar="S",
+    parser.add_argument("--seed", type=int_at_least(0), metavar="S",
                         help="episode k of every pairing gets seed S+k (default 0)")
-    parser.add_argument("--concurrency", type=_int_at_least(1), metavar="N",
+    parser.add_argument("--concurrency", type=int_at_least(1), metavar="N",
                         help="episodes played at once, their model calls batched (default 1)")
-    parser.add_argument("--max-illegal", type=_int_at_least(0), metavar="N",
+    parser.add_argument("--max-illegal", type=int_at_least(0), metavar="N",
                         help="rejected actions a player may retry before it forfeits (game default: 0)")
     parser.add_argument("--game-arg", action="append", metavar="KEY=VALUE",
                         help="a keyword argument of every game (int, float, true/false, none or text); repeatable")
@@ -85,19 +87,6 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
     parser.add_argument("--ray-address", metavar="ADDRESS",
                         help="the Ray cluster to join, e.g. auto or ray://head:10001 (default: start a local one)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def _int_at_least(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
-        return value
-
-    return parse
 
 
 # ---------------------------------------------------------------------------------------------- command

@@ -38,6 +38,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from pettingzoo.utils.wrappers import BaseWrapper
 
+from llm_arena_env.arena.episode import game_name
+
 Message = Mapping[str, str]
 MAIN_SCORE = "Main Score"  # clembench's 0-100 episode score (llm_arena_env.games.dialogue.scores)
 
@@ -229,7 +231,7 @@ class RecordTrajectories(BaseWrapper):
     def __init__(self, env: Any, *, game: str | None = None, game_kwargs: Mapping[str, Any] | None = None,
                  episode_id: str = ""):
         super().__init__(env)
-        self.game = game or str(getattr(env, "metadata", {}).get("name") or type(env.unwrapped).__name__)
+        self.game = game or game_name(env)
         self.game_kwargs = dict(game_kwargs or {})
         self.episode_id = episode_id
         self._agent_names: dict[str, str] = {}

@@ -34,8 +34,16 @@ from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.games.grid.outcomes import aborted, team_result
 from llm_arena_env.games.grid.sokoban.draw import IMAGE_LEGEND, draw_level
 from llm_arena_env.games.grid.sokoban.generate import generate, max_boxes
-from llm_arena_env.games.grid.sokoban.rules import (LEGEND, MOVES, Level, MoveError, deadlock, legal_moves, move,
-                                                   push_distances)
+from llm_arena_env.games.grid.sokoban.rules import (
+    LEGEND,
+    MOVES,
+    Level,
+    MoveError,
+    deadlock,
+    legal_moves,
+    move,
+    push_distances,
+)
 from llm_arena_env.games.grid.sokoban.solve import DEFAULT_MAX_NODES, solve
 
 ACTIONS = tuple(MOVES)  # id i is ACTIONS[i]
