@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.set_defaults(command=play_command)
 
     demo = sub.add_parser("demo", help="play a few short games with agents that need no API key")
+    demo.add_argument("--results-root", default="results", metavar="DIR",
+                      help="where the demo's run folder goes (default: results)")
     demo.set_defaults(command=demo_command)
 
     from llm_arena_env.training.export_cli import add_export_parser
@@ -279,42 +281,43 @@ def _ending(record: Any, width: int = 60) -> str:
 
 # ---------------------------------------------------------------------------------------------- demo
 
-DEMO_GAMES = ("chess", "openspiel/tic_tac_toe", "openspiel/connect_four", "openspiel/kuhn_poker")
+# (game, the seats' agent specs): board and grid games that agents without a model play to a real end.
+DEMO_GAMES = (
+    ("chess", ("stockfish:1", "random")),
+    ("openspiel/tic_tac_toe", ("random", "random")),
+    ("openspiel/connect_four", ("random", "random")),
+    ("openspiel/kuhn_poker", ("random", "random")),
+    ("grid/sokoban", ("random",)),
+    ("grid/textmapworld", ("random",)),
+)
 
 
 def demo_command(args: argparse.Namespace) -> int:
-    import llm_arena_env
-    from llm_arena_env.agents.specs import make_agent
-    from llm_arena_env.arena.episode import play_episode
+    import time
 
-    for game in DEMO_GAMES:
-        try:
-            env = llm_arena_env.make(game)
-        except (llm_arena_env.UnknownGameError, ImportError) as error:
-            print(f"{game}: skipped ({error})")
-            continue
-        agents = _demo_chess_agents() if game == "chess" else [make_agent("random", seed=i) for i in range(2)]
-        try:
-            record = play_episode(env, agents, seed=0)
-        finally:
-            close_all(agents)
-            env.close()
-        seats = ", ".join(f"{p}={record.agents[p]}: {record.outcomes.get(p, '?')}" for p in env.possible_agents)
-        print(f"{game:<24} {seats}  ({_ending(record, 40)}; {record.num_steps} steps, {record.seconds:.1f}s)")
-    return 0
-
-
-def _demo_chess_agents() -> list[Any]:
-    from llm_arena_env.agents.specs import make_agent
-    from llm_arena_env.agents.stockfish import StockfishAgent, StockfishNotFoundError
+    from llm_arena_env.agents.stockfish import StockfishNotFoundError, find_stockfish
+    from llm_arena_env.arena.results import ResultsStore
+    from llm_arena_env.arena.runner import EpisodeJob, play_many
 
     try:
-        engine = StockfishAgent(skill=1, time_per_move=0.005)
+        find_stockfish()
+        chess_players = ("stockfish:1", "random")
     except StockfishNotFoundError as error:
         print(f"chess: Stockfish is missing, so random plays random ({error})")
-        return [make_agent("random", seed=0), make_agent("random", seed=1)]
-    engine.agent_spec = "stockfish:1"
-    return [engine, make_agent("random", seed=1)]
+        chess_players = ("random", "random")
+    jobs = [
+        EpisodeJob(game, seed=0, player_specs=chess_players if game == "chess" else players, episode_id="0000")
+        for game, players in DEMO_GAMES
+    ]
+    store = ResultsStore(args.results_root, time.strftime("demo-%Y%m%d-%H%M%S"))
+    records = play_many(jobs, results=store, progress=False)
+    store.write_index()
+    for job, record in zip(jobs, records):
+        seats = ", ".join(f"{p}={record.agents[p]}: {record.outcomes.get(p, '?')}" for p in record.agents)
+        print(f"{job.game:<24} {seats}  ({_ending(record, 50)}; {record.num_steps} steps)")
+    print(f"\nEvery episode, move by move: {store.run_dir / 'index.html'}")
+    print(f"Scores: llm-arena score {store.run_dir}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -99,12 +99,15 @@ def test_a_human_who_quits_gets_a_goodbye_and_130(capsys, monkeypatch):
     assert "Legal moves" in out  # the person was shown the board first
 
 
-def test_demo_plays_every_demo_game(capsys):
-    code, out, _ = run(capsys, "demo")
+def test_demo_plays_every_demo_game_into_a_results_folder_with_transcripts(capsys, tmp_path):
+    code, out, _ = run(capsys, "demo", "--results-root", str(tmp_path))
     assert code == 0
-    for game in DEMO_GAMES:
+    for game, _players in DEMO_GAMES:
         (line,) = [line for line in out.splitlines() if line.startswith(game)]
-        assert "skipped" not in line and ("win" in line or "draw" in line or "loss" in line)
+        assert any(word in line for word in ("win", "draw", "loss", "success", "failure")), line
+    (run_dir,) = tmp_path.iterdir()
+    assert (run_dir / "index.html").exists()
+    assert len(list(run_dir.glob("*/*/*/transcript.html"))) == len(DEMO_GAMES)
 
 
 def test_game_args_are_typed():
