@@ -30,7 +30,8 @@ import llm_arena_env
 from llm_arena_env.agents import RandomAgent
 from llm_arena_env.agents.base import decide
 from llm_arena_env.arena.episode import play_episode
-from llm_arena_env.training.trajectory import RecordTrajectories, trajectories_from_episode
+from llm_arena_env.training.trajectory import trajectories_from_episode
+from llm_arena_env.wrappers.record import RecordTrajectories
 
 GAMES = ("openspiel/tic_tac_toe", "chess")
 WAYS = ("loop", "loop+record", "arena", "arena+trajectories")

@@ -10,7 +10,7 @@ from gymnasium.utils.env_checker import check_env
 
 from llm_arena_env.agents import RandomAgent
 from llm_arena_env.core.spaces import FreeText
-from llm_arena_env.training.single_agent import SingleAgentEnv
+from llm_arena_env.wrappers.single_agent import SingleAgentEnv
 
 TTT = "openspiel/tic_tac_toe"
 

@@ -12,13 +12,13 @@ from llm_arena_env.agents import RandomAgent
 from llm_arena_env.agents.base import Attempt, BaseAgent, Decision
 from llm_arena_env.arena.episode import play_episode
 from llm_arena_env.training.trajectory import (
-    RecordTrajectories,
     Trajectory,
     Turn,
     conversation,
     trajectories_from_episode,
 )
 from llm_arena_env.wrappers import Parse, Rethink
+from llm_arena_env.wrappers.record import RecordTrajectories
 
 
 class ScriptedModel(BaseAgent):

@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# name -> its module in this package, or a full module path (the env wrappers live in llm_arena_env.wrappers)
 _EXPORTS = {
     "Turn": "trajectory",
     "Trajectory": "trajectory",
     "trajectories_from_episode": "trajectory",
-    "RecordTrajectories": "trajectory",
+    "RecordTrajectories": "llm_arena_env.wrappers.record",
     "conversation": "trajectory",
     "sft_rows": "datasets",
     "rl_rows": "datasets",
@@ -25,7 +26,7 @@ _EXPORTS = {
     "TrajectoryFilter": "datasets",
     "RoleBaseline": "datasets",
     "load_results": "export",
-    "SingleAgentEnv": "single_agent",
+    "SingleAgentEnv": "llm_arena_env.wrappers.single_agent",
     "GameRollout": "grpo",
     "game_prompt_dataset": "grpo",
     "game_return_reward": "grpo",
@@ -41,7 +42,8 @@ __all__ = sorted(_EXPORTS)
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    module = _EXPORTS[name]
+    return getattr(importlib.import_module(module if "." in module else f"{__name__}.{module}"), name)
 
 
 def __dir__() -> list[str]:

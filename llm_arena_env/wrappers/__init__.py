@@ -1,6 +1,10 @@
 """Agent wrappers: parse replies into moves, ask again after a bad move, vote among samples.
 
 They compose: ``Rethink(MajorityVote(Parse(LLMAgent(backend)), n=5), checker=env_checker(env))``.
+
+Env wrappers live beside them, imported from their modules: ``record.RecordTrajectories`` (record every
+action as trajectories for training) and ``single_agent.SingleAgentEnv`` (a ``gymnasium.Env`` for one
+learning seat, the other seats played by given agents).
 """
 
 from llm_arena_env.wrappers.parse import COULD_NOT_PARSE, Parse
