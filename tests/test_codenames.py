@@ -13,6 +13,7 @@ from llm_arena_env.core.outcome import EndReason, Outcome
 from llm_arena_env.games.dialogue import codenames
 from llm_arena_env.games.dialogue import codenames_rules as rules
 from llm_arena_env.games.dialogue.codenames_rules import Flags, InvalidReply, Kind
+from llm_arena_env.games.dialogue.instances import RESOURCES
 
 TEAM = ["wave", "beach", "shark", "pearl"]
 OPPONENT = ["tiger", "lemon", "piano"]
@@ -225,7 +226,7 @@ def test_a_clembench_instance_file_loads_and_plays(tmp_path):
 
 
 def test_generator_is_seeded_and_the_shipped_set_is_its_output():
-    shipped = json.loads((codenames.RESOURCES / "instances.json").read_text(encoding="utf-8"))
+    shipped = json.loads((RESOURCES / "codenames" / "instances.json").read_text(encoding="utf-8"))
     assert shipped == codenames.generate_instances(seed=0)
     assert codenames.generate_instances(seed=4) == codenames.generate_instances(seed=4)
     for experiment in shipped["experiments"]:

@@ -11,6 +11,7 @@ import llm_arena_env
 from llm_arena_env.core.outcome import EndReason, Outcome
 from llm_arena_env.games.dialogue import privateshared
 from llm_arena_env.games.dialogue import privateshared_rules as rules
+from llm_arena_env.games.dialogue.instances import RESOURCES
 from llm_arena_env.games.dialogue.privateshared import Phase
 
 P = "answerer"
@@ -211,7 +212,7 @@ def test_clembench_indices_pick_our_wordings_for_known_domains():
 
 def test_generator_is_seeded_and_the_shipped_set_is_its_output():
     assert privateshared.generate_instances(seed=3) == privateshared.generate_instances(seed=3)
-    shipped = json.loads((privateshared.RESOURCES / "instances.json").read_text(encoding="utf-8"))
+    shipped = json.loads((RESOURCES / "privateshared" / "instances.json").read_text(encoding="utf-8"))
     assert shipped == privateshared.generate_instances(seed=0)
     assert [e["name"] for e in shipped["experiments"]] == sorted(privateshared.domains())
     for name, domain in privateshared.domains().items():

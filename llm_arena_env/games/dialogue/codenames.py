@@ -40,15 +40,13 @@ curated words in ``resources/codenames/categories.json``, from :func:`generate_i
 from __future__ import annotations
 
 import functools
-import json
-from pathlib import Path
 from typing import Any
 
 from llm_arena_env.games.dialogue import codenames_rules as rules
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 from llm_arena_env.games.dialogue.codenames_rules import Kind
+from llm_arena_env.games.dialogue.instances import load_resource
 
-RESOURCES = Path(__file__).parent / "resources" / "codenames"
 CLEMBENCH_MAX_RETRIES = 2
 
 CLUEGIVER_FIRST = """Give a one-word clue that relates to some of your team's words in the lists below; you choose \
@@ -99,8 +97,7 @@ def generate_instances(seed: int = 0) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def categories() -> dict[str, list[str]]:
-    data = json.loads((RESOURCES / "categories.json").read_text(encoding="utf-8"))
-    return {name: words for name, words in data.items() if not name.startswith("_")}
+    return load_resource("codenames", "categories.json")
 
 
 class CodenamesEnv(DialogueEnv):

@@ -31,6 +31,26 @@ import numpy as np
 
 RESOURCES = Path(__file__).parent / "resources"
 
+
+def load_resource(game: str, filename: str) -> dict[str, Any]:
+    """A curated JSON resource of ``game``, without its ``"_"``-prefixed entries (notes for people)."""
+    data = json.loads((RESOURCES / game / filename).read_text(encoding="utf-8"))
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def frequency_bands(
+    words: Sequence[str], bands: Sequence[tuple[str, float, float]], per_band: int, rng: Any
+) -> list[tuple[str, list[str]]]:
+    """For each ``(name, low, high)`` Zipf-frequency band (wordfreq, English), ``per_band`` of ``words``
+    in it, drawn with ``rng`` (a ``random.Random``): the experiments of clembench's word games."""
+    from wordfreq import zipf_frequency
+
+    chosen = []
+    for name, low, high in bands:
+        pool = sorted(w for w in words if low <= zipf_frequency(w, "en") < high)
+        chosen.append((name, rng.sample(pool, min(per_band, len(pool)))))
+    return chosen
+
 #: game name -> "module:function" of its instance generator.
 GENERATORS = {
     "taboo": "llm_arena_env.games.dialogue.taboo:generate_instances",

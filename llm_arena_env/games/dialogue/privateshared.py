@@ -40,15 +40,13 @@ from __future__ import annotations
 
 import enum
 import functools
-import json
 import math
-from pathlib import Path
 from typing import Any, Mapping
 
 from llm_arena_env.games.dialogue import privateshared_rules as rules
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
+from llm_arena_env.games.dialogue.instances import load_resource
 
-RESOURCES = Path(__file__).parent / "resources" / "privateshared"
 PLAYER = "answerer"
 _MEASURES = ("Accuracy", "Kappa", "Truncated Kappa", "Slot-Filling-Accuracy", "Middle-Accuracy")
 
@@ -56,8 +54,7 @@ _MEASURES = ("Accuracy", "Kappa", "Truncated Kappa", "Slot-Filling-Accuracy", "M
 @functools.lru_cache(maxsize=1)
 def domains() -> dict[str, Any]:
     """The curated domains: tag, prompt and per slot its values, requests and probes."""
-    data = json.loads((RESOURCES / "domains.json").read_text(encoding="utf-8"))
-    return {name: domain for name, domain in data.items() if not name.startswith("_")}
+    return load_resource("privateshared", "domains.json")
 
 
 def generate_instances(seed: int = 0) -> dict:

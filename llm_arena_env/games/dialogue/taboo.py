@@ -30,7 +30,6 @@ experiment's ``max_turns`` and prompts (``$TARGET_WORD$``, ``$REL_WORD$``, ``$N$
 from __future__ import annotations
 
 import functools
-import json
 import random
 import re
 import string
@@ -38,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
-from llm_arena_env.games.dialogue.instances import RESOURCES
+from llm_arena_env.games.dialogue.instances import RESOURCES, frequency_bands, load_resource
 
 CLUE_PREFIX = "CLUE:"
 GUESS_PREFIX = "GUESS:"
@@ -196,20 +195,16 @@ def _repetitions(items: list[str]) -> int:
 
 def load_words() -> dict[str, list[str]]:
     """The curated targets and their related words."""
-    data = json.loads((RESOURCES / "taboo" / "words.json").read_text(encoding="utf-8"))
-    return {word: related for word, related in data.items() if not word.startswith("_")}
+    return load_resource("taboo", "words.json")
 
 
 def generate_instances(seed: int = 0, per_band: int = 20) -> dict[str, Any]:
     """Three experiments (high/medium/low wordfreq Zipf band) of ``per_band`` targets each."""
     from wordfreq import zipf_frequency
 
-    rng = random.Random(seed)
     words = load_words()
     experiments = []
-    for band, low, high in BANDS:
-        pool = sorted(w for w in words if low <= zipf_frequency(w, "en") < high)
-        chosen = rng.sample(pool, min(per_band, len(pool)))
+    for band, chosen in frequency_bands(list(words), BANDS, per_band, random.Random(seed)):
         experiments.append({"name": f"{band}_en", "game_instances": [
             {"game_id": i, "target_word": w, "related_word": words[w], "target_word_zipf": zipf_frequency(w, "en")}
             for i, w in enumerate(chosen)]})

@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import json
 import random
 import re
 from dataclasses import dataclass
@@ -57,7 +56,7 @@ from pathlib import Path
 from typing import Any, Collection
 
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
-from llm_arena_env.games.dialogue.instances import RESOURCES
+from llm_arena_env.games.dialogue.instances import frequency_bands, load_resource
 
 SPEED_SCORES = {1: 100, 2: 100, 3: 100, 4: 50, 5: 30, 6: 20}  # wordle's Main Score by the round of success
 BANDS = (("high_frequency", 4.5, 99.0), ("medium_frequency", 3.5, 4.5), ("low_frequency", 0.0, 3.5))
@@ -314,20 +313,15 @@ class WordleWithCriticEnv(WordleWithClueEnv):
 
 def load_targets() -> dict[str, str]:
     """The curated target words and their clues."""
-    data = json.loads((RESOURCES / "wordle" / "targets.json").read_text(encoding="utf-8"))
-    return {word: clue for word, clue in data.items() if not word.startswith("_")}
+    return load_resource("wordle", "targets.json")
 
 
 def generate_instances(seed: int = 0, per_band: int = 10) -> dict[str, Any]:
     """Three experiments (wordfreq Zipf bands) of ``per_band`` target words, each with its clue."""
-    from wordfreq import zipf_frequency
 
-    rng = random.Random(seed)
     targets = load_targets()
     experiments = []
-    for band, low, high in BANDS:
-        pool = sorted(w for w in targets if low <= zipf_frequency(w, "en") < high)
-        chosen = rng.sample(pool, min(per_band, len(pool)))
+    for band, chosen in frequency_bands(list(targets), BANDS, per_band, random.Random(seed)):
         experiments.append({"name": band, "game_instances": [
             {"game_id": i, "target_word": w, "target_word_clue": targets[w], "target_word_difficulty": band}
             for i, w in enumerate(chosen)]})
