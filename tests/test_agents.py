@@ -263,9 +263,11 @@ def test_full_strength_stockfish_mates_random_as_white():
     import llm_arena_env
     from llm_arena_env.arena import play_episode
 
-    with StockfishAgent() as engine:
+    # A depth limit, not a time limit: on a loaded machine 50 ms may leave Stockfish too shallow to see a
+    # mate, and a depth-limited single-threaded search plays the same moves every run.
+    with StockfishAgent(time_per_move=None, depth=10) as engine:
         record = play_episode(llm_arena_env.make("chess"), [engine, RandomAgent(seed=0)], seed=0)
-    assert record.outcomes == {"white": "win", "black": "loss"}
+    assert record.outcomes == {"white": "win", "black": "loss"}, record.end_detail
     assert "checkmate" in record.end_detail.lower()
     assert all(step.accepted for step in record.steps)
     assert record.num_steps <= 2 * 60  # mate within 60 moves of white

@@ -231,13 +231,10 @@ def test_a_batch_runs_concurrently_bounded_by_max_concurrency(server):
     server.responder = lambda body: Reply.answer(last_user_text(body).upper(), delay=0.1)
     agent = LLMAgent(backend_for(server, max_concurrency=3))
     observations = [{"messages": ({"role": "user", "content": f"m{i}"},)} for i in range(10)]
-    start = time.monotonic()
     actions = agent.act_batch(observations)
-    elapsed = time.monotonic() - start
     agent.backend.close()
     assert actions == [f"M{i}" for i in range(10)]  # in order
-    assert server.max_in_flight == 3
-    assert elapsed < 10 * 0.1  # concurrent, not one by one
+    assert server.max_in_flight == 3  # concurrent, and never more than the bound
 
 
 # ---------------------------------------------------------------------- the retry helper
