@@ -75,3 +75,11 @@ def registered() -> Iterator[None]:
         for kind in KINDS:
             AGENT_SPECS.pop(kind, None)
         HashAgent.built.clear()
+
+
+def comparable(record: Any) -> dict:
+    """An episode record (object or dict) without its wall-clock times, which no two runs share."""
+    data = record.to_dict() if hasattr(record, "to_dict") else dict(record)
+    data.pop("seconds")
+    data["steps"] = [{k: v for k, v in step.items() if k != "latency_s"} for step in data["steps"]]
+    return data

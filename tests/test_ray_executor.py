@@ -20,6 +20,7 @@ from llm_arena_env.arena.ray_executor import RayNotInstalledError, ray_executor
 from llm_arena_env.arena.results import EPISODE_FILE, ResultsStore, load_episodes
 from llm_arena_env.arena.runner import AgentBuildError, EpisodeJob, play_many
 from llm_arena_env.cli import main
+from tests.arena_agents import comparable
 
 GAMES = ("openspiel/tic_tac_toe", "openspiel/connect_four")
 
@@ -39,15 +40,6 @@ def ray_cluster():
 
 def small_run(**fields) -> RunConfig:
     return RunConfig(games=tuple(GameEntry(g) for g in GAMES), players=("random", "random"), episodes=4, **fields)
-
-
-def comparable(record) -> dict:
-    """A record without its wall-clock times, which no two runs share."""
-    data = record.to_dict() if hasattr(record, "to_dict") else dict(record)
-    data.pop("seconds")
-    for step in data["steps"]:
-        step.pop("latency_s")
-    return data
 
 
 def test_ray_plays_the_same_episodes_as_the_local_executor_and_resumes(ray_cluster, tmp_path):

@@ -17,7 +17,7 @@ from llm_arena_env.arena.results import EPISODE_FILE, MANIFEST_FILE, load_episod
 from llm_arena_env.arena.runner import EpisodeJob, play_many
 from llm_arena_env.cli import main
 from tests import arena_agents
-from tests.arena_agents import HashAgent, registered
+from tests.arena_agents import HashAgent, comparable, registered
 
 TTT = "openspiel/tic_tac_toe"
 REPO = Path(__file__).resolve().parent.parent
@@ -37,12 +37,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def episode_files(root: Path) -> list[Path]:
     return sorted(root.rglob(EPISODE_FILE))
-
-
-def comparable(record: dict) -> dict:
-    record = {k: v for k, v in record.items() if k != "seconds"}
-    record["steps"] = [{k: v for k, v in s.items() if k != "latency_s"} for s in record["steps"]]
-    return record
 
 
 def test_run_writes_every_episode_and_a_summary(tmp_path, capsys):

@@ -18,7 +18,7 @@ from llm_arena_env.arena.runner import (
     play_many,
     register_executor,
 )
-from tests.arena_agents import HashAgent, registered
+from tests.arena_agents import HashAgent, comparable, registered
 
 TTT = "openspiel/tic_tac_toe"
 
@@ -32,15 +32,6 @@ def test_agents(monkeypatch):
 
 def jobs_for(pairings, episodes: int, game: str = TTT, seed: int = 0) -> list[EpisodeJob]:
     return [EpisodeJob(game, {}, seed + k, None, specs, f"{k:04d}") for specs in pairings for k in range(episodes)]
-
-
-def comparable(record) -> dict:
-    """A record without its wall-clock times, which no two runs share."""
-    data = record.to_dict() if hasattr(record, "to_dict") else dict(record)
-    data.pop("seconds")
-    for step in data["steps"]:
-        step.pop("latency_s")
-    return data
 
 
 PAIRINGS = [("random", "random"), ("hash", "random"), ("random", "hash"), ("hash", "hash")]
