@@ -11,13 +11,13 @@ import warnings
 import pytest
 
 from llm_arena_env.arena import results as results_module
+from llm_arena_env.arena.files import atomic_write
 from llm_arena_env.arena.results import (
     EPISODE_FILE,
     MANIFEST_FILE,
     CorruptEpisodeWarning,
     ResultsConflictError,
     ResultsStore,
-    atomic_write_text,
     folder_name,
     game_folder,
     load_episodes,
@@ -97,14 +97,14 @@ def test_the_manifest_comes_with_the_first_episode_and_masks_secrets(tmp_path, n
 
 def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_one(tmp_path, monkeypatch):
     target = tmp_path / "episode.json"
-    atomic_write_text(target, "old")
+    atomic_write(target, "old")
 
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        atomic_write_text(target, "new")
+        atomic_write(target, "new")
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["episode.json"]
 
 

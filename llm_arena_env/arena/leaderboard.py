@@ -16,13 +16,13 @@ import io
 import json
 import math
 import os
-import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from llm_arena_env.arena import ratings as rating_methods
+from llm_arena_env.arena.files import atomic_write
 from llm_arena_env.arena.stats import PlayerStats, Stats, game_of, without_nan
 
 if TYPE_CHECKING:
@@ -199,27 +199,14 @@ def write_leaderboard(board: Leaderboard, out_dir: str | os.PathLike[str]) -> di
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / CSV_NAME, "json": out / JSON_NAME, "png": out / PNG_NAME}
-    write_atomic(paths["csv"], leaderboard_csv(board).encode())
-    write_atomic(paths["json"], to_json(board.to_dict()).encode())
-    write_atomic(paths["png"], png_bytes(board))
+    atomic_write(paths["csv"], leaderboard_csv(board).encode())
+    atomic_write(paths["json"], to_json(board.to_dict()).encode())
+    atomic_write(paths["png"], png_bytes(board))
     return paths
 
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it over ``path``: readers never see
-    half a file, and an interrupted write leaves the old one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:

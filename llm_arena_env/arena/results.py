@@ -18,12 +18,12 @@ import importlib
 import json
 import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from llm_arena_env.arena.episode import EpisodeRecord, scrub, to_plain
+from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write
 
 if TYPE_CHECKING:
     from llm_arena_env.arena.runner import EpisodeJob
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 EPISODE_FILE = "episode.json"
 MANIFEST_FILE = "run.json"
 TRANSCRIPT_MODULE = "llm_arena_env.arena.transcript"
-_TEMP_SUFFIX = ".tmp"
 #: Keys every episode file has; a file without them is not an episode (or was cut short by hand).
 REQUIRED_KEYS = ("game", "seed", "agents", "steps", "outcomes")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
@@ -112,7 +111,7 @@ class ResultsStore:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_temp_files(folder)
         self._write_transcript(data, folder)
-        atomic_write_text(folder / EPISODE_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        atomic_write(folder / EPISODE_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         self._done[folder / EPISODE_FILE] = job
         return folder
 
@@ -167,7 +166,7 @@ class ResultsStore:
         manifest = {"run_name": self.run_name, "created": created, "updated": now,
                     "llm_arena_env_version": __version__, "config": scrub_plain(config)}
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        atomic_write(path, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
         self._manifest = None
         return path
 
@@ -211,25 +210,9 @@ def scrub_plain(value: Any) -> Any:
     return plain
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temporary file in the same folder, then a rename."""
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, delete=False
-    )
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:  # Ctrl-C included: no temporary file is left behind
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
 def _remove_stale_temp_files(folder: Path) -> None:
     """Temporary files a killed process left (a SIGKILL between write and rename)."""
-    for stale in folder.glob(f".*{_TEMP_SUFFIX}"):
+    for stale in folder.glob(f".*{TEMP_SUFFIX}"):
         stale.unlink(missing_ok=True)
 
 
@@ -276,7 +259,6 @@ __all__ = [
     "load_episodes",
     "episode_files",
     "read_episode",
-    "atomic_write_text",
     "folder_name",
     "game_folder",
     "pairing_folder",

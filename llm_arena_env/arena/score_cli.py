@@ -147,11 +147,11 @@ def _default_out(results: Path) -> Path:
 
 
 def _write(path: str, data: bytes) -> None:
-    from llm_arena_env.arena.leaderboard import write_atomic
+    from llm_arena_env.arena.files import atomic_write
 
     target = Path(path)
     try:
-        write_atomic(target, data)
+        atomic_write(target, data)
     except OSError as error:
         raise _usage(f"cannot write {target}: {error.strerror or error}") from None
 

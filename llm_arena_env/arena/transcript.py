@@ -26,13 +26,13 @@ import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from llm_arena_env.arena.episode import ReplayError, replay
+from llm_arena_env.arena.files import atomic_write
 
 EPISODE_FILE = "episode.json"
 TRANSCRIPT_FILE = "transcript.html"
@@ -568,24 +568,11 @@ def _natural(text: str) -> list[Any]:
 
 def write_episode_html(record: Mapping[str, Any], folder: str | os.PathLike[str], *, images: bool = True) -> Path:
     """Write ``<folder>/transcript.html`` for ``record`` (atomically) and return its path."""
-    return _write_atomic(Path(folder) / TRANSCRIPT_FILE, episode_html(record, images=images))
+    return atomic_write(Path(folder) / TRANSCRIPT_FILE, episode_html(record, images=images))
 
 
 def write_index_html(run_folder: str | os.PathLike[str]) -> Path:
     """Write ``<run_folder>/index.html`` listing every episode of the run (atomically); return its path."""
-    return _write_atomic(Path(run_folder) / INDEX_FILE, index_html(run_folder))
+    return atomic_write(Path(run_folder) / INDEX_FILE, index_html(run_folder))
 
 
-def _write_atomic(path: Path, text: str) -> Path:
-    """Write through a temporary file in the same folder, so a reader never sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a page is for anyone who may read the folder
-        with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
