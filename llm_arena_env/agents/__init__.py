@@ -3,7 +3,17 @@
 Importing this package stays light (no torch, transformers or openai); model backends load on use.
 """
 
-from llm_arena_env.agents.base import Agent, Attempt, BaseAgent, Decision, Observation, decide, decide_batch
+from llm_arena_env.agents.base import (
+    Agent,
+    Attempt,
+    BaseAgent,
+    Decision,
+    Observation,
+    adecide,
+    adecide_batch,
+    decide,
+    decide_batch,
+)
 from llm_arena_env.agents.human import HumanAgent, HumanQuit
 from llm_arena_env.agents.random_agent import RandomAgent
 from llm_arena_env.agents.specs import AGENT_SPECS, make_agent, register_agent_spec
@@ -17,6 +27,8 @@ __all__ = [
     "Observation",
     "decide",
     "decide_batch",
+    "adecide",
+    "adecide_batch",
     "HumanAgent",
     "HumanQuit",
     "RandomAgent",

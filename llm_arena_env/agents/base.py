@@ -3,10 +3,16 @@
 An agent is anything with ``act(observation) -> str``. Agents that want their reasoning recorded also
 have ``decide(observation) -> Decision``: the action plus every attempt that led to it. Agents are
 stateless: everything they need is in the observation, so one agent can play many games at once.
+
+The arena awaits decisions (:func:`adecide`), so that each episode goes on as soon as its own reply is
+there. Agents that wait on a server have ``async def adecide(observation) -> Decision`` (LLMAgent and the
+wrappers do); every other agent keeps its sync ``decide``/``decide_batch``/``act``, which the arena runs on
+a worker thread, one call at a time per agent, batching the observations that wait meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
@@ -96,6 +102,24 @@ def decide_batch(agent: Any, observations: Sequence[Observation]) -> list[Decisi
     if hasattr(agent, "act_batch"):
         return [Decision(a, (Attempt(raw_output=a, parsed=a),)) for a in agent.act_batch(observations)]
     return [decide(agent, o) for o in observations]
+
+
+async def adecide(agent: Any, observation: Observation) -> Decision:
+    """A Decision from any agent, awaited: its own ``adecide`` where it has one; otherwise its sync path on a
+    worker thread, one call at a time, the observations that wait meanwhile going into its next
+    ``decide_batch`` together (so a sync agent is never called from two threads at once)."""
+    if hasattr(agent, "adecide"):
+        return await agent.adecide(observation)
+    from llm_arena_env.agents.concurrency import current_scope
+
+    return await current_scope().batcher(agent, lambda batch: decide_batch(agent, batch)).submit(observation)
+
+
+async def adecide_batch(agent: Any, observations: Sequence[Observation]) -> list[Decision]:
+    """Decisions for many observations, awaited concurrently (a sync agent gets them in one batch)."""
+    if hasattr(agent, "adecide_batch"):
+        return list(await agent.adecide_batch(observations))
+    return list(await asyncio.gather(*(adecide(agent, o) for o in observations)))
 
 
 class AgentWrapper(BaseAgent):

@@ -5,7 +5,8 @@
 >>> agent.decide(env.observe(env.agent_selection)).action      # the raw reply; Parse makes it a move
 
 The agent is stateless: the observation's ``messages`` carry the whole chat, so one agent serves many
-games at once and ``decide_batch`` sends all of them to the backend in one call. A failed call is not an
+games at once and ``decide_batch`` sends all of them to the backend in one call; ``adecide`` awaits one
+request (the arena's path: see :func:`~llm_arena_env.agents.backends.base.acomplete`). A failed call is not an
 exception: its Decision has an empty action and the error in its attempt, and the env rejects the
 empty action by its own rules.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from llm_arena_env.agents.backends.base import Backend, Completion, Request
+from llm_arena_env.agents.backends.base import Backend, Completion, Request, acomplete
 from llm_arena_env.agents.base import Attempt, BaseAgent, Decision, Observation
 from llm_arena_env.agents.errors import BackendError
 
@@ -64,6 +65,15 @@ class LLMAgent(BaseAgent):
 
     def decide(self, observation: Observation) -> Decision:
         return self.decide_batch([observation])[0]
+
+    async def adecide(self, observation: Observation) -> Decision:
+        """One request, awaited, so that other episodes go on meanwhile."""
+        request = self.request(observation)
+        try:
+            result = await acomplete(self.backend, request)
+        except BackendError as error:  # a sync backend's whole batch failed at once
+            result = error
+        return _decision(request, result)
 
     def decide_batch(self, observations: Sequence[Observation]) -> list[Decision]:
         """One backend call for the whole batch; one Decision per observation, in order."""

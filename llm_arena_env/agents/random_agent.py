@@ -32,5 +32,8 @@ class RandomAgent(BaseAgent):
             action = "".join(self._rng.choice(_WORD_CHARS) for _ in range(length))
         return Decision(action, (Attempt(raw_output=action, parsed=action),))
 
+    async def adecide(self, observation: Observation) -> Decision:
+        return self.decide(observation)  # no waiting to overlap: decided on the spot, not on a thread
+
     def __repr__(self) -> str:
         return f"RandomAgent(seed={self.seed!r})"

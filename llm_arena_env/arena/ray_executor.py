@@ -4,8 +4,8 @@
 >>> play_many(jobs, executor=ray_executor("auto", num_workers=8), results=...)    # a running cluster
 
 Each worker is a Ray actor that builds the agents of the jobs' specs once and keeps them, then plays the
-chunks of jobs it is sent with the local executor (``concurrency`` episodes at a time, advanced in lockstep,
-their agents' calls batched) and streams every episode back as a plain dict the moment it ends. The driver
+chunks of jobs it is sent with the local executor (``concurrency`` episodes at a time, each advancing on its
+own agents' replies) and streams every episode back as a plain dict the moment it ends. The driver
 writes each one to the results store as it arrives (``ray.wait``), so resume and Ctrl-C behave as they do
 locally: what has arrived is on disk, the rest is played by the next run. Random agents are seeded per
 episode, so a seeded run gives the same records here as on the local executor.
@@ -52,7 +52,7 @@ def ray_executor(
 
 
 def run_ray(
-    jobs: Sequence[EpisodeJob],
+    jobs: Iterable[EpisodeJob],
     *,
     concurrency: int,
     on_record: RecordSink,
@@ -73,6 +73,7 @@ def run_ray(
     if address is not None and num_cpus is not None:
         raise ValueError("num_cpus sizes a local Ray cluster; a cluster at an address has its own CPUs")
     ray = import_ray()
+    jobs = list(jobs)  # chunked across workers, so drawn up front (the local executor draws them lazily)
     if not jobs:
         if on_ready is not None:
             on_ready()

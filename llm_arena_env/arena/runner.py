@@ -1,32 +1,39 @@
-"""Playing many episodes in one process, their agents' calls batched across episodes.
+"""Playing many episodes in one process, each advancing as soon as its own agent has decided.
 
->>> jobs = [EpisodeJob("openspiel/tic_tac_toe", seed=s, player_specs=("random", "random"), episode_id=f"{s:04d}")
-...         for s in range(100)]
->>> records = play_many(jobs, concurrency=16, results=ResultsStore("results", "ttt"))
+>>> jobs = (EpisodeJob("openspiel/tic_tac_toe", seed=s, player_specs=("random", "random"), episode_id=f"{s:04d}")
+...         for s in range(100_000))
+>>> play_many(jobs, concurrency=256, results=ResultsStore("results", "ttt"), keep_records=False)
 
 An episode is described by an :class:`EpisodeJob`: game id, make() kwargs, seed, reset options and one agent
 spec per seat, all plain and picklable, so another executor (Ray workers) can build the same episode from
-it. The local executor keeps ``concurrency`` episodes live and advances them in lockstep: it collects the
-pending observation of every live episode, groups them by agent object, and calls each agent's
-``decide_batch`` once per group, so a local model generates for many games at once and the OpenAI backend
-sends its requests concurrently.
+it. Jobs are drawn lazily: only the live episodes are held, so a run of any length starts at once.
+
+The local executor plays every live episode as an asyncio task: the task awaits its player's decision
+(``adecide``) and steps the env the moment it is there, so no episode waits for another. Up to
+``concurrency`` episodes are live. Agents that wait on a server await it (a remote backend keeps up to its
+in-flight limit of requests busy, by default the run's concurrency, shared by every episode and seat);
+sync agents and local models run on a worker thread, batching whatever waits meanwhile (see
+``llm_arena_env.agents.concurrency``).
 
 Agents are built from their specs once per run and shared by every episode, except the cheap agents of
 :data:`EPISODE_AGENT_KINDS` (``random``), which draw random numbers: each episode gets its own, seeded from
 the episode's seed and seat. An episode therefore plays the same whatever else runs beside it, at any
-concurrency and after a resume, as long as its agents are deterministic.
+concurrency, in any order of arrival and after a resume, as long as its agents are deterministic.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import sys
-from collections import deque
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Awaitable, Callable, Coroutine, Iterable, Iterator, Mapping, Protocol, Sequence
 
-from llm_arena_env.agents.base import decide_batch
-from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, describe_agent, scrub
+from llm_arena_env.agents.base import Decision, adecide
+from llm_arena_env.agents.concurrency import RequestMeter, metering, run_scope
+from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, scrub
 from llm_arena_env.arena.results import ResultsStore, folder_name
 
 #: Agent kinds built anew for every episode, seeded from the episode's seed and seat (see the module doc).
@@ -91,13 +98,14 @@ RecordSink = Callable[[EpisodeJob, EpisodeRecord], None]
 class Executor(Protocol):
     """What plays jobs: it calls ``on_ready()`` once it can play (agents built, games made: errors in specs
     come before it), then ``on_record`` for every episode as soon as it is finished, and lets
-    ``KeyboardInterrupt`` through (the episodes reported until then are kept). ``agents`` maps specs to
-    agents built by the caller, used instead of building them; an executor that cannot share objects (one
-    that plays in other processes) may refuse it."""
+    ``KeyboardInterrupt`` through (the episodes reported until then are kept). ``jobs`` is a sequence or a
+    lazy iterable (draw from it as episodes start). ``agents`` maps specs to agents built by the caller, used
+    instead of building them; an executor that cannot share objects (one that plays in other processes) may
+    refuse it."""
 
     def __call__(
         self,
-        jobs: Sequence[EpisodeJob],
+        jobs: Iterable[EpisodeJob],
         *,
         concurrency: int,
         on_record: RecordSink,
@@ -122,51 +130,89 @@ def play_many(
     progress: bool = True,
     executor: str | Executor = "local",
     agents: Mapping[str, Any] | None = None,
+    keep_records: bool = True,
 ) -> list[EpisodeRecord]:
     """Play ``jobs``, ``concurrency`` episodes at a time; returns the records played now, in job order.
 
-    With ``results``, every episode is written as soon as it ends, and jobs whose episode is already there
-    are skipped (a re-run resumes). Ctrl-C raises ``KeyboardInterrupt`` after the episodes finished so far
-    are written; none is left half-written. ``agents`` (spec -> agent) supplies ready-made agents for those
-    specs. ``progress`` shows a bar on stderr with episodes/s, the time left and the tokens used."""
+    ``jobs`` may be a lazy iterable (a generator): it is drawn from as episodes start. With ``results``,
+    every episode is written as soon as it ends, and jobs whose episode is already there are skipped (a
+    re-run resumes). Ctrl-C raises ``KeyboardInterrupt`` after the episodes finished so far are written;
+    none is left half-written. ``agents`` (spec -> agent) supplies ready-made agents for those specs.
+    ``keep_records=False`` keeps no record in memory (a long run into ``results``) and returns [].
+    ``progress`` shows a bar on stderr with episodes/s, the time left, the model requests in flight with
+    their latency percentiles, and the tokens used."""
     from tqdm import tqdm
 
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be an int >= 1, got {concurrency!r}")
     run = _resolve_executor(executor)
-    jobs = list(jobs)
-    _check_unique(jobs)
-    todo = [job for job in jobs if results is None or not results.finished(job)]
     played: dict[int, EpisodeRecord] = {}
-    position = {job.key: index for index, job in enumerate(jobs)}  # by key: other executors return copies
+    position: dict[tuple[str, ...], int] = {}  # of the jobs to play, by key: other executors return copies
     tokens = {"prompt": 0, "completion": 0}
     bars: list[Any] = []  # the bar starts when the executor is ready, so its rate leaves out model loading
+    if isinstance(jobs, Sequence):  # known up front: duplicates fail before anything is played
+        _check_unique(jobs)
+        todo: Iterable[EpisodeJob] = [job for job in jobs if results is None or not results.finished(job)]
+        position.update((job.key, index) for index, job in enumerate(todo))
+        total, initial = len(jobs), len(jobs) - len(position)
+    else:
+        todo = _numbered((job for job in _unique(jobs) if results is None or not results.finished(job)), position)
+        total, initial = None, 0
 
     def on_ready() -> None:
         if not bars:
-            bars.append(tqdm(total=len(jobs), initial=len(jobs) - len(todo), unit="episode", file=sys.stderr,
+            bars.append(tqdm(total=total, initial=initial, unit="episode", file=sys.stderr,
                              disable=not progress, dynamic_ncols=True,
                              desc=results.run_name if results else "episodes"))
 
     def on_record(job: EpisodeJob, record: EpisodeRecord) -> None:
         on_ready()
-        bar = bars[0]
         if results is not None:
             results.write_episode(job, record)
-        played[position[job.key]] = record
+        index = position.pop(job.key)
+        if keep_records:
+            played[index] = record
         tokens["prompt"] += sum(step.prompt_tokens for step in record.steps)
         tokens["completion"] += sum(step.completion_tokens for step in record.steps)
-        if tokens["prompt"] or tokens["completion"]:
-            bar.set_postfix_str(f"tokens in {_short(tokens['prompt'])} out {_short(tokens['completion'])}",
-                                refresh=False)
-        bar.update(1)
+        bars[0].update(1)
 
-    try:
+    with metering() as meter, _Postfix(bars, meter, tokens, enabled=progress):
         run(todo, concurrency=concurrency, on_record=on_record, on_ready=on_ready, agents=agents)
-    finally:
-        for bar in bars:
-            bar.close()
     return [played[index] for index in sorted(played)]
+
+
+class _Postfix:
+    """Refreshes the bar's postfix twice a second (requests in flight, latency percentiles, tokens) and
+    closes the bar at the end, with the final figures."""
+
+    def __init__(self, bars: list[Any], meter: RequestMeter, tokens: Mapping[str, int], *, enabled: bool):
+        self.bars, self.meter, self.tokens, self.enabled = bars, meter, tokens, enabled
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, name="llm-arena-progress", daemon=True)
+
+    def text(self) -> str:
+        parts = [self.meter.summary()]
+        if self.tokens["prompt"] or self.tokens["completion"] or self.bars and self.bars[0].n:
+            parts.append(f"tokens in {_short(self.tokens['prompt'])} out {_short(self.tokens['completion'])}")
+        return " | ".join(p for p in parts if p)
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            if self.bars:
+                self.bars[0].set_postfix_str(self.text(), refresh=True)
+
+    def __enter__(self) -> _Postfix:
+        if self.enabled:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        for bar in self.bars:
+            bar.set_postfix_str(self.text(), refresh=False)
+            bar.close()
 
 
 def _resolve_executor(executor: str | Executor) -> Executor:
@@ -179,12 +225,26 @@ def _resolve_executor(executor: str | Executor) -> Executor:
 
 def _check_unique(jobs: Sequence[EpisodeJob]) -> None:
     """Two jobs with the same game, seats and episode id would be written to the same folder."""
+    for _ in _unique(jobs):
+        pass
+
+
+def _unique(jobs: Iterable[EpisodeJob]) -> Iterator[EpisodeJob]:
+    """``jobs``, raising at the first one whose key (game, seats, episode id) came before."""
     seen: set[tuple[str, ...]] = set()
     for job in jobs:
         if job.key in seen:
             raise ValueError(f"two jobs of {job.game} with players {list(job.player_specs)} share the episode "
                              f"id {job.episode_id!r}; give each episode its own id")
         seen.add(job.key)
+        yield job
+
+
+def _numbered(jobs: Iterable[EpisodeJob], position: dict[tuple[str, ...], int]) -> Iterator[EpisodeJob]:
+    """``jobs``, each numbered in ``position`` as it is drawn (so records come back in job order)."""
+    for index, job in enumerate(jobs):
+        position[job.key] = index
+        yield job
 
 
 def _short(count: int) -> str:
@@ -195,39 +255,16 @@ def _short(count: int) -> str:
 
 
 def run_local(
-    jobs: Sequence[EpisodeJob],
+    jobs: Iterable[EpisodeJob],
     *,
     concurrency: int,
     on_record: RecordSink,
     on_ready: Callable[[], None] | None = None,
     agents: Mapping[str, Any] | None = None,
 ) -> None:
-    """The in-process executor: ``concurrency`` live episodes advanced in lockstep (see the module doc)."""
-    pool = AgentPool(agents)
-    envs = EnvPool()
-    try:
-        pool.prepare(job.player_specs for job in jobs)  # bad specs and missing keys fail before any move
-        for job in {(j.game, _kwargs_key(j.game_kwargs)): j for j in jobs}.values():
-            envs.check(job)
-        if on_ready is not None:
-            on_ready()
-        queue = deque(jobs)
-        live: list[_LiveEpisode] = []
-        while queue or live:
-            while queue and len(live) < concurrency:
-                live.append(_LiveEpisode.start(queue.popleft(), envs, pool))
-            _advance_all(live)
-            still_live = []
-            for episode in live:
-                if episode.stepper.pending() is None:
-                    on_record(episode.job, episode.stepper.record())
-                    episode.release(envs, pool)
-                else:
-                    still_live.append(episode)
-            live = still_live
-    finally:
-        pool.close()
-        envs.close()
+    """The in-process executor: up to ``concurrency`` live episodes, each advanced on its own agents'
+    decisions, in an event loop of its own (see the module doc)."""
+    _run_in_new_loop(_play_local(jobs, concurrency, on_record, on_ready, agents))
 
 
 register_executor("local", run_local)
@@ -243,48 +280,116 @@ def _run_ray(jobs: Sequence[EpisodeJob], **kwargs: Any) -> None:
 register_executor("ray", _run_ray)
 
 
-@dataclass
-class _LiveEpisode:
-    job: EpisodeJob
-    env: Any
-    seats: list[Any]
-    stepper: EpisodeStepper
+async def _play_local(jobs: Iterable[EpisodeJob], concurrency: int, on_record: RecordSink,
+                      on_ready: Callable[[], None] | None, agents: Mapping[str, Any] | None) -> None:
+    pool = AgentPool(agents)
+    envs = EnvPool()
+    checked: set[tuple[Any, ...]] = set()
 
-    @classmethod
-    def start(cls, job: EpisodeJob, envs: EnvPool, pool: AgentPool) -> _LiveEpisode:
-        env = envs.acquire(job)
-        seats = pool.for_job(job)
+    def check(job: EpisodeJob) -> EpisodeJob:
+        """Build the job's agents and make its game, once per setup, so that bad specs fail before its moves."""
+        setup = (job.game, _kwargs_key(job.game_kwargs), job.player_specs)
+        if setup not in checked:
+            pool.prepare([job.player_specs])
+            envs.check(job)
+            checked.add(setup)
+        return job
+
+    try:
+        if isinstance(jobs, Sequence):  # every setup checked before the first move
+            for job in jobs:
+                check(job)
+        if on_ready is not None:
+            on_ready()
+        async with run_scope(concurrency):
+            await _play_all((check(job) for job in jobs), concurrency,
+                            lambda job: _play_episode(job, envs, pool), on_record)
+    finally:
+        pool.close()
+        envs.close()
+
+
+async def _play_all(jobs: Iterator[EpisodeJob], concurrency: int,
+                    play: Callable[[EpisodeJob], Awaitable[EpisodeRecord]], on_record: RecordSink) -> None:
+    """Keeps up to ``concurrency`` episodes playing, starting the next job as one ends, and reports each
+    finished episode (those that end together in the order they started). The first error stops the
+    others, once the episodes finished by then are reported."""
+    live: dict[asyncio.Future[EpisodeRecord], tuple[int, EpisodeJob]] = {}
+    order = itertools.count()
+    try:
+        while True:
+            while len(live) < concurrency and (job := next(jobs, None)) is not None:
+                live[asyncio.ensure_future(play(job))] = (next(order), job)
+            if not live:
+                return
+            done, _ = await asyncio.wait(live, return_when=asyncio.FIRST_COMPLETED)
+            failure: BaseException | None = None
+            for task in sorted(done, key=lambda t: live[t][0]):
+                _, job = live.pop(task)
+                if task.exception() is None:
+                    on_record(job, task.result())
+                else:
+                    failure = failure or task.exception()
+            if failure is not None:
+                raise failure
+    finally:
+        for task in live:
+            task.cancel()
+        await asyncio.gather(*live, return_exceptions=True)
+
+
+async def _play_episode(job: EpisodeJob, envs: EnvPool, pool: AgentPool) -> EpisodeRecord:
+    """One episode to its end: each turn awaits the player's decision and plays it at once."""
+    env = envs.acquire(job)
+    seats = pool.for_job(job)
+    try:
         stepper = EpisodeStepper(env, seats, job.seed, job.options, game=job.game, game_kwargs=job.game_kwargs,
                                  episode_id=job.episode_id, agent_names=job.player_specs)
-        return cls(job, env, seats, stepper)
-
-    def release(self, envs: EnvPool, pool: AgentPool) -> None:
-        envs.release(self.job, self.env)
-        pool.release(self.job, self.seats)
-
-
-def _advance_all(live: Sequence[_LiveEpisode]) -> None:
-    """One decision for every live episode that waits on one: each agent gets its episodes' observations in
-    one ``decide_batch`` call, agents in the order their first episode appears (so runs are repeatable)."""
-    groups: dict[int, tuple[Any, list[tuple[EpisodeStepper, str, Any]]]] = {}
-    for episode in live:
-        pending = episode.stepper.pending()
-        if pending is not None:
+        while (pending := stepper.pending()) is not None:
             player, agent, observation = pending
-            groups.setdefault(id(agent), (agent, []))[1].append((episode.stepper, player, observation))
-    for agent, waiting in groups.values():
-        try:
-            decisions = decide_batch(agent, [observation for _, _, observation in waiting])
-        except Exception as error:  # noqa: BLE001  (e.g. an engine given a game it cannot play)
-            stepper, player, _ = waiting[0]
-            games = sorted({s.game for s, _, _ in waiting})
-            raise AgentError(f"agent {stepper.agent_names[player]!r} failed in {', '.join(games)}: "
-                             f"{type(error).__name__}: {scrub(str(error))}") from error
-        if len(decisions) != len(waiting):
-            raise AgentError(f"agent {describe_agent(agent)!r} made {len(decisions)} decisions for "
-                             f"{len(waiting)} observations")
-        for (stepper, _, _), decision in zip(waiting, decisions):
+            try:
+                decision = await adecide(agent, observation)
+            except Exception as error:  # noqa: BLE001  (what it means is agent_failed's to say)
+                decision = agent_failed(stepper, player, error)
+                if decision is None:
+                    continue
             stepper.apply(decision)
+        return stepper.record()
+    finally:
+        envs.release(job, env)
+        pool.release(job, seats)
+
+
+def agent_failed(stepper: EpisodeStepper, player: str, error: Exception) -> Decision | None:
+    """What an agent's exception does to its episode: the one place that decides it.
+
+    Returns a decision to play instead, or None once it has ended the episode; raising stops the whole run
+    (the episodes finished until then are kept). Today every exception stops the run: an agent that raises
+    is a bug, or an agent given a game it cannot play."""
+    raise AgentError(f"agent {stepper.agent_names[player]!r} failed in {stepper.game}: "
+                     f"{type(error).__name__}: {scrub(str(error))}") from error
+
+
+def _run_in_new_loop(main: Coroutine[Any, Any, None]) -> None:
+    """``asyncio.run(main)``; called from a thread that already runs a loop (a notebook), on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(main)
+        return
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(main)
+        except BaseException as error:  # noqa: BLE001  (raised again in the caller's thread)
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="llm-arena-run")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 class AgentPool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Sequence
 
-from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, decide_batch
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, adecide, decide_batch
 from llm_arena_env.wrappers.parsers import Parser, ParserInput, default_parser
 
 #: The reason recorded on an attempt whose reply named no move; Rethink and MajorityVote look for it.
@@ -36,6 +36,9 @@ class Parse(AgentWrapper):
     def decide_batch(self, observations: Sequence[Observation]) -> list[Decision]:
         decisions = decide_batch(self.agent, observations)
         return [self.parse(o, d) for o, d in zip(observations, decisions)]
+
+    async def adecide(self, observation: Observation) -> Decision:
+        return self.parse(observation, await adecide(self.agent, observation))
 
     def parse(self, observation: Observation, decision: Decision) -> Decision:
         """``decision`` with its last attempt parsed against ``observation``."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Sequence
 
-from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, decide_batch
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, adecide, decide_batch
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.wrappers.parse import COULD_NOT_PARSE
 from llm_arena_env.wrappers.parsers import board_from_text
@@ -82,16 +82,30 @@ class Rethink(AgentWrapper):
             decisions = decide_batch(self.agent, [asked[i] for i in pending])
             retry = []
             for i, decision in zip(pending, decisions):
-                last, feedback = self._judge(observations[i], decision, last_round=round_ == self.max_rethinks)
-                attempts = earlier[i] + decision.attempts[:-1] + (last,)
-                if feedback is None:
-                    final[i] = Decision(decision.action, attempts)
-                else:
-                    earlier[i] = attempts
-                    asked[i] = self._with_feedback(asked[i], last.raw_output, feedback)
+                final[i], earlier[i], asked[i] = self._round(observations[i], asked[i], earlier[i], decision, round_)
+                if final[i] is None:
                     retry.append(i)
             pending = retry
         return [d for d in final if d is not None]
+
+    async def adecide(self, observation: Observation) -> Decision:
+        """The rounds of one observation, awaited (other episodes go on between them)."""
+        asked, earlier = observation, ()
+        for round_ in range(self.max_rethinks + 1):
+            decision = await adecide(self.agent, asked)
+            final, earlier, asked = self._round(observation, asked, earlier, decision, round_)
+            if final is not None:
+                return final
+        raise AssertionError("unreachable: the last round always ends with a decision")
+
+    def _round(self, observation: Observation, asked: Observation, earlier: tuple[Attempt, ...], decision: Decision,
+               round_: int) -> tuple[Decision | None, tuple[Attempt, ...], Observation]:
+        """After round ``round_``: the final decision (None: ask again), the attempts so far, the next prompt."""
+        last, feedback = self._judge(observation, decision, last_round=round_ == self.max_rethinks)
+        attempts = earlier + decision.attempts[:-1] + (last,)
+        if feedback is None:
+            return Decision(decision.action, attempts), attempts, asked
+        return None, attempts, self._with_feedback(asked, last.raw_output, feedback)
 
     def _judge(self, observation: Observation, decision: Decision, *, last_round: bool) -> tuple[Attempt, str | None]:
         """The decision's last attempt with its verdict, and the feedback to give (None: do not ask again)."""

@@ -13,12 +13,12 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Sequence
 
-from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, decide_batch
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, adecide_batch, decide_batch
 from llm_arena_env.wrappers.parse import COULD_NOT_PARSE
 
 
 class MajorityVote(AgentWrapper):
-    """Asks ``agent`` for ``n`` samples per observation, all in one batched call, and plays the most voted move.
+    """Asks ``agent`` for ``n`` samples per observation, all at once, and plays the most voted move.
 
     Ties are broken at random among the tied moves: with ``seed`` given, by a generator seeded from the
     seed and the observation, so the same seed picks the same move for the same position however the
@@ -41,6 +41,10 @@ class MajorityVote(AgentWrapper):
         copies = [o for o in observations for _ in range(self.n)]
         samples = decide_batch(self.agent, copies)
         return [self._vote(o, samples[k * self.n : (k + 1) * self.n]) for k, o in enumerate(observations)]
+
+    async def adecide(self, observation: Observation) -> Decision:
+        """The ``n`` samples are awaited together: requests to a server go out concurrently."""
+        return self._vote(observation, await adecide_batch(self.agent, [observation] * self.n))
 
     def _vote(self, observation: Observation, samples: Sequence[Decision]) -> Decision:
         attempts = tuple(a for d in samples for a in d.attempts or (Attempt(raw_output=d.action),))

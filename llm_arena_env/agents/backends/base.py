@@ -1,4 +1,9 @@
-"""What a model backend is: it answers a batch of chat requests, one completion (or error) per request."""
+"""What a model backend is: it answers a batch of chat requests, one completion (or error) per request.
+
+A backend may also have ``async def acomplete(requests)`` (remote APIs: requests go out concurrently, under
+the backend's in-flight limit); :func:`acomplete` awaits one request from any backend, running a sync one's
+``complete`` with dynamic batching (see :class:`~llm_arena_env.agents.concurrency.Batcher`).
+"""
 
 from __future__ import annotations
 
@@ -63,6 +68,20 @@ class Backend(Protocol):
     def complete(self, requests: Sequence[Request]) -> list[Completion | BackendError]: ...
 
 
+async def acomplete(backend: Any, request: Request) -> Completion | BackendError:
+    """One request's completion (or error), awaited. A backend without ``acomplete`` (a local model) gets its
+    requests in batches: while its ``complete`` runs on a worker thread, new requests queue, and the next
+    call takes every one of them (at most the backend's ``batch_size``)."""
+    if hasattr(backend, "acomplete"):
+        [result] = await backend.acomplete([request])
+        return result
+    from llm_arena_env.agents.concurrency import current_scope
+
+    batcher = current_scope().batcher(backend, backend.complete, max_batch=getattr(backend, "batch_size", None),
+                                      metered=True)
+    return await batcher.submit(request)
+
+
 def cut_at_stop(text: str, stop: str | Sequence[str] | None) -> str:
     """``text`` up to the first occurrence of any stop string (the stop string itself is dropped)."""
     if not stop:
@@ -72,4 +91,4 @@ def cut_at_stop(text: str, stop: str | Sequence[str] | None) -> str:
     return text[: min(cuts)] if cuts else text
 
 
-__all__ = ["Request", "Completion", "Backend", "BackendError", "GENERATION_OPTIONS", "cut_at_stop"]
+__all__ = ["Request", "Completion", "Backend", "BackendError", "GENERATION_OPTIONS", "acomplete", "cut_at_stop"]
