@@ -5,13 +5,17 @@
 
 Uses the official ``openai`` SDK with its own retries off: :class:`Retrier` retries 429s, 5xx, timeouts
 and dropped connections with backoff, jitter and the server's Retry-After, and never 400/401/403/404.
-A batch runs concurrently on a thread pool of ``max_concurrency`` threads. The API key never appears
-in ``name``, ``repr``, logs or error messages.
+``acomplete`` (the arena's path) sends requests with the SDK's async client; ``max_concurrency`` bounds
+the requests in flight, shared by every episode and seat that use this backend (default: the run's
+concurrency). ``complete`` runs a batch on a thread pool of ``max_concurrency`` threads (default
+:data:`SYNC_THREADS`). The API key never appears in ``name``, ``repr``, logs or error messages.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import dataclasses
 import inspect
 import io
 import json
@@ -21,19 +25,21 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, NoReturn, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
 from llm_arena_env.agents.backends.base import Completion, Request
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
+from llm_arena_env.agents.concurrency import current_scope
 from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 KEY_ENV = "OPENAI_API_KEY"
 PLACEHOLDER_KEY = "EMPTY"  # what local servers (vLLM, llama.cpp, Ollama) get when no key is set
 RETRYABLE_STATUS = frozenset({408, 409, 429})  # and every 5xx
+SYNC_THREADS = 32  # threads of ``complete`` where max_concurrency is not set
 
 
 class OpenAIBackend:
@@ -47,7 +53,7 @@ class OpenAIBackend:
         api_key: str | None = None,
         timeout: float = 60.0,
         max_retries: int = 5,
-        max_concurrency: int = 8,
+        max_concurrency: int | None = None,
         retry_policy: RetryPolicy | None = None,
         **generation: Any,
     ):
@@ -59,7 +65,7 @@ class OpenAIBackend:
 
         if not model:
             raise ValueError("model must be a non-empty model name")
-        if timeout <= 0 or max_concurrency < 1 or max_retries < 0:
+        if timeout <= 0 or (max_concurrency is not None and max_concurrency < 1) or max_retries < 0:
             raise ValueError("timeout must be > 0, max_concurrency >= 1 and max_retries >= 0")
         self.model = model
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
@@ -96,6 +102,10 @@ class OpenAIBackend:
         futures = [self._executor().submit(self._complete_one, r) for r in requests]
         return [f.result() for f in futures]
 
+    async def acomplete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
+        """``complete``, awaited: every request goes out at once, under the backend's in-flight limit."""
+        return list(await asyncio.gather(*(self._acomplete_one(r) for r in requests)))
+
     def close(self) -> None:
         """Stop the worker threads and close the HTTP connections."""
         with self._pool_lock:
@@ -116,7 +126,8 @@ class OpenAIBackend:
         # One pool per backend, so max_concurrency bounds all batches sent through it at once.
         with self._pool_lock:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="openai-backend")
+                threads = self.max_concurrency or SYNC_THREADS
+                self._pool = ThreadPoolExecutor(threads, thread_name_prefix="openai-backend")
             return self._pool
 
     def _complete_one(self, request: Request) -> Completion | BackendError:
@@ -134,11 +145,53 @@ class OpenAIBackend:
             time.perf_counter() - start,
         )
 
-    def _call(self, request: Request) -> Completion:
-        """One HTTP request. Raises RetryableError, NonRetryableError or BackendError (bad response)."""
+    async def _acomplete_one(self, request: Request) -> Completion | BackendError:
+        start = time.perf_counter()
+        try:
+            completion = await self._retry.acall(lambda: self._asend(request), what=self.name)
+        except BackendError as error:
+            return error
+        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)  # retries included
+
+    async def _asend(self, request: Request) -> Completion:
+        """One HTTP request in flight, within the limit; retries wait outside it."""
+        scope = current_scope()
+        async with scope.in_flight_limit(self, self.max_concurrency):
+            scope.meter.started()
+            start = time.perf_counter()
+            try:
+                return await self._acall(request)
+            finally:
+                scope.meter.finished(time.perf_counter() - start)
+
+    async def _acall(self, request: Request) -> Completion:
+        """``_call`` through the async client; its errors are translated by ``_call``'s own rules."""
+        try:
+            response = await self._async_client().chat.completions.create(
+                model=self.model, messages=chat_payload(request), **self._params(request.options)
+            )
+        except Exception as error:  # noqa: BLE001  (raised again inside _call, which translates it)
+            return self._call(request, send=_raiser(_unmasked(error)))
+        return self._parse(response)
+
+    def _async_client(self) -> Any:
+        """The SDK's async client of the running run (its connections belong to that run's event loop)."""
+        scope = current_scope()
+
+        def make() -> Any:
+            client = self._openai.AsyncOpenAI(api_key=self._secret or PLACEHOLDER_KEY, base_url=self.base_url,
+                                              timeout=self.timeout, max_retries=0, http_client=_aiohttp_client())
+            scope.on_close(client.close)
+            return client
+
+        return scope.state(self, "async_client", make)
+
+    def _call(self, request: Request, send: Callable[..., Any] | None = None) -> Completion:
+        """One HTTP request. Raises RetryableError, NonRetryableError or BackendError (bad response).
+        ``send`` stands in for the SDK call (the async path hands in what its own call raised)."""
         openai = self._openai
         try:
-            response = self._client.chat.completions.create(
+            response = (send or self._client.chat.completions.create)(
                 model=self.model, messages=chat_payload(request), **self._params(request.options)
             )
         except openai.APIStatusError as error:
@@ -210,6 +263,39 @@ class OpenAIBackend:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _aiohttp_client() -> Any:
+    """The SDK's aiohttp transport where aiohttp is installed (the ``openai[aiohttp]`` extra), else None (the
+    SDK's default, httpx): aiohttp takes about half the CPU per request, which counts at 100+ in flight."""
+    import openai
+
+    try:
+        return openai.DefaultAioHttpClient()
+    except (AttributeError, RuntimeError):  # an SDK without it, or aiohttp missing
+        return None
+
+
+def _unmasked(error: Exception) -> Exception:
+    """The SDK's aiohttp transport reports every refused or dropped connection as a connect timeout; this
+    gives back the connection error it was, so that the message says so (timeouts stay timeouts)."""
+    import openai
+
+    cause = error.__cause__ if isinstance(error, openai.APITimeoutError) else None
+    while cause is not None and not type(cause).__module__.startswith("aiohttp"):
+        cause = cause.__cause__
+    if cause is None or isinstance(cause, TimeoutError):  # aiohttp's own timeouts are TimeoutErrors
+        return error
+    connection_error = openai.APIConnectionError(request=error.request)  # type: ignore[attr-defined]
+    connection_error.__cause__ = cause
+    return connection_error
+
+
+def _raiser(error: Exception) -> Callable[..., NoReturn]:
+    def send(**_: Any) -> NoReturn:
+        raise error
+
+    return send
 
 
 def chat_payload(request: Request) -> list[dict[str, Any]]:

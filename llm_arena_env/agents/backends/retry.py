@@ -6,11 +6,12 @@ to the caller. Randomness, sleeping and the clock are injectable, so tests run f
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Awaitable, Callable, TypeVar
 
 from llm_arena_env.agents.errors import RetryableError
 
@@ -55,11 +56,13 @@ class Retrier:
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ):
         self.policy = policy or RetryPolicy()
         self.rng = rng or random.Random()  # a private generator: the global random state is never touched
         self.sleep = sleep
         self.clock = clock
+        self.asleep = asleep
 
     def __call__(self, fn: Callable[[], T], *, what: str = "request") -> T:
         """``fn()``, retried on :class:`RetryableError`. Raises the last error when the budget is spent."""
@@ -69,18 +72,33 @@ class Retrier:
             try:
                 return fn()
             except RetryableError as error:
-                wait = self.policy.delay(attempt, self.rng, error.retry_after)
-                limit = self.policy.max_elapsed
-                if attempt >= self.policy.max_attempts or (limit is not None and self.clock() + wait - start > limit):
-                    raise RetryableError(
-                        f"{error} (gave up after {attempt} attempt{'s' if attempt > 1 else ''})",
-                        status=error.status,
-                        retry_after=error.retry_after,
-                    ) from error
-                retries = self.policy.max_attempts - 1
-                log.info("%s failed (%s); retry %d/%d in %.2fs", what, error, attempt, retries, wait)
-                self.sleep(wait)
+                self.sleep(self._wait(error, attempt, start, what))
                 attempt += 1
+
+    async def acall(self, fn: Callable[[], Awaitable[T]], *, what: str = "request") -> T:
+        """``await fn()``, retried like ``__call__``; the waits are ``asleep`` (other tasks go on meanwhile)."""
+        start = self.clock()
+        attempt = 1
+        while True:
+            try:
+                return await fn()
+            except RetryableError as error:
+                await self.asleep(self._wait(error, attempt, start, what))
+                attempt += 1
+
+    def _wait(self, error: RetryableError, attempt: int, start: float, what: str) -> float:
+        """Seconds to wait after ``error`` on try ``attempt``; raises the final error when the budget is spent."""
+        wait = self.policy.delay(attempt, self.rng, error.retry_after)
+        limit = self.policy.max_elapsed
+        if attempt >= self.policy.max_attempts or (limit is not None and self.clock() + wait - start > limit):
+            raise RetryableError(
+                f"{error} (gave up after {attempt} attempt{'s' if attempt > 1 else ''})",
+                status=error.status,
+                retry_after=error.retry_after,
+            ) from error
+        retries = self.policy.max_attempts - 1
+        log.info("%s failed (%s); retry %d/%d in %.2fs", what, error, attempt, retries, wait)
+        return wait
 
 
 __all__ = ["RetryPolicy", "Retrier"]
