@@ -12,7 +12,9 @@ for each concurrency the benchmark prints
 the share of what ``concurrency`` episodes could ask of the server that they did ask, for today's runner
 and, in the same run, the lockstep runner it replaced (loaded from git history, see ``lockstep.py``):
 with the OpenAI backend's old default of 8 threads (what users had) and with as many threads as the run's
-concurrency (lockstep alone). It also prints the peak of requests in flight and the mean.
+concurrency (lockstep alone). It also prints the mean and peak of requests in flight at the server, and the
+CPU time per request of the arena's process and of the server's: on a shared machine the arena's share of
+the CPU, not its scheduling, is what caps utilisation at high concurrency.
 
 Targets on a 2-core machine: utilisation >= 0.8 at concurrency 32 and >= 0.7 at 128, with 128+ episodes.
 
@@ -54,6 +56,7 @@ class LoopbackServer:
         self.latencies: list[float] = []
         self.in_flight = 0
         self.peak = 0
+        self.cpu = time.process_time()
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -68,9 +71,9 @@ class LoopbackServer:
                     payload = await self.complete(json.loads(body))
                     self.latencies.append(time.perf_counter() - start)
                 elif path.endswith("/stats"):
-                    payload = {"latencies": self.latencies, "peak": self.peak}
+                    payload = {"latencies": self.latencies, "peak": self.peak, "cpu_s": time.process_time() - self.cpu}
                 else:  # /reset
-                    self.latencies, self.peak = [], 0
+                    self.latencies, self.peak, self.cpu = [], 0, time.process_time()
                     payload = {}
                 data = json.dumps(payload).encode()
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
@@ -125,6 +128,8 @@ class Measure:
     busy_s: float  # the sum of the server's latencies
     requests: int
     peak: int
+    client_cpu_s: float
+    server_cpu_s: float
     moves: list[list[str]]
 
     @property
@@ -149,14 +154,21 @@ def measure(runner: str, url: str, concurrency: int, episodes: int, threads: int
     agent = Rethink(Parse(LLMAgent(backend)), max_rethinks=3)
     jobs = [current.EpisodeJob(GAME, {}, k, None, (LLM, LLM), f"{k:04d}") for k in range(episodes)]
     call(url, "/reset", b"")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     records = module.play_many(jobs, concurrency=concurrency, progress=False, agents={LLM: agent})
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     stats = call(url, "/stats")
     backend.close()
     label = runner if threads is None else f"{runner}, {threads} threads"
     return Measure(label, concurrency, episodes, wall, sum(stats["latencies"]), len(stats["latencies"]),
-                   stats["peak"], [[s.action for s in r.steps] for r in records])
+                   stats["peak"], cpu, stats["cpu_s"], [[s.action for s in r.steps] for r in records])
+
+
+def row(run: Measure, same: int) -> str:
+    return (f"{run.runner:>22} {run.concurrency:>5} {run.episodes:>5} {run.wall_s:>8.1f} {run.requests:>8} "
+            f"{run.busy_s / run.wall_s:>9.1f} {run.peak:>5} {run.utilisation:>7.2f} "
+            f"{1000 * run.client_cpu_s / run.requests:>10.2f} {1000 * run.server_cpu_s / run.requests:>10.2f} "
+            f"{same:>4}/{run.episodes}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,17 +203,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 runs.append(measure("lockstep", url, concurrency, episodes, threads))
             for run in runs:
                 same = sum(a == b for a, b in zip(run.moves, runs[0].moves))
-                rows.append((run, same))
-                print(f"{run.runner:>22} {run.concurrency:>5} {run.episodes:>5} {run.wall_s:>8.1f} "
-                      f"{run.requests:>8} {run.busy_s / run.wall_s:>9.1f} {run.peak:>5} {run.utilisation:>7.2f} "
-                      f"{same:>4}/{run.episodes}", flush=True)
+                rows.append(row(run, same))
+                print(rows[-1], flush=True)
     finally:
         server.kill()
     print(f"\n{'runner':>22} {'conc.':>5} {'eps':>5} {'wall s':>8} {'requests':>8} {'mean busy':>9} {'peak':>5} "
-          f"{'util.':>7} same games")
-    for run, same in rows:
-        print(f"{run.runner:>22} {run.concurrency:>5} {run.episodes:>5} {run.wall_s:>8.1f} {run.requests:>8} "
-              f"{run.busy_s / run.wall_s:>9.1f} {run.peak:>5} {run.utilisation:>7.2f} {same:>4}/{run.episodes}")
+          f"{'util.':>7} {'client CPU':>10} {'server CPU':>10} same games")
+    print(f"{'ms/request':>96} {'ms/request':>10}")
+    print("\n".join(rows))
+    print(f"load average now {Path('/proc/loadavg').read_text().split()[0]}")
     return 0
 
 

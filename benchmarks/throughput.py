@@ -6,14 +6,16 @@ CLI's LLM player does: ``Rethink(Parse(LLMAgent(backend)))``, greedy decoding. T
 sequentially (concurrency 1) and at each ``--concurrency``; for each it prints games/s, generated tokens/s,
 the speed-up against the sequential run measured here, the harness overhead (wall time spent outside the
 backend's ``complete`` calls, as a share of the wall time: envs, observations, parsing, rethink prompts,
-the runner itself) and whether the episodes are move for move the ones played sequentially.
+the runner itself) and whether the episodes are move for move the ones played sequentially. With
+``--lockstep`` each concurrency is also played by the lockstep runner this one replaced (loaded from git
+history, see ``lockstep.py``), in the same run.
 
 Targets on a 2-core CPU with the tiny model: concurrency 16 at least 6x the sequential throughput; harness
-overhead under 5% of the wall time. The speed-up depends on the answer length: a batch's prefill (the
+overhead under 5% of the wall time; at concurrency 32 at least the lockstep runner's games/s. The speed-up depends on the answer length: a batch's prefill (the
 ~500-token prompts) costs in proportion to its size, while its decoding steps cost little more than one
 sequence's, so short answers (``--max-new-tokens 16``) gain less from batching than the default 64.
 
-Run: ``python benchmarks/throughput.py [--model PATH] [--games 64] [--concurrency 8 16 32]``.
+Run: ``python benchmarks/throughput.py [--model PATH] [--games 64] [--concurrency 8 16 32] [--lockstep]``.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class TimedBackend:
 
 @dataclass
 class Measure:
+    runner: str
     concurrency: int
     wall_s: float
     model_s: float
@@ -95,15 +98,20 @@ def make_jobs(game: str, games: int, opponent: str, max_illegal: int) -> list[An
             for seed in range(games)]
 
 
-def measure(jobs: list[Any], agent: Any, timed: TimedBackend, concurrency: int) -> Measure:
-    from llm_arena_env.arena.runner import play_many
+def measure(jobs: list[Any], agent: Any, timed: TimedBackend, concurrency: int, runner: str = "async") -> Measure:
+    if runner == "async":
+        from llm_arena_env.arena.runner import play_many
+    else:
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        from lockstep import lockstep_runner
 
+        play_many = lockstep_runner().play_many
     timed.reset()
     start = time.perf_counter()
     records = play_many(jobs, concurrency=concurrency, progress=False, agents={LLM: agent})
     wall = time.perf_counter() - start
     episodes = [r.to_dict() for r in records]
-    return Measure(concurrency, wall, timed.seconds, timed.calls, timed.generated, len(records),
+    return Measure(runner, concurrency, wall, timed.seconds, timed.calls, timed.generated, len(records),
                    sum(r.num_steps for r in records), episodes)
 
 
@@ -121,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-new-tokens", type=int, default=64,
                         help="the answer budget; the tiny random model never stops early, so every call uses it")
     parser.add_argument("--max-illegal", type=int, default=2, help="retries the env grants after a rejected move")
+    parser.add_argument("--lockstep", action="store_true", help="also play each concurrency with the lockstep runner")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=1,
                         help="torch CPU threads (default 1: on a small, shared CPU more threads spin against "
@@ -145,13 +154,14 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"torch threads {torch.get_num_threads()}; {args.games} games of {args.game}, "
               f"{LLM} vs {args.opponent}, max_new_tokens {args.max_new_tokens}, max_illegal {args.max_illegal}")
         sequential = measure(jobs, agent, timed, 1)
-        runs = [sequential] + [measure(jobs, agent, timed, c) for c in args.concurrency]
+        runners = ["async", "lockstep"] if args.lockstep else ["async"]
+        runs = [sequential] + [measure(jobs, agent, timed, c, r) for c in args.concurrency for r in runners]
 
-    print(f"{'concurrency':>11} {'wall s':>8} {'games/s':>8} {'gen tok/s':>10} {'speed-up':>9} {'overhead':>9} "
+    print(f"{'runner':>8} {'concurrency':>11} {'wall s':>8} {'games/s':>8} {'gen tok/s':>10} {'speed-up':>9} {'overhead':>9} "
           f"{'model calls':>11} {'moves':>6} {'same games':>10}")
     for run in runs:
         same = sum(same_moves(a, b) for a, b in zip(run.episodes, sequential.episodes))
-        print(f"{run.concurrency:>11} {run.wall_s:>8.2f} {run.games_per_s:>8.2f} {run.tokens_per_s:>10.0f} "
+        print(f"{run.runner:>8} {run.concurrency:>11} {run.wall_s:>8.2f} {run.games_per_s:>8.2f} {run.tokens_per_s:>10.0f} "
               f"{run.games_per_s / sequential.games_per_s:>8.2f}x {run.overhead:>8.1%} {run.calls:>11} "
               f"{run.moves:>6} {same:>5}/{run.games:<4}")
     return 0

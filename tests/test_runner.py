@@ -1,4 +1,4 @@
-"""play_many: lockstep batching across episodes, results independent of concurrency, resume, Ctrl-C."""
+"""play_many: batching across episodes, results independent of concurrency, resume, Ctrl-C."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@
 ({'white': 'loss', 'black': 'win'}, 'checkmate')
 
 :class:`EpisodeStepper` is the loop taken apart: it stops wherever a player has to decide, so the runner can
-advance many episodes at once and send their observations to each agent in one batch. A record holds what
+advance many episodes at once, each as soon as its player has decided. A record holds what
 is needed to play its episode again (game id, make() kwargs, seed, reset options, every action):
 :func:`replay` does that, for board images at every move.
 """
