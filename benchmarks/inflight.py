@@ -168,13 +168,18 @@ def row(run: Measure, same: int) -> str:
     return (f"{run.runner:>22} {run.concurrency:>5} {run.episodes:>5} {run.wall_s:>8.1f} {run.requests:>8} "
             f"{run.busy_s / run.wall_s:>9.1f} {run.peak:>5} {run.utilisation:>7.2f} "
             f"{1000 * run.client_cpu_s / run.requests:>10.2f} {1000 * run.server_cpu_s / run.requests:>10.2f} "
-            f"{same:>4}/{run.episodes}")
+            f"{same:>4}/{min(run.episodes, len(run.moves))}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32, 128])
-    parser.add_argument("--episodes", type=int, help="episodes per run (default: 2 x concurrency, at least 128)")
+    parser.add_argument("--episodes", type=int,
+                        help="episodes of each run of today's runner (default: 8 x concurrency, at least 128: "
+                             "with fewer, the end of the run, when fewer episodes are left than the concurrency, "
+                             "weighs on the figure)")
+    parser.add_argument("--lockstep-episodes", type=int,
+                        help="episodes of each lockstep run (default: 2 x concurrency, at least 128; it is slow)")
     parser.add_argument("--median", type=float, default=0.2, help="median server latency, seconds")
     parser.add_argument("--sigma", type=float, default=0.6, help="log-sd of the server latency")
     parser.add_argument("--lockstep-threads", type=int, nargs="*", default=[8, 0],
@@ -197,12 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
               "before the run", flush=True)
         rows = []
         for concurrency in args.concurrency:
-            episodes = args.episodes or max(128, 2 * concurrency)
-            runs = [measure("async", url, concurrency, episodes, None)]
+            runs = [measure("async", url, concurrency, args.episodes or max(128, 8 * concurrency), None)]
             for threads in dict.fromkeys(t or concurrency for t in args.lockstep_threads):
+                episodes = args.lockstep_episodes or max(128, 2 * concurrency)
                 runs.append(measure("lockstep", url, concurrency, episodes, threads))
             for run in runs:
-                same = sum(a == b for a, b in zip(run.moves, runs[0].moves))
+                same = sum(a == b for a, b in zip(run.moves, runs[0].moves))  # the first episodes of both
                 rows.append(row(run, same))
                 print(rows[-1], flush=True)
     finally:

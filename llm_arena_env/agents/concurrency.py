@@ -8,7 +8,7 @@ module holds what those calls need besides the agent itself:
   ``async with run_scope(concurrency):`` opens one; code called from inside reads it with
   :func:`current_scope` (outside a run, each event loop gets a default scope).
 - :class:`Batcher`: dynamic batching of a sync batch function (a user's ``decide_batch``, a local model's
-  ``complete``): one call at a time on a worker thread; whatever is submitted while it runs goes into the
+  ``complete``): one call at a time on a :class:`Worker` thread; whatever is submitted while it runs goes into the
   next call, so nothing waits for a round to fill and a sync object is never called from two threads.
 - :class:`RequestMeter`: requests in flight and their latencies, for the progress bar.
 """
@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import queue
 import threading
 import time
 import weakref
@@ -107,8 +108,13 @@ class RunScope:
     def batcher(self, owner: Any, fn: Callable[[list[Any]], Sequence[Any]], *, max_batch: int | None = None,
                 metered: bool = False) -> Batcher:
         """The :class:`Batcher` of ``owner``'s sync batch function ``fn`` in this scope."""
-        return self.state(owner, "batcher", lambda: Batcher(fn, max_batch=max_batch,
-                                                           meter=self.meter if metered else None))
+
+        def make() -> Batcher:
+            batcher = Batcher(fn, max_batch=max_batch, meter=self.meter if metered else None)
+            self.on_close(_async(batcher.close))
+            return batcher
+
+        return self.state(owner, "batcher", make)
 
     def on_close(self, closer: Callable[[], Awaitable[Any]]) -> None:
         """Await ``closer()`` when the scope ends (e.g. an async HTTP client's ``close``)."""
@@ -165,6 +171,18 @@ class Batcher:
         self.meter = meter
         self._waiting: deque[tuple[Any, asyncio.Future[Any]]] = deque()
         self._drainer: asyncio.Task[None] | None = None
+        self._thread: Worker | None = None
+
+    def _worker(self) -> Worker:
+        if self._thread is None:
+            self._thread = Worker()
+        return self._thread
+
+    def close(self) -> None:
+        """Let the worker thread end (it is a daemon: a call still running does not hold the process)."""
+        if self._thread is not None:
+            self._thread.stop()
+            self._thread = None
 
     async def submit(self, item: Any) -> Any:
         """``fn``'s result for ``item``, from whichever call ``item`` joins."""
@@ -191,7 +209,7 @@ class Batcher:
             if not batch:
                 continue
             try:
-                results = await in_thread(self.fn, [item for item, _ in batch])
+                results = await self._worker().run(self.fn, [item for item, _ in batch])
                 if len(results) != len(batch):
                     raise RuntimeError(f"{self.fn!r} gave {len(results)} results for {len(batch)} items")
             except asyncio.CancelledError:
@@ -208,27 +226,47 @@ class Batcher:
                     future.set_result(result)
 
 
-def in_thread(fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
-    """``fn(*args)`` on a new daemon thread, as a future of the running loop.
+class Worker:
+    """One daemon thread that runs the calls handed to it, in order, each result a future of the caller's loop.
 
-    A daemon thread rather than a pool: a call that never returns (a person who does not type, a hung
-    engine) must not keep the process alive after Ctrl-C."""
-    loop = asyncio.get_running_loop()
-    future = loop.create_future()
-    context = contextvars.copy_context()
+    A thread of its own per sync object, kept for the run: handing a call to a waiting thread is one
+    context switch, where starting a thread per call is two (it counts on a loaded machine). A daemon
+    thread, not a pool: a call that never returns (a person who does not type, a hung engine) must not keep
+    the process alive after Ctrl-C."""
 
-    def work() -> None:
-        try:
-            outcome: tuple[Callable[[Any], None], Any] = (future.set_result, context.run(fn, *args))
-        except BaseException as error:  # noqa: BLE001  (handed to the awaiting task)
-            outcome = (future.set_exception, error)
-        try:
-            loop.call_soon_threadsafe(_settle, future, *outcome)
-        except RuntimeError:  # the loop is closed: nobody waits for this any more
-            pass
+    def __init__(self, name: str = "llm-arena-call"):
+        self._calls: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
 
-    threading.Thread(target=work, name="llm-arena-call", daemon=True).start()
-    return future
+    def run(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        """``fn(*args)`` on the worker thread, as a future of the running loop."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._calls.put((loop, future, contextvars.copy_context(), fn, args))
+        return future
+
+    def stop(self) -> None:
+        self._calls.put(None)
+
+    def _serve(self) -> None:
+        while (call := self._calls.get()) is not None:
+            loop, future, context, fn, args = call
+            try:
+                outcome: tuple[Callable[[Any], None], Any] = (future.set_result, context.run(fn, *args))
+            except BaseException as error:  # noqa: BLE001  (handed to the awaiting task)
+                outcome = (future.set_exception, error)
+            try:
+                loop.call_soon_threadsafe(_settle, future, *outcome)
+            except RuntimeError:  # the loop is closed: nobody waits for this any more
+                pass
+
+
+def _async(fn: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def call() -> None:
+        fn()
+
+    return call
 
 
 def _settle(future: asyncio.Future[Any], setter: Callable[[Any], None], value: Any) -> None:
@@ -236,5 +274,5 @@ def _settle(future: asyncio.Future[Any], setter: Callable[[Any], None], value: A
         setter(value)
 
 
-__all__ = ["RequestMeter", "RunScope", "Batcher", "run_scope", "current_scope", "metering", "in_thread",
+__all__ = ["RequestMeter", "RunScope", "Batcher", "Worker", "run_scope", "current_scope", "metering",
            "DEFAULT_IN_FLIGHT"]
