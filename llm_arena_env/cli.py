@@ -21,8 +21,18 @@ examples:
   llm-arena demo
 """
 
-EXIT_USAGE = 2
+EXIT_USAGE = 2  # bad arguments or a failed pre-flight check: nothing was played
+EXIT_ERRORS = 3  # some episodes ended in a transport error
 EXIT_INTERRUPTED = 130  # the shell's code for a run ended by Ctrl-C
+EXIT_STATUS = """\
+exit status:
+  0    every episode was played
+  2    bad arguments, an agent that cannot play a game, or a failed pre-flight check: nothing was played
+  3    some episodes ended in a transport error (server down, bad key, timeouts): they are not scored (and
+       `run`/`tournament` play them again when run again); a rejected key or an unknown model stops after
+       the first such episode
+  130  interrupted (Ctrl-C); the finished episodes are kept
+"""
 
 
 class UsageError(Exception):
@@ -73,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--kind", choices=("board", "dialogue", "grid"), help="only games of this kind")
     listing.set_defaults(command=list_command)
 
-    play = sub.add_parser("play", help="play episodes of a game between agents", epilog=EXAMPLES,
+    play = sub.add_parser("play", help="play episodes of a game between agents", epilog=EXAMPLES + EXIT_STATUS,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     play.add_argument("game", help="a game id, as `llm-arena list games` shows it")
     play.add_argument("--players", nargs="+", required=True, metavar="AGENT",
@@ -165,6 +175,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def play_command(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from llm_arena_env.agents.errors import is_fatal
     from llm_arena_env.arena.episode import play_episode
 
     kwargs = parse_game_args(args.game_arg)
@@ -182,15 +193,24 @@ def play_command(args: argparse.Namespace) -> int:
         agents = make_agents(args.players, args.seed)
         seeds = [None if args.seed is None else args.seed + i for i in range(args.episodes)]
         someone_types = any(spec.strip() == "human" for spec in args.players)  # a bar would garble the prompts
-        records = [
-            play_episode(env, agents, seed=seed)
-            for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types)
-        ]
+        records = []
+        for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types):
+            records.append(play_episode(env, agents, seed=seed))
+            if records[-1].error and is_fatal(records[-1].error.get("kind", "")):
+                break  # a rejected key or a missing model fails every episode alike
     finally:
         close_all(agents)
         env.close()
     print(format_results(records, dict(zip(players, args.players))))
+    from llm_arena_env.arena.run_cli import error_summary
+
+    line = error_summary(records)
+    if line:
+        stopped = f"; stopped after {len(records)} of {args.episodes}" if len(records) < args.episodes else ""
+        print(f"llm-arena: {line}{stopped}", file=sys.stderr)
+        return EXIT_ERRORS
     return 0
+
 
 
 def parse_game_args(pairs: Sequence[str]) -> dict[str, Any]:

@@ -95,6 +95,14 @@ class NonRetryableError(BackendError):
     default_kind = ErrorKind.BAD_REQUEST
 
 
+def is_fatal(kind: str) -> bool:
+    """Whether a recorded error kind (a string, from any backend) fails every call of its agent alike."""
+    try:
+        return ErrorKind(kind).fatal
+    except ValueError:  # a kind some other backend invented: not known to fail every call
+        return False
+
+
 def error_for_status(status: int, message: str, *, retry_after: float | None = None) -> BackendError:
     """The error an HTTP status means, for any backend that speaks HTTP."""
     kinds = {401: ErrorKind.AUTH, 403: ErrorKind.PERMISSION, 404: ErrorKind.NOT_FOUND, 429: ErrorKind.RATE_LIMIT}
@@ -124,4 +132,4 @@ def scrub_key(text: str, key: str) -> str:
     return "".join(out)
 
 
-__all__ = ["ErrorKind", "BackendError", "RetryableError", "NonRetryableError", "error_for_status", "scrub_key"]
+__all__ = ["ErrorKind", "is_fatal", "BackendError", "RetryableError", "NonRetryableError", "error_for_status", "scrub_key"]

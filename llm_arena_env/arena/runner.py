@@ -11,6 +11,11 @@ pending observation of every live episode, groups them by agent object, and call
 ``decide_batch`` once per group, so a local model generates for many games at once and the OpenAI backend
 sends its requests concurrently.
 
+An episode whose model call failed for good ends with outcome ``error`` (see arena/episode.py) and is
+written like any other; a re-run plays it again. Where the failure will hit every call of that agent (a
+rejected key, no permission, a model that is not there: :attr:`ErrorKind.fatal`), the run stops after
+that episode with :class:`FatalModelError`, naming the agent and the cause; finished episodes are kept.
+
 Agents are built from their specs once per run and shared by every episode, except the cheap agents of
 :data:`EPISODE_AGENT_KINDS` (``random``), which draw random numbers: each episode gets its own, seeded from
 the episode's seed and seat. An episode therefore plays the same whatever else runs beside it, at any
@@ -26,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from llm_arena_env.agents.base import decide_batch
+from llm_arena_env.agents.errors import is_fatal
 from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, describe_agent, scrub
 from llm_arena_env.arena.results import ResultsStore, folder_name
 
@@ -78,6 +84,15 @@ class AgentBuildError(ValueError):
 class AgentError(RuntimeError):
     """An agent raised instead of deciding (a bug, or an agent given a game it cannot play); the run stops,
     and the episodes finished until then are kept."""
+
+
+class FatalModelError(AgentError):
+    """A model call failed in a way every later call of the same agent would (401, 403, model not found):
+    the run stops rather than fill the results with error episodes."""
+
+    def __init__(self, error: Mapping[str, str]):
+        self.error = dict(error)
+        super().__init__(f"agent {error.get('agent')!r} cannot play ({error.get('kind')}): {error.get('message')}")
 
 
 class GameBuildError(ValueError):
@@ -154,6 +169,8 @@ def play_many(
         if results is not None:
             results.write_episode(job, record)
         played[position[job.key]] = record
+        if record.error and is_fatal(record.error.get("kind", "")):
+            raise FatalModelError(record.error)
         tokens["prompt"] += sum(step.prompt_tokens for step in record.steps)
         tokens["completion"] += sum(step.completion_tokens for step in record.steps)
         if tokens["prompt"] or tokens["completion"]:
@@ -401,6 +418,7 @@ __all__ = [
     "EnvPool",
     "AgentBuildError",
     "AgentError",
+    "FatalModelError",
     "GameBuildError",
     "EPISODE_AGENT_KINDS",
 ]
