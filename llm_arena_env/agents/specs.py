@@ -96,13 +96,35 @@ def _hf(argument: str, *, seed: int | None = None) -> Any:
     return _llm_player(TransformersBackend(argument, device="auto"))
 
 
+#: Transport options a remote model spec takes after commas: ``openai:gpt-5,timeout=3600,max_retries=2``.
+TRANSPORT_OPTIONS = {"timeout": float, "max_retries": int}
+
+
+def transport_options(kind: str, argument: str) -> tuple[str, dict[str, Any]]:
+    """``argument`` without its ``,name=value`` options, and the options (timeout in seconds, max_retries)."""
+    argument, *pairs = argument.split(",")
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in TRANSPORT_OPTIONS:
+            raise ValueError(f"agent spec {kind!r} takes the options {', '.join(TRANSPORT_OPTIONS)} as "
+                             f",name=value, got {pair!r}")
+        try:
+            options[name] = TRANSPORT_OPTIONS[name](value)
+        except ValueError:
+            raise ValueError(f"{kind} option {name} must be a number, got {value!r}") from None
+    return argument, options
+
+
 def _openai(argument: str, *, seed: int | None = None) -> Any:
+    argument, options = transport_options("openai", argument)
     model, _, base_url = argument.partition("@")
     if not model:
         raise ValueError("agent spec 'openai' needs a model: openai:<model> or openai:<model>@<base_url>")
     from llm_arena_env.agents.backends.openai_backend import OpenAIBackend
 
-    return _llm_player(OpenAIBackend(model, base_url=base_url or None))
+    return _llm_player(OpenAIBackend(model, base_url=base_url or None, **options))
 
 
 register_agent_spec("random", _random, "uniformly random legal move (a random word in free-text games)")
@@ -114,5 +136,6 @@ register_agent_spec(
 register_agent_spec(
     "openai",
     _openai,
-    "an OpenAI-compatible chat model: openai:<model>[@<base_url>] (key from OPENAI_API_KEY); replies parsed, 3 rethinks",
+    "an OpenAI-compatible chat model: openai:<model>[@<base_url>][,timeout=S][,max_retries=N] (key from "
+    "OPENAI_API_KEY; default timeout 900 s, 5 retries); replies parsed, 3 rethinks",
 )

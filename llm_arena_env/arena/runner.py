@@ -314,12 +314,13 @@ class AgentPool:
         self.shared: dict[str, Any] = {}
 
     def prepare(self, spec_lists: Iterable[Sequence[str]]) -> None:
-        """Build every shared agent now, and one of each per-episode kind, so that errors come first."""
+        """Build every shared agent now, and one of each per-episode kind, and run the pre-flight check of
+        every remote model (:func:`preflight`), so that errors come before the first episode."""
         for spec in dict.fromkeys(spec for specs in spec_lists for spec in specs):
             if self._per_episode(spec):
                 _close(self._build(spec, seed=0))
             else:
-                self._shared(spec)
+                preflight(spec, self._shared(spec))
 
     def for_job(self, job: EpisodeJob) -> list[Any]:
         return [
@@ -355,6 +356,24 @@ class AgentPool:
             return make_agent(spec, seed=seed)
         except Exception as error:  # noqa: BLE001  (unknown kind, missing key or extra, model not found, ...)
             raise AgentBuildError(f"could not build agent {scrub(spec)!r}: {scrub(str(error))}") from error
+
+
+def preflight(spec: str, agent: Any) -> None:
+    """Check once that the model behind ``agent`` can be used (server reachable, key accepted, model there),
+    through the ``check()`` of every backend found under its wrappers; a failure is an
+    :class:`AgentBuildError` naming the spec, in seconds rather than after each episode's retries."""
+    from llm_arena_env.agents.errors import BackendError
+
+    seen = 0
+    while agent is not None and seen < 20:  # wrappers hold the wrapped agent as .agent, LLMAgent its .backend
+        check = getattr(getattr(agent, "backend", None), "check", None)
+        if callable(check):
+            try:
+                check()
+            except BackendError as error:
+                raise AgentBuildError(f"agent {scrub(spec)!r} failed its pre-flight check ({error.kind}): "
+                                      f"{scrub(str(error))}") from None
+        agent, seen = getattr(agent, "agent", None), seen + 1
 
 
 class EnvPool:
@@ -415,6 +434,7 @@ __all__ = [
     "register_executor",
     "Executor",
     "AgentPool",
+    "preflight",
     "EnvPool",
     "AgentBuildError",
     "AgentError",
