@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("game", help="a game id, as `llm-arena list games` shows it")
     play.add_argument("--players", nargs="+", required=True, metavar="AGENT",
                       help="one agent spec per player, in seat order (see `llm-arena list agents`)")
-    play.add_argument("--episodes", type=int_at_least(1), default=1, metavar="N", help="episodes to play (default 1)")
+    play.add_argument("--episodes", type=int_at_least(1, at_most=MAX_EPISODES), default=1, metavar="N",
+                      help="episodes to play (default 1)")
     play.add_argument("--seed", type=int_at_least(0), default=None, metavar="S",
                       help="seed of the first episode; episode i gets S+i (default: unseeded)")
     play.add_argument("--max-illegal", type=int_at_least(0), default=None, metavar="N",
@@ -117,8 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def int_at_least(minimum: int) -> Callable[[str], int]:
-    """An argparse type: an int >= minimum."""
+MAX_EPISODES = 100_000  # as arena.config.MAX_EPISODES: a typo must not start an endless run
+
+
+def int_at_least(minimum: int, at_most: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an int >= minimum (and <= ``at_most``, where given)."""
 
     def parse(text: str) -> int:
         try:
@@ -127,6 +131,8 @@ def int_at_least(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        if at_most is not None and value > at_most:
+            raise argparse.ArgumentTypeError(f"must be <= {at_most:,}, got {text}")
         return value
 
     return parse
@@ -190,6 +196,11 @@ def play_command(args: argparse.Namespace) -> int:
                 f"{args.game} has {len(players)} players ({', '.join(players)}), "
                 f"but --players names {len(args.players)}"
             )
+        from llm_arena_env.agents.specs import cannot_play
+
+        reasons = [reason for spec in args.players if (reason := cannot_play(spec, args.game))]
+        if reasons:
+            raise UsageError(f"{args.game}: {' vs '.join(args.players)} cannot be played: {'; '.join(reasons)}")
         agents = make_agents(args.players, args.seed)
         seeds = [None if args.seed is None else args.seed + i for i in range(args.episodes)]
         someone_types = any(spec.strip() == "human" for spec in args.players)  # a bar would garble the prompts
@@ -246,7 +257,7 @@ def make_env(game: str, kwargs: dict[str, Any]) -> Any:
         return llm_arena_env.make(game, **kwargs)
     except llm_arena_env.UnknownGameError as error:
         raise UsageError(str(error)) from None
-    except (TypeError, ValueError) as error:  # a keyword the game does not take, or a bad value
+    except (TypeError, ValueError, OSError) as error:  # a keyword the game does not take, a bad value or file
         shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
         raise UsageError(f"could not make {game!r}" + (f" with {shown}" if shown else "") + f": {error}") from None
 

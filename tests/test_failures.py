@@ -220,3 +220,61 @@ def test_preflight_fails_in_one_line_with_exit_2_and_plays_nothing(server, tmp_p
 def test_preflight_passes_a_server_that_lists_no_models(server, tmp_path, capsys):
     server.models_reply = Reply.error(404, "no such route")
     assert run_ttt(capsys, tmp_path, spec(server))[0] == 0
+
+
+# ---------------------------------------------------------------------------------------------- hostile input
+
+
+def test_hostile_command_lines_get_one_line_and_exit_2_and_play_nothing(tmp_path, capsys):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    root = ["--results-root", str(tmp_path / "results")]
+    cases = {
+        "absurd --episodes": (["run", TTT, "--players", "random", "random", "--episodes", str(10**20), *root],
+                              "--episodes"),
+        "absurd --episodes (play)": (["play", TTT, "--players", "random", "random", "--episodes", str(10**20)],
+                                     "--episodes"),
+        "missing instances file": (["run", "dialogue/taboo", "--players", "random", "random", "--game-arg",
+                                    f"instances={tmp_path / 'missing.json'}", *root], "missing.json"),
+        "missing instances file (play)": (["play", "dialogue/taboo", "--players", "random", "random",
+                                           "--game-arg", f"instances={tmp_path / 'missing.json'}"], "missing.json"),
+        "results root is a file": (["run", TTT, "--players", "random", "random", "--results-root", str(a_file)],
+                                   "is a file"),
+        "results root under a file": (["run", TTT, "--players", "random", "random", "--results-root",
+                                       str(a_file / "below")], "is a file"),
+        "an engine on a game it cannot play": (["tournament", "chess", "openspiel/connect_four", "--players",
+                                                "random", "stockfish:1", *root], "--skip-incompatible"),
+        "an engine on a game it cannot play (play)": (["play", "openspiel/connect_four", "--players", "random",
+                                                       "stockfish:1"], "plays only chess"),
+    }
+    for name, (argv, expected) in cases.items():
+        code, out, err = run(capsys, *argv)
+        assert code == EXIT_USAGE, name
+        lines = err.strip().splitlines()
+        assert "error" in lines[-1] and expected in lines[-1] and "Traceback" not in err, name
+        assert not (tmp_path / "results").exists(), name
+
+
+def test_a_run_too_large_for_memory_is_refused_before_any_job_is_built(tmp_path):
+    from llm_arena_env.arena.config import MAX_EPISODES, ConfigError, RunConfig
+
+    config = RunConfig.from_mapping({"games": [TTT, "openspiel/connect_four"], "players": ["random", "random"],
+                                     "episodes": MAX_EPISODES // 2 + 1})  # fine per game, too many together
+    with pytest.raises(ConfigError, match="split it into several runs"):
+        config.jobs()
+
+
+def test_skip_incompatible_plays_the_rest_and_says_what_it_skipped(tmp_path, capsys):
+    pytest.importorskip("chess")
+    from llm_arena_env.agents.stockfish import StockfishNotFoundError, find_stockfish
+
+    try:
+        find_stockfish()
+    except StockfishNotFoundError:
+        pytest.skip("Stockfish is not installed")
+    code, out, err = run(capsys, "tournament", "chess", TTT, "--players", "random", "stockfish:0",
+                         "--skip-incompatible", "--episodes", "1",
+                         "--results-root", str(tmp_path), "--run-name", "r", "--no-progress")
+    assert code == 0, err
+    assert f"skipping {TTT}: random vs stockfish:0" in err and f"skipping {TTT}: stockfish:0 vs random" in err
+    assert sorted(r["game"] for r in load_episodes(tmp_path / "r")) == ["chess", "chess"]

@@ -9,22 +9,37 @@ heavy backends are imported only when an agent of that kind is made.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Union
+from typing import Any, Callable, Sequence, Union
 
 #: ``factory(argument, *, seed)`` -> agent; ``argument`` is "" where the spec has none.
 AgentFactory = Callable[..., Any]
 
 #: kind -> (factory or "module:attr" of one, one-line help shown by ``llm-arena list agents``).
 AGENT_SPECS: dict[str, tuple[Union[AgentFactory, str], str]] = {}
+#: kind -> the only game ids its agents can play (kinds not here play every game).
+AGENT_GAMES: dict[str, frozenset[str]] = {}
 
 
-def register_agent_spec(prefix: str, factory: AgentFactory | str, help: str, *, overwrite: bool = False) -> None:
-    """Make ``make_agent("<prefix>")`` and ``make_agent("<prefix>:<argument>")`` build agents with ``factory``."""
+def register_agent_spec(prefix: str, factory: AgentFactory | str, help: str, *, overwrite: bool = False,
+                        games: Sequence[str] | None = None) -> None:
+    """Make ``make_agent("<prefix>")`` and ``make_agent("<prefix>:<argument>")`` build agents with ``factory``.
+    ``games``: the only game ids such agents can play (an engine of one game), checked before a run."""
     if not prefix or ":" in prefix or prefix != prefix.strip():
         raise ValueError(f"an agent spec prefix is a non-empty word without ':', got {prefix!r}")
     if prefix in AGENT_SPECS and not overwrite:
         raise ValueError(f"agent spec {prefix!r} is already registered (pass overwrite=True to replace it)")
     AGENT_SPECS[prefix] = (factory, help)
+    AGENT_GAMES.pop(prefix, None)
+    if games is not None:
+        AGENT_GAMES[prefix] = frozenset(games)
+
+
+def cannot_play(spec: str, game: str) -> str:
+    """Why the agent ``spec`` names cannot play ``game`` ("" where it can, or where nothing is known)."""
+    games = AGENT_GAMES.get(spec.strip().partition(":")[0])
+    if games is None or game in games:
+        return ""
+    return f"{spec.strip()} plays only {', '.join(sorted(games))}"
 
 
 def make_agent(spec: str, *, seed: int | None = None) -> Any:
@@ -128,7 +143,8 @@ def _openai(argument: str, *, seed: int | None = None) -> Any:
 
 
 register_agent_spec("random", _random, "uniformly random legal move (a random word in free-text games)")
-register_agent_spec("stockfish", _stockfish, "the Stockfish chess engine; stockfish:SKILL plays at skill 0-20 (default 20)")
+register_agent_spec("stockfish", _stockfish, "the Stockfish chess engine; stockfish:SKILL plays at skill 0-20 (default 20)",
+                    games=("chess", "openspiel/chess"))
 register_agent_spec("human", _human, "you, at the terminal")
 register_agent_spec(
     "hf", _hf, "a local transformers model: hf:<path or hub id> (needs the hf extra); replies parsed, 3 rethinks"

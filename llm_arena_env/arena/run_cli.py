@@ -9,11 +9,14 @@ through ``cli.UsageError``; Ctrl-C keeps every finished episode and exits with s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any, Sequence
 
-from llm_arena_env.cli import EXIT_ERRORS, EXIT_STATUS, int_at_least
+from llm_arena_env.cli import EXIT_ERRORS, EXIT_STATUS, MAX_EPISODES, int_at_least
 
 RUN_EXAMPLES = """\
 examples:
@@ -67,7 +70,7 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
                         help="agent specs (see `llm-arena list agents`); "
                              + ("two or more, paired round-robin" if tournament else "one per seat, in seat order"))
     parser.add_argument("--config", metavar="FILE", help="read the run from a TOML or YAML file (same field names)")
-    parser.add_argument("--episodes", type=int_at_least(1), metavar="N",
+    parser.add_argument("--episodes", type=int_at_least(1, at_most=MAX_EPISODES), metavar="N",
                         help="episodes per pairing (and per instance) (default 1)")
     parser.add_argument("--seed", type=int_at_least(0), metavar="S",
                         help="episode k of every pairing gets seed S+k (default 0)")
@@ -87,6 +90,9 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
                         help="where episodes are played: this process (default), or a Ray cluster (the ray extra)")
     parser.add_argument("--ray-address", metavar="ADDRESS",
                         help="the Ray cluster to join, e.g. auto or ray://head:10001 (default: start a local one)")
+    parser.add_argument("--skip-incompatible", action="store_true",
+                        help="skip the pairings an agent cannot play (e.g. Stockfish on a game other than chess) "
+                             "instead of refusing the run")
     parser.add_argument("--retry-errors", action=argparse.BooleanOptionalAction, default=True,
                         help="play again the episodes a previous run of this command ended in a transport error "
                              "(default: yes)")
@@ -112,6 +118,12 @@ def run_command(args: argparse.Namespace) -> int:
     someone_types = any(spec.partition(":")[0] == "human" for spec in config.players)
     if someone_types and config.concurrency > 1:
         raise UsageError("a human plays one game at a time: use --concurrency 1 with a human player")
+    if someone_types and (config.executor != "local" or config.ray_address is not None):
+        raise UsageError("a human plays at this terminal: use --executor local with a human player")
+    jobs = _compatible(jobs, skip=args.skip_incompatible)
+    problem = unwritable(store.root)
+    if problem:
+        raise UsageError(f"--results-root {store.root}: {problem}")
     try:
         already = sum(store.finished(job) for job in jobs)
     except ResultsConflictError as error:
@@ -169,6 +181,47 @@ def error_summary(records: Sequence[Any]) -> str:
     return (f"{len(errors)} of {len(records)} episodes ended in error, not scored "
             f"({', '.join(f'{k}: {n}' for k, n in kinds.most_common())}; first: {first.get('agent')}: "
             f"{first.get('message')})")
+
+
+def unwritable(folder: Path) -> str:
+    """Why run folders cannot be made under ``folder`` ("" where they can), found out by making (and
+    removing) an empty one in its nearest existing ancestor, so that nothing is left behind."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".llm-arena-check-", dir=existing))
+    except OSError as error:
+        return f"cannot make folders in {existing}: {error.strerror or error}"
+    return ""
+
+
+def _compatible(jobs: list[Any], *, skip: bool) -> list[Any]:
+    """``jobs`` whose agents can play their game; the others refused in one line, or skipped (``skip``)."""
+    from llm_arena_env.arena.runner import incompatibility, pairing_name
+    from llm_arena_env.cli import UsageError
+
+    problems: dict[str, str] = {}
+    keep = []
+    for job in jobs:
+        pairing = pairing_name(job)
+        if pairing not in problems:
+            problems[pairing] = incompatibility(job)
+        if not problems[pairing]:
+            keep.append(job)
+    bad = {p: reason for p, reason in problems.items() if reason}
+    if bad and not skip:
+        first, reason = next(iter(bad.items()))
+        more = f" (and {len(bad) - 1} more pairings)" if len(bad) > 1 else ""
+        raise UsageError(f"{first} cannot be played: {reason}{more}; leave that player out, or pass "
+                         "--skip-incompatible to skip such pairings")
+    for pairing, reason in bad.items():
+        print(f"skipping {pairing} ({reason})", file=sys.stderr)
+    if not keep:
+        raise UsageError("no pairing is left to play: every one has an agent that cannot play its game")
+    return keep
 
 
 def _executor(config: Any) -> Any:

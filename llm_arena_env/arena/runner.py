@@ -194,6 +194,20 @@ def _resolve_executor(executor: str | Executor) -> Executor:
     return EXECUTORS[executor]
 
 
+def incompatibility(job: EpisodeJob) -> str:
+    """Why ``job``'s players cannot play its game ("" where they can, as far as the specs tell): an agent
+    that plays other games only (an engine of one game). Seat counts are checked where the game is made
+    (:meth:`EnvPool.check`), since a game's kwargs may change them."""
+    from llm_arena_env.agents.specs import cannot_play
+
+    return "; ".join(reason for reason in dict.fromkeys(cannot_play(s, job.game) for s in job.player_specs) if reason)
+
+
+def pairing_name(job: EpisodeJob) -> str:
+    """``game: a vs b`` for messages (specs scrubbed)."""
+    return f"{job.game}: {' vs '.join(scrub(s) for s in job.player_specs)}"
+
+
 def _check_unique(jobs: Sequence[EpisodeJob]) -> None:
     """Two jobs with the same game, seats and episode id would be written to the same folder."""
     seen: set[tuple[str, ...]] = set()
@@ -223,6 +237,9 @@ def run_local(
     pool = AgentPool(agents)
     envs = EnvPool()
     try:
+        for job in {(j.game, j.player_specs): j for j in jobs}.values():
+            if reason := incompatibility(job):
+                raise GameBuildError(f"{pairing_name(job)} cannot be played: {reason}")
         pool.prepare(job.player_specs for job in jobs)  # bad specs and missing keys fail before any move
         for job in {(j.game, _kwargs_key(j.game_kwargs)): j for j in jobs}.values():
             envs.check(job)
@@ -400,7 +417,7 @@ class EnvPool:
 
         try:
             env = llm_arena_env.make(job.game, **job.game_kwargs)
-        except (llm_arena_env.UnknownGameError, TypeError, ValueError) as error:
+        except (llm_arena_env.UnknownGameError, TypeError, ValueError, OSError) as error:
             shown = ", ".join(f"{k}={v!r}" for k, v in job.game_kwargs.items())
             raise GameBuildError(f"could not make {job.game!r}" + (f" with {shown}" if shown else "")
                                  + f": {error}") from error
@@ -435,6 +452,8 @@ __all__ = [
     "Executor",
     "AgentPool",
     "preflight",
+    "incompatibility",
+    "pairing_name",
     "EnvPool",
     "AgentBuildError",
     "AgentError",
