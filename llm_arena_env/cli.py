@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int_at_least(0), default=None, metavar="S",
                       help="seed of the first episode; episode i gets S+i (default: unseeded)")
     play.add_argument("--max-illegal", type=int_at_least(0), default=None, metavar="N",
-                      help="rejected actions a player may retry before it forfeits (game default: 0)")
+                      help="rejected actions a player may retry per turn before it forfeits (game default: 0)")
     play.add_argument("--game-arg", action="append", default=[], metavar="KEY=VALUE",
                       help="a keyword argument of the game (int, float, true/false, none or text); repeatable")
     play.set_defaults(command=play_command)

@@ -77,7 +77,7 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
     parser.add_argument("--concurrency", type=int_at_least(1), metavar="N",
                         help="episodes played at once, their model calls batched (default 1)")
     parser.add_argument("--max-illegal", type=int_at_least(0), metavar="N",
-                        help="rejected actions a player may retry before it forfeits (game default: 0)")
+                        help="rejected actions a player may retry per turn before it forfeits (game default: 0)")
     parser.add_argument("--game-arg", action="append", metavar="KEY=VALUE",
                         help="a keyword argument of every game (int, float, true/false, none or text); repeatable")
     parser.add_argument("--run-name", metavar="NAME",
