@@ -17,8 +17,12 @@ class HumanQuit(Exception):
 class HumanAgent(BaseAgent):
     """Reads moves from ``input`` (default ``sys.stdin``) and writes prompts to ``output`` (default ``sys.stdout``).
 
-    Where the game lists its legal moves, anything else is re-asked here with a message; free-text games
-    list none, so every reply goes to the env, which stays the judge of the rules.
+    A reply is read as a model's would be (the project's default parser), so every notation the prompt
+    advertises works: UCI ``g1f3`` or SAN ``Nf3`` in chess, ``1,1`` in tic-tac-toe, ``Final Answer: Nf3``.
+    Where the game lists its legal moves, a reply that names none of them, or names several equally, is
+    re-asked here with a message rather than forfeiting; free-text games list none, so every reply goes
+    to the env, which stays the judge of the rules. The answer-format line written for models ("End your
+    reply with ... Final Answer: ...") is not shown to a person.
     """
 
     def __init__(self, input: TextIO | None = None, output: TextIO | None = None):
@@ -36,7 +40,7 @@ class HumanAgent(BaseAgent):
 
     def decide(self, observation: Observation) -> Decision:
         legal = [str(a) for a in observation.get("legal_actions") or ()]
-        self._say(f"\n{observation.get('text', '')}\n")
+        self._say(f"\n{for_a_person(str(observation.get('text', '')))}\n")
         if legal:
             self._say(f"Legal moves: {' '.join(legal)}\n")
         attempts: list[Attempt] = []
@@ -44,7 +48,7 @@ class HumanAgent(BaseAgent):
             line = self._read_line()
             if not line:
                 continue
-            move = match_legal(line, legal) if legal else line
+            move = read_move(line, legal, str(observation.get("text", ""))) if legal else line
             if move is not None:
                 attempts.append(Attempt(raw_output=line, parsed=move, legal=True if legal else None))
                 return Decision(move, tuple(attempts))
@@ -71,6 +75,27 @@ class HumanAgent(BaseAgent):
 
     def __repr__(self) -> str:
         return "HumanAgent()"
+
+
+def for_a_person(text: str) -> str:
+    """``text`` without the answer-format line written for models."""
+    from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT
+
+    return "\n".join(line for line in text.split("\n") if line.strip() != DEFAULT_ANSWER_FORMAT).rstrip()
+
+
+def read_move(line: str, legal: list[str], state_text: str) -> str | None:
+    """The legal move a person's ``line`` names: :func:`match_legal`, else what the default parser finds
+    (other notations, "Final Answer: X"), unless it could only guess between several moves."""
+    move = match_legal(line, legal)
+    if move is not None:
+        return move
+    from llm_arena_env.wrappers.parsers import ParserInput, default_parser
+
+    found = default_parser().parse(ParserInput(text=line, legal_actions=tuple(legal), state_text=state_text))
+    if found is None or "equally" in str(getattr(found, "note", "")):  # parsers.pick: a tie it broke at random
+        return None
+    return str(found)
 
 
 def match_legal(line: str, legal: list[str]) -> str | None:
