@@ -16,6 +16,7 @@ in ``name``, ``repr``, logs or error messages.
 from __future__ import annotations
 
 import base64
+import contextlib
 import inspect
 import io
 import json
@@ -25,7 +26,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -142,22 +143,28 @@ class OpenAIBackend:
 
     def _call(self, request: Request) -> Completion:
         """One HTTP request. Raises a RetryableError or NonRetryableError of the kind that failed."""
-        openai = self._openai
-        url = public_url(self.base_url)
-        try:
+        with self._transport_errors(self.timeout):
             raw = self._client.chat.completions.with_raw_response.create(
                 model=self.model, messages=chat_payload(request), **self._params(request.options)
             )
             body = raw.http_response.content
+        return self._parse(body)
+
+    @contextlib.contextmanager
+    def _transport_errors(self, timeout: float) -> Iterator[None]:
+        """The SDK's exceptions as the kinds of agents/errors.py (HTTP statuses, timeouts, connections)."""
+        openai = self._openai
+        url = public_url(self.base_url)
+        try:
+            yield
         except openai.APIStatusError as error:
             raise self._status_error(error) from None
         except openai.APITimeoutError:
-            raise RetryableError(f"no answer from {url} within {self.timeout:g}s", kind=ErrorKind.TIMEOUT) from None
+            raise RetryableError(f"no answer from {url} within {timeout:g}s", kind=ErrorKind.TIMEOUT) from None
         except openai.APIConnectionError as error:
             cause = error.__cause__ or error
             raise RetryableError(self._scrub(f"could not connect to {url}: {type(cause).__name__}: {cause}"),
                                  kind=ErrorKind.CONNECTION) from None
-        return self._parse(body)
 
     def _params(self, options: Mapping[str, Any]) -> dict[str, Any]:
         params = {k: v for k, v in {**self.generation, **options}.items() if v is not None}
@@ -216,31 +223,24 @@ class OpenAIBackend:
     def check(self) -> None:
         """Pre-flight: is the server there, is the key accepted, and is the model listed (where the server
         lists models)? One request, no retries, at most :data:`PREFLIGHT_TIMEOUT_S`; raises the
-        :class:`BackendError` a model call would end in. A busy server (429, 5xx) passes: that may clear."""
-        openai = self._openai
-        url = public_url(self.base_url)
+        :class:`BackendError` a model call would end in. A busy server (429, 5xx) passes: that may clear,
+        and so does one that lists no models (404, 405)."""
+        timeout = min(self.timeout, PREFLIGHT_TIMEOUT_S)
         try:
-            raw = self._client.with_options(timeout=min(self.timeout, PREFLIGHT_TIMEOUT_S)).models.with_raw_response.list()
-            body = raw.http_response.content
-        except openai.APIStatusError as error:
-            if error.status_code in (401, 403):
-                raise self._status_error(error) from None
-            return  # 404/405: the server lists no models; 429/5xx: busy now, the calls will retry
-        except openai.APITimeoutError:
-            raise RetryableError(f"no answer from {url} within {min(self.timeout, PREFLIGHT_TIMEOUT_S):g}s",
-                                 kind=ErrorKind.TIMEOUT) from None
-        except openai.APIConnectionError as error:
-            cause = error.__cause__ or error
-            raise RetryableError(self._scrub(f"could not connect to {url}: {type(cause).__name__}: {cause}"),
-                                 kind=ErrorKind.CONNECTION) from None
+            with self._transport_errors(timeout):
+                body = self._client.with_options(timeout=timeout).models.with_raw_response.list().http_response.content
+        except BackendError as error:
+            if error.kind in (ErrorKind.AUTH, ErrorKind.PERMISSION) or error.status is None:
+                raise
+            return
         try:
             listed = {str(m.get("id")) for m in json.loads(body.decode("utf-8", "replace"))["data"]}
         except (ValueError, LookupError, TypeError, AttributeError):
             return  # not a model list: nothing to check against
         if listed and self.model not in listed:
             shown = ", ".join(sorted(listed)[:10]) + (", ..." if len(listed) > 10 else "")
-            raise error_for_status(404, f"404 Not Found from {url}: model {self.model!r} is not among the "
-                                        f"server's models ({shown})")
+            raise error_for_status(404, f"404 Not Found from {public_url(self.base_url)}: model {self.model!r} is "
+                                        f"not among the server's models ({shown})")
 
     def _scrub(self, text: str) -> str:
         """``text`` with the API key, and any fragment of it, blanked out, in case a server echoed it."""
