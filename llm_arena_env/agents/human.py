@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Callable, TextIO
 
 from llm_arena_env.agents.base import Attempt, BaseAgent, Decision, Observation
 
@@ -23,12 +23,19 @@ class HumanAgent(BaseAgent):
     re-asked here with a message rather than forfeiting; free-text games list none, so every reply goes
     to the env, which stays the judge of the rules. The answer-format line written for models ("End your
     reply with ... Final Answer: ...") is not shown to a person.
+
+    In free-text games a reply of several lines is typed on one line with ``\n`` between them.
+    ``checker(observation, move) -> (ok, reason)`` (e.g. ``rethink.env_checker(env)``, which ``llm-arena
+    play`` gives a human) judges each reply as the env would before it is sent: a rejected one (a one-line
+    reply where a dialogue game wants two lines, say) is explained and asked again rather than forfeited.
     """
 
-    def __init__(self, input: TextIO | None = None, output: TextIO | None = None):
+    def __init__(self, input: TextIO | None = None, output: TextIO | None = None,
+                 checker: Callable[[Observation, str], tuple[bool, str]] | None = None):
         # Resolved at each use, not bound at definition, so redirected streams (tests, notebooks) are seen.
         self._input = input
         self._output = output
+        self.checker = checker
 
     @property
     def input(self) -> TextIO:
@@ -48,13 +55,17 @@ class HumanAgent(BaseAgent):
             line = self._read_line()
             if not line:
                 continue
+            if not legal:  # free text: a reply of several lines is typed on one, with \n between them
+                line = line.replace("\\n", "\n")
             move = read_move(line, legal, str(observation.get("text", ""))) if legal else line
-            if move is not None:
-                attempts.append(Attempt(raw_output=line, parsed=move, legal=True if legal else None))
+            ok, reason = (True, "") if move is None or self.checker is None else self.checker(observation, move)
+            if move is not None and ok:
+                attempts.append(Attempt(raw_output=line, parsed=move, legal=True if legal or self.checker else None))
                 return Decision(move, tuple(attempts))
-            reason = f"{line!r} is not a legal move here"
-            attempts.append(Attempt(raw_output=line, parsed=line, legal=False, reason=reason))
-            self._say(f"{reason}. Legal moves: {' '.join(legal)}\n")
+            reason = reason or f"{line!r} is not a legal move here"
+            attempts.append(Attempt(raw_output=line, parsed=move or line, legal=False, reason=reason))
+            self._say(f"{reason.rstrip('.')}. " + (f"Legal moves: {' '.join(legal)}\n" if legal else
+                                                  "Try again (type \\n where the reply needs a new line).\n"))
 
     def _read_line(self) -> str:
         self._say("Your move (or 'quit'): ")
