@@ -88,12 +88,12 @@ def test_a_fault_ends_episodes_in_error_that_nothing_counts_and_a_rerun_replays(
     assert len(records) == (1 if fatal else EPISODES)  # a bad key or a missing model stops after one
     for record in records.values():
         assert set(record["outcomes"].values()) == {"error"} and record["end_reason"] == "error"
-        assert record["error"]["agent"] == player and record["error"]["player"] == "player_0"
+        assert record["error"]["agent"] == f"openai:fake@{server.url}" and record["error"]["player"] == "player_0"
         assert record["error"]["kind"] == kind if kind else record["error"]["kind"] in ("malformed", "connection")
         assert record["steps"] == []  # the failed call is no move: nothing for the env to judge
     line = err.strip().splitlines()[-1]
     if fatal:
-        assert "run stopped" in line and player in line and f"({kind})" in line
+        assert "run stopped" in line and f"openai:fake@{server.url}" in line and f"({kind})" in line
     else:
         assert f"{EPISODES} of {EPISODES} episodes ended in error" in line
     assert SECRET[-8:] not in err + out + json.dumps(list(records.values()))
@@ -101,15 +101,16 @@ def test_a_fault_ends_episodes_in_error_that_nothing_counts_and_a_rerun_replays(
     # score counts them as errors only; the leaderboard rates nothing
     code, out, err = run(capsys, "score", str(tmp_path / "r"))
     assert code == 0, err
-    row = next(line for line in out.splitlines() if line.startswith(TTT) and player in line)
+    row = next(line for line in out.splitlines() if line.startswith(TTT) and f"openai:fake@{server.url}" in line)
     games, wins, draws, losses, aborted, errors = row.split()[2:8]
     assert (games, wins, draws, losses, aborted, errors) == ("0", "0", "0", "0", "0", str(len(records)))
     code, _, err = run(capsys, "leaderboard", str(tmp_path / "r"), "--bootstrap", "0")
     assert code == EXIT_USAGE and "no rated matches" in err
 
-    # the server is fixed: the same command plays exactly the error episodes, and all of them
+    # the server is fixed: the same command plays exactly the error episodes, and all of them (another
+    # timeout is the same player: transport options are no part of an agent's name)
     server.responder = legal_move
-    code, out, err = run_ttt(capsys, tmp_path, player)
+    code, out, err = run_ttt(capsys, tmp_path, spec(server, timeout=5))
     assert code == 0, err
     records = outcomes(tmp_path)
     assert len(records) == EPISODES
@@ -278,3 +279,17 @@ def test_skip_incompatible_plays_the_rest_and_says_what_it_skipped(tmp_path, cap
     assert code == 0, err
     assert f"skipping {TTT}: random vs stockfish:0" in err and f"skipping {TTT}: stockfish:0 vs random" in err
     assert sorted(r["game"] for r in load_episodes(tmp_path / "r")) == ["chess", "chess"]
+
+
+def test_timeout_and_retries_are_spec_options_and_no_part_of_the_agents_name(server):
+    from llm_arena_env.agents.specs import agent_identity, make_agent
+
+    agent = make_agent(f"openai:fake@{server.url},timeout=1800,max_retries=2")
+    backend = agent.agent.agent.backend  # Rethink(Parse(LLMAgent(backend)))
+    assert backend.timeout == 1800 and backend._retry.policy.max_attempts == 3
+    assert agent.agent_spec == agent_identity(f"openai:fake@{server.url},max_retries=2") == f"openai:fake@{server.url}"
+    assert make_agent(f"openai:fake@{server.url}").agent.agent.backend.timeout == 900  # reasoning models think
+    with pytest.raises(ValueError, match="timeout, max_retries"):
+        make_agent(f"openai:fake@{server.url},temperature=0")
+    with pytest.raises(ValueError, match="must be a number"):
+        make_agent(f"openai:fake@{server.url},timeout=soon")

@@ -45,15 +45,15 @@ def cannot_play(spec: str, game: str) -> str:
 def make_agent(spec: str, *, seed: int | None = None) -> Any:
     """The agent a spec string names; ``seed`` goes to agents that draw random numbers.
 
-    The spec is kept on the agent as ``agent_spec`` where it can be set, so records name an agent by what
-    the user typed rather than by a repr that might hold settings."""
+    The spec is kept on the agent as ``agent_spec`` where it can be set (without its transport options),
+    so records name an agent by what the user typed rather than by a repr that might hold settings."""
     kind, _, argument = spec.strip().partition(":")
     if kind not in AGENT_SPECS:
         raise ValueError(f"unknown agent spec {spec!r}; known kinds: {', '.join(sorted(AGENT_SPECS))}")
     factory, _ = AGENT_SPECS[kind]
     agent = _load(factory)(argument, seed=seed)
     try:
-        agent.agent_spec = spec.strip()
+        agent.agent_spec = agent_identity(spec)
     except AttributeError:  # agents with __slots__ or read-only attributes: records fall back to repr
         pass
     return agent
@@ -130,6 +130,15 @@ def transport_options(kind: str, argument: str) -> tuple[str, dict[str, Any]]:
         except ValueError:
             raise ValueError(f"{kind} option {name} must be a number, got {value!r}") from None
     return argument, options
+
+
+def agent_identity(spec: str) -> str:
+    """``spec`` without its transport options: how records, result folders and ratings name the agent, so
+    that a run resumed with a longer timeout is still the same player."""
+    kind, colon, argument = spec.strip().partition(":")
+    parts = argument.split(",")
+    kept = [parts[0]] + [p for p in parts[1:] if p.partition("=")[0].strip() not in TRANSPORT_OPTIONS]
+    return kind + colon + ",".join(kept)
 
 
 def _openai(argument: str, *, seed: int | None = None) -> Any:

@@ -23,6 +23,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
+from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.episode import EpisodeRecord, scrub, to_plain
 from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write
 from llm_arena_env.core.outcome import is_error
@@ -59,7 +60,7 @@ def game_folder(game: str) -> str:
 
 
 def pairing_folder(player_specs: Sequence[str]) -> str:
-    return "__vs__".join(folder_name(scrub(spec)) for spec in player_specs)
+    return "__vs__".join(folder_name(scrub(agent_identity(spec))) for spec in player_specs)
 
 
 class ResultsStore:
@@ -188,7 +189,7 @@ def job_differences(job: EpisodeJob, record: Mapping[str, Any]) -> list[str]:
         "game_kwargs": _json_roundtrip(job.game_kwargs),
         "seed": job.seed,
         "options": _json_roundtrip(job.options),
-        "players": [scrub(spec) for spec in job.player_specs],
+        "players": [scrub(agent_identity(spec)) for spec in job.player_specs],
         "episode_id": job.episode_id,
     }
     found = {**{k: record.get(k) for k in expected}, "players": list(dict(record.get("agents") or {}).values())}

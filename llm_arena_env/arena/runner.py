@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from llm_arena_env.agents.base import decide_batch
 from llm_arena_env.agents.errors import is_fatal
+from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, describe_agent, scrub
 from llm_arena_env.arena.results import ResultsStore, folder_name
 
@@ -289,7 +290,8 @@ class _LiveEpisode:
         env = envs.acquire(job)
         seats = pool.for_job(job)
         stepper = EpisodeStepper(env, seats, job.seed, job.options, game=job.game, game_kwargs=job.game_kwargs,
-                                 episode_id=job.episode_id, agent_names=job.player_specs)
+                                 episode_id=job.episode_id,
+                                 agent_names=[agent_identity(spec) for spec in job.player_specs])
         return cls(job, env, seats, stepper)
 
     def release(self, envs: EnvPool, pool: AgentPool) -> None:
