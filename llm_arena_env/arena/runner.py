@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from llm_arena_env.agents.base import decide_batch
 from llm_arena_env.agents.errors import is_fatal
-from llm_arena_env.agents.specs import agent_identity
+from llm_arena_env.agents.specs import agent_identity, cannot_play
 from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, describe_agent, scrub
 from llm_arena_env.arena.results import ResultsStore, folder_name
 
@@ -199,8 +199,6 @@ def incompatibility(job: EpisodeJob) -> str:
     """Why ``job``'s players cannot play its game ("" where they can, as far as the specs tell): an agent
     that plays other games only (an engine of one game). Seat counts are checked where the game is made
     (:meth:`EnvPool.check`), since a game's kwargs may change them."""
-    from llm_arena_env.agents.specs import cannot_play
-
     return "; ".join(reason for reason in dict.fromkeys(cannot_play(s, job.game) for s in job.player_specs) if reason)
 
 
