@@ -14,7 +14,7 @@ import pytest
 
 from llm_arena_env.agents.backends import Completion, OpenAIBackend, Request, RetryPolicy
 from llm_arena_env.agents.base import Attempt, BaseAgent, Decision
-from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
+from llm_arena_env.agents.errors import BackendError, ErrorKind, NonRetryableError, RetryableError
 from llm_arena_env.agents.llm import LLMAgent
 from llm_arena_env.arena import results as results_module
 from llm_arena_env.arena.results import ResultsStore
@@ -233,12 +233,12 @@ def test_the_async_path_retries_and_fails_as_the_sync_path_does(server):
     [answer] = complete_async(backend, ask("move"))
     assert isinstance(answer, Completion) and answer.text == "e4" and answer.completion_tokens == 3
     assert answer.latency_s > 0 and len(server.requests) == 2
-    server.script(Reply.error(401), Reply.malformed(), Reply.error(500), Reply.error(500), Reply.error(500))
+    server.script(Reply.error(401), *[Reply.malformed()] * 3, *[Reply.error(500)] * 3)
     unauthorised, malformed, overloaded = (complete_async(backend, ask(t))[0] for t in ("a", "b", "c"))
-    assert isinstance(unauthorised, NonRetryableError) and unauthorised.status == 401
+    assert isinstance(unauthorised, NonRetryableError) and unauthorised.kind is ErrorKind.AUTH
     assert "SECRET" not in str(unauthorised)
-    assert type(malformed) is BackendError and "malformed" in str(malformed)
-    assert isinstance(overloaded, RetryableError) and "gave up after 3 attempts" in str(overloaded)
+    assert malformed.kind is ErrorKind.MALFORMED and "gave up after 3 attempts" in str(malformed)
+    assert isinstance(overloaded, RetryableError) and overloaded.kind is ErrorKind.SERVER
     server.script(Reply.hang(3), Reply.answer("d4"))
     [late] = complete_async(backend, ask("slow"))
     assert late.text == "d4"  # timed out after 1 s, then retried
@@ -248,7 +248,7 @@ def test_the_async_path_retries_and_fails_as_the_sync_path_does(server):
 def test_the_async_path_names_a_refused_connection():
     backend = OpenAIBackend("fake", base_url="http://127.0.0.1:9/v1", max_retries=0)
     [refused] = complete_async(backend, ask("move"))
-    assert isinstance(refused, RetryableError) and "could not connect to http://127.0.0.1:9/v1" in str(refused)
+    assert refused.kind is ErrorKind.CONNECTION and "could not connect to http://127.0.0.1:9/v1" in str(refused)
 
 
 # ---------------------------------------------------------------------------------------------- local models
@@ -286,13 +286,14 @@ def test_a_local_model_batches_whatever_waits_up_to_its_batch_size():
     assert set(model.batches) == {1}
 
 
-def test_a_failing_local_model_fails_each_request_of_its_batch_not_the_run():
+def test_a_local_model_that_fails_a_batch_ends_those_episodes_as_errors_not_the_run():
     class Down(LocalModel):
         def complete(self, requests):
             raise BackendError("local: out of memory")
 
-    (record,) = play_many(jobs_for(("llm", "random"), 1), agents={"llm": LLMAgent(Down())}, progress=False)
-    assert record.steps[0].decision["attempts"][0]["error"] == "local: out of memory"
+    records = play_many(jobs_for(("llm", "random"), 3), concurrency=3, agents={"llm": LLMAgent(Down())},
+                        progress=False)
+    assert [(r.error["message"], r.num_steps) for r in records] == [("local: out of memory", 0)] * 3
 
 
 def test_an_agent_without_adecide_that_raises_still_stops_the_run_with_its_name():

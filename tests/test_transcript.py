@@ -323,3 +323,24 @@ def test_transcribe_one_episode_file(tmp_path, capsys):
 def test_transcribe_usage_errors(tmp_path, capsys, argv, message):
     assert main([a.format(tmp=tmp_path) for a in argv]) == 2
     assert message.format(tmp=tmp_path) in capsys.readouterr().err
+
+
+def test_an_error_episode_says_plainly_it_was_not_played_to_the_end():
+    from llm_arena_env.arena.episode import EpisodeStepper
+
+    class Down(BaseAgent):
+        def decide(self, observation):
+            return Decision("", (Attempt(raw_output="", error="503 from http://x: <b>busy</b>", error_kind="server"),))
+
+    env = llm_arena_env.make("openspiel/tic_tac_toe")
+    stepper = EpisodeStepper(env, [Down(), Down()], seed=0, game="openspiel/tic_tac_toe", agent_names=["m", "r"])
+    _, agent, observation = stepper.pending()
+    assert stepper.apply(agent.decide(observation)) is None and stepper.pending() is None
+    record = stepper.record().to_dict()
+    assert record["outcomes"] == {"player_0": "error", "player_1": "error"} and record["steps"] == []
+    assert record["error"] == {"player": "player_0", "agent": "m", "kind": "server",
+                               "message": "503 from http://x: <b>busy</b>"}
+    assert env.illegal_action_counts == {"player_0": 0, "player_1": 0}  # the env never saw an (empty) move
+    page = Page(episode_html(record))
+    assert "Not played to the end" in page.text and "not scored" in page.text and "<b>busy</b>" in page.text
+    assert page.count("b") == 0  # the server's text is escaped

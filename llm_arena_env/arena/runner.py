@@ -15,6 +15,11 @@ in-flight limit of requests busy, by default the run's concurrency, shared by ev
 sync agents and local models run on a worker thread, batching whatever waits meanwhile (see
 ``llm_arena_env.agents.concurrency``).
 
+An episode whose model call failed for good ends with outcome ``error`` (see arena/episode.py) and is
+written like any other; a re-run plays it again. Where the failure will hit every call of that agent (a
+rejected key, no permission, a model that is not there: :attr:`ErrorKind.fatal`), the run stops after
+that episode with :class:`FatalModelError`, naming the agent and the cause; finished episodes are kept.
+
 Agents are built from their specs once per run and shared by every episode, except the cheap agents of
 :data:`EPISODE_AGENT_KINDS` (``random``), which draw random numbers: each episode gets its own, seeded from
 the episode's seed and seat. An episode therefore plays the same whatever else runs beside it, at any
@@ -33,6 +38,8 @@ from typing import Any, Awaitable, Callable, Coroutine, Iterable, Iterator, Mapp
 
 from llm_arena_env.agents.base import Decision, adecide
 from llm_arena_env.agents.concurrency import RequestMeter, metering, run_scope
+from llm_arena_env.agents.errors import is_fatal
+from llm_arena_env.agents.specs import agent_identity, cannot_play
 from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, scrub
 from llm_arena_env.arena.results import ResultsStore, folder_name
 
@@ -85,6 +92,15 @@ class AgentBuildError(ValueError):
 class AgentError(RuntimeError):
     """An agent raised instead of deciding (a bug, or an agent given a game it cannot play); the run stops,
     and the episodes finished until then are kept."""
+
+
+class FatalModelError(AgentError):
+    """A model call failed in a way every later call of the same agent would (401, 403, model not found):
+    the run stops rather than fill the results with error episodes."""
+
+    def __init__(self, error: Mapping[str, str]):
+        self.error = dict(error)
+        super().__init__(f"agent {error.get('agent')!r} cannot play ({error.get('kind')}): {error.get('message')}")
 
 
 class GameBuildError(ValueError):
@@ -172,6 +188,8 @@ def play_many(
         index = position.pop(job.key)
         if keep_records:
             played[index] = record
+        if record.error and is_fatal(record.error.get("kind", "")):
+            raise FatalModelError(record.error)
         tokens["prompt"] += sum(step.prompt_tokens for step in record.steps)
         tokens["completion"] += sum(step.completion_tokens for step in record.steps)
         bars[0].update(1)
@@ -221,6 +239,18 @@ def _resolve_executor(executor: str | Executor) -> Executor:
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; known: {', '.join(sorted(EXECUTORS))}")
     return EXECUTORS[executor]
+
+
+def incompatibility(job: EpisodeJob) -> str:
+    """Why ``job``'s players cannot play its game ("" where they can, as far as the specs tell): an agent
+    that plays other games only (an engine of one game). Seat counts are checked where the game is made
+    (:meth:`EnvPool.check`), since a game's kwargs may change them."""
+    return "; ".join(reason for reason in dict.fromkeys(cannot_play(s, job.game) for s in job.player_specs) if reason)
+
+
+def pairing_name(job: EpisodeJob) -> str:
+    """``game: a vs b`` for messages (specs scrubbed)."""
+    return f"{job.game}: {' vs '.join(scrub(s) for s in job.player_specs)}"
 
 
 def _check_unique(jobs: Sequence[EpisodeJob]) -> None:
@@ -290,7 +320,9 @@ async def _play_local(jobs: Iterable[EpisodeJob], concurrency: int, on_record: R
         """Build the job's agents and make its game, once per setup, so that bad specs fail before its moves."""
         setup = (job.game, _kwargs_key(job.game_kwargs), job.player_specs)
         if setup not in checked:
-            pool.prepare([job.player_specs])
+            if reason := incompatibility(job):
+                raise GameBuildError(f"{pairing_name(job)} cannot be played: {reason}")
+            pool.prepare([job.player_specs])  # builds them and runs each remote model's pre-flight check
             envs.check(job)
             checked.add(setup)
         return job
@@ -326,10 +358,13 @@ async def _play_all(jobs: Iterator[EpisodeJob], concurrency: int,
             failure: BaseException | None = None
             for task in sorted(done, key=lambda t: live[t][0]):
                 _, job = live.pop(task)
-                if task.exception() is None:
-                    on_record(job, task.result())
-                else:
-                    failure = failure or task.exception()
+                try:
+                    if task.exception() is None:
+                        on_record(job, task.result())  # may stop the run too (a fatal model error)
+                    else:
+                        failure = failure or task.exception()
+                except Exception as error:  # noqa: BLE001  (raised once the others of this round are kept)
+                    failure = failure or error
             if failure is not None:
                 raise failure
     finally:
@@ -344,7 +379,8 @@ async def _play_episode(job: EpisodeJob, envs: EnvPool, pool: AgentPool) -> Epis
     seats = pool.for_job(job)
     try:
         stepper = EpisodeStepper(env, seats, job.seed, job.options, game=job.game, game_kwargs=job.game_kwargs,
-                                 episode_id=job.episode_id, agent_names=job.player_specs)
+                                 episode_id=job.episode_id,
+                                 agent_names=[agent_identity(spec) for spec in job.player_specs])
         while (pending := stepper.pending()) is not None:
             player, agent, observation = pending
             try:
@@ -365,7 +401,8 @@ def agent_failed(stepper: EpisodeStepper, player: str, error: Exception) -> Deci
 
     Returns a decision to play instead, or None once it has ended the episode; raising stops the whole run
     (the episodes finished until then are kept). Today every exception stops the run: an agent that raises
-    is a bug, or an agent given a game it cannot play."""
+    is a bug, or an agent given a game it cannot play. A model call that failed for good is no exception:
+    it comes as a decision that carries the error, which the stepper ends as an ``error`` episode."""
     raise AgentError(f"agent {stepper.agent_names[player]!r} failed in {stepper.game}: "
                      f"{type(error).__name__}: {scrub(str(error))}") from error
 
@@ -402,12 +439,13 @@ class AgentPool:
         self.shared: dict[str, Any] = {}
 
     def prepare(self, spec_lists: Iterable[Sequence[str]]) -> None:
-        """Build every shared agent now, and one of each per-episode kind, so that errors come first."""
+        """Build every shared agent now, and one of each per-episode kind, and run the pre-flight check of
+        every remote model (:func:`preflight`), so that errors come before the first episode."""
         for spec in dict.fromkeys(spec for specs in spec_lists for spec in specs):
             if self._per_episode(spec):
                 _close(self._build(spec, seed=0))
             else:
-                self._shared(spec)
+                preflight(spec, self._shared(spec))
 
     def for_job(self, job: EpisodeJob) -> list[Any]:
         return [
@@ -445,6 +483,24 @@ class AgentPool:
             raise AgentBuildError(f"could not build agent {scrub(spec)!r}: {scrub(str(error))}") from error
 
 
+def preflight(spec: str, agent: Any) -> None:
+    """Check once that the model behind ``agent`` can be used (server reachable, key accepted, model there),
+    through the ``check()`` of every backend found under its wrappers; a failure is an
+    :class:`AgentBuildError` naming the spec, in seconds rather than after each episode's retries."""
+    from llm_arena_env.agents.errors import BackendError
+
+    seen = 0
+    while agent is not None and seen < 20:  # wrappers hold the wrapped agent as .agent, LLMAgent its .backend
+        check = getattr(getattr(agent, "backend", None), "check", None)
+        if callable(check):
+            try:
+                check()
+            except BackendError as error:
+                raise AgentBuildError(f"agent {scrub(spec)!r} failed its pre-flight check ({error.kind}): "
+                                      f"{scrub(str(error))}") from None
+        agent, seen = getattr(agent, "agent", None), seen + 1
+
+
 class EnvPool:
     """Envs by game and kwargs, reused across episodes (``reset`` starts each afresh), closed at the end."""
 
@@ -469,7 +525,7 @@ class EnvPool:
 
         try:
             env = llm_arena_env.make(job.game, **job.game_kwargs)
-        except (llm_arena_env.UnknownGameError, TypeError, ValueError) as error:
+        except (llm_arena_env.UnknownGameError, TypeError, ValueError, OSError) as error:
             shown = ", ".join(f"{k}={v!r}" for k, v in job.game_kwargs.items())
             raise GameBuildError(f"could not make {job.game!r}" + (f" with {shown}" if shown else "")
                                  + f": {error}") from error
@@ -503,9 +559,13 @@ __all__ = [
     "register_executor",
     "Executor",
     "AgentPool",
+    "preflight",
+    "incompatibility",
+    "pairing_name",
     "EnvPool",
     "AgentBuildError",
     "AgentError",
+    "FatalModelError",
     "GameBuildError",
     "EPISODE_AGENT_KINDS",
 ]

@@ -3,8 +3,12 @@
 >>> backend = OpenAIBackend("gpt-4o-mini")                                   # key from OPENAI_API_KEY
 >>> backend = OpenAIBackend("qwen3-8b", base_url="http://localhost:8000/v1")  # a local server, no key
 
-Uses the official ``openai`` SDK with its own retries off: :class:`Retrier` retries 429s, 5xx, timeouts
-and dropped connections with backoff, jitter and the server's Retry-After, and never 400/401/403/404.
+Uses the official ``openai`` SDK with its own retries off: :class:`Retrier` retries 429s, 5xx, timeouts,
+dropped connections and malformed or truncated replies with backoff, jitter and the server's Retry-After,
+and never 400/401/403/404 (see :mod:`llm_arena_env.agents.errors` for the kinds). The reply body is decoded
+leniently: invalid UTF-8 and lone surrogates in the model's text become visible replacements, not crashes.
+``check()`` is the pre-flight: one cheap request that fails in seconds on a dead server, a rejected key or
+an unknown model.
 ``acomplete`` (the arena's path) sends requests with the SDK's async client; ``max_concurrency`` bounds
 the requests in flight, shared by every episode and seat that use this backend (default: the run's
 concurrency). ``complete`` runs a batch on a thread pool of ``max_concurrency`` threads (default
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import dataclasses
 import inspect
 import io
@@ -25,7 +30,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, Callable, Mapping, NoReturn, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -33,12 +38,14 @@ import numpy as np
 from llm_arena_env.agents.backends.base import Completion, Request
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
 from llm_arena_env.agents.concurrency import current_scope
-from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
+from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 KEY_ENV = "OPENAI_API_KEY"
 PLACEHOLDER_KEY = "EMPTY"  # what local servers (vLLM, llama.cpp, Ollama) get when no key is set
-RETRYABLE_STATUS = frozenset({408, 409, 429})  # and every 5xx
+#: Reasoning models think for minutes before they answer (game_arena allows up to an hour per call).
+DEFAULT_TIMEOUT_S = 900.0
+PREFLIGHT_TIMEOUT_S = 10.0
 SYNC_THREADS = 32  # threads of ``complete`` where max_concurrency is not set
 
 
@@ -51,7 +58,7 @@ class OpenAIBackend:
         *,
         base_url: str | None = None,
         api_key: str | None = None,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_TIMEOUT_S,
         max_retries: int = 5,
         max_concurrency: int | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -165,14 +172,16 @@ class OpenAIBackend:
                 scope.meter.finished(time.perf_counter() - start)
 
     async def _acall(self, request: Request) -> Completion:
-        """``_call`` through the async client; its errors are translated by ``_call``'s own rules."""
-        try:
-            response = await self._async_client().chat.completions.create(
-                model=self.model, messages=chat_payload(request), **self._params(request.options)
-            )
-        except Exception as error:  # noqa: BLE001  (raised again inside _call, which translates it)
-            return self._call(request, send=_raiser(_unmasked(error)))
-        return self._parse(response)
+        """``_call`` through the async client."""
+        with self._transport_errors(self.timeout):
+            try:
+                raw = await self._async_client().chat.completions.with_raw_response.create(
+                    model=self.model, messages=chat_payload(request), **self._params(request.options)
+                )
+                body = await raw.http_response.aread()
+            except self._openai.APITimeoutError as error:
+                raise _unmasked(error)  # noqa: B904  (its __cause__ is what _transport_errors names)
+        return self._parse(body)
 
     def _async_client(self) -> Any:
         """The SDK's async client of the running run (its connections belong to that run's event loop)."""
@@ -186,26 +195,30 @@ class OpenAIBackend:
 
         return scope.state(self, "async_client", make)
 
-    def _call(self, request: Request, send: Callable[..., Any] | None = None) -> Completion:
-        """One HTTP request. Raises RetryableError, NonRetryableError or BackendError (bad response).
-        ``send`` stands in for the SDK call (the async path hands in what its own call raised)."""
-        openai = self._openai
-        try:
-            response = (send or self._client.chat.completions.create)(
+    def _call(self, request: Request) -> Completion:
+        """One HTTP request. Raises a RetryableError or NonRetryableError of the kind that failed."""
+        with self._transport_errors(self.timeout):
+            raw = self._client.chat.completions.with_raw_response.create(
                 model=self.model, messages=chat_payload(request), **self._params(request.options)
             )
+            body = raw.http_response.content
+        return self._parse(body)
+
+    @contextlib.contextmanager
+    def _transport_errors(self, timeout: float) -> Iterator[None]:
+        """The SDK's exceptions as the kinds of agents/errors.py (HTTP statuses, timeouts, connections)."""
+        openai = self._openai
+        url = public_url(self.base_url)
+        try:
+            yield
         except openai.APIStatusError as error:
             raise self._status_error(error) from None
         except openai.APITimeoutError:
-            raise RetryableError(f"no answer from {public_url(self.base_url)} within {self.timeout:g}s") from None
+            raise RetryableError(f"no answer from {url} within {timeout:g}s", kind=ErrorKind.TIMEOUT) from None
         except openai.APIConnectionError as error:
             cause = error.__cause__ or error
-            raise RetryableError(
-                self._scrub(f"could not connect to {public_url(self.base_url)}: {type(cause).__name__}: {cause}")
-            ) from None
-        except (json.JSONDecodeError, openai.APIResponseValidationError) as error:
-            raise BackendError(self._scrub(f"malformed response from {public_url(self.base_url)}: {error}")) from None
-        return self._parse(response)
+            raise RetryableError(self._scrub(f"could not connect to {url}: {type(cause).__name__}: {cause}"),
+                                 kind=ErrorKind.CONNECTION) from None
 
     def _params(self, options: Mapping[str, Any]) -> dict[str, Any]:
         params = {k: v for k, v in {**self.generation, **options}.items() if v is not None}
@@ -217,24 +230,29 @@ class OpenAIBackend:
             params["extra_body"] = {**params.get("extra_body", {}), **extra}
         return params
 
-    def _parse(self, response: Any) -> Completion:
+    def _parse(self, body: bytes) -> Completion:
+        """The completion in a reply body. Invalid UTF-8 becomes U+FFFD, so a model's odd bytes are kept
+        visible rather than crashing the run; a body that is no completion is a (retryable) malformed reply."""
         try:
-            message = response.choices[0].message
-            text = message.content if message.content is not None else ""
+            data = json.loads(body.decode("utf-8", "replace"))
+            message = data["choices"][0]["message"]
+            text = message.get("content")
+            text = "" if text is None else text
             if not isinstance(text, str):
                 raise TypeError(f"content is a {type(text).__name__}")
-        except (AttributeError, IndexError, KeyError, TypeError) as error:
-            shown = str(response)[:200]
-            raise BackendError(
-                self._scrub(f"malformed response from {public_url(self.base_url)} ({error}): {shown!r}")
+        except (ValueError, LookupError, TypeError, AttributeError) as error:
+            shown = body[:200].decode("utf-8", "replace")
+            raise RetryableError(
+                self._scrub(f"malformed response from {public_url(self.base_url)} ({error}): {shown!r}"),
+                kind=ErrorKind.MALFORMED,
             ) from None
-        reasoning = getattr(message, "reasoning_content", None) or getattr(message, "reasoning", None)
-        usage = getattr(response, "usage", None)
+        reasoning = message.get("reasoning_content") or message.get("reasoning")
+        usage = data.get("usage") if isinstance(data.get("usage"), Mapping) else {}
         return Completion(
             text=text,
             reasoning=reasoning if isinstance(reasoning, str) else "",
-            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            prompt_tokens=_count(usage.get("prompt_tokens")),
+            completion_tokens=_count(usage.get("completion_tokens")),
         )
 
     def _status_error(self, error: Any) -> BackendError:
@@ -247,19 +265,40 @@ class OpenAIBackend:
         head = f"{status} {phrase} from {url}"
         detail = self._scrub(server_message(error.body, error.message))
         if status == 401:  # the server's text may quote part of the key, so it is left out
-            return NonRetryableError(f"{head}: check {KEY_ENV} (or the api_key argument)", status=status)
-        if status == 403:
-            return NonRetryableError(f"{head}: the API key may not use model {self.model!r}", status=status)
-        if status == 404:
-            return NonRetryableError(f"{head}: unknown model {self.model!r} or wrong base_url? {detail}", status=status)
-        if status in RETRYABLE_STATUS or status >= 500:
-            wait = retry_after_seconds(error.response.headers)
-            return RetryableError(f"{head}: {detail}", status=status, retry_after=wait)
-        return NonRetryableError(f"{head}: {detail}", status=status)
+            message = f"{head}: check {KEY_ENV} (or the api_key argument)"
+        elif status == 403:
+            message = f"{head}: the API key may not use model {self.model!r}"
+        elif status == 404:
+            message = f"{head}: unknown model {self.model!r} or wrong base_url? {detail}"
+        else:
+            message = f"{head}: {detail}"
+        return error_for_status(status, message, retry_after=retry_after_seconds(error.response.headers))
+
+    def check(self) -> None:
+        """Pre-flight: is the server there, is the key accepted, and is the model listed (where the server
+        lists models)? One request, no retries, at most :data:`PREFLIGHT_TIMEOUT_S`; raises the
+        :class:`BackendError` a model call would end in. A busy server (429, 5xx) passes: that may clear,
+        and so does one that lists no models (404, 405)."""
+        timeout = min(self.timeout, PREFLIGHT_TIMEOUT_S)
+        try:
+            with self._transport_errors(timeout):
+                body = self._client.with_options(timeout=timeout).models.with_raw_response.list().http_response.content
+        except BackendError as error:
+            if error.kind in (ErrorKind.AUTH, ErrorKind.PERMISSION) or error.status is None:
+                raise
+            return
+        try:
+            listed = {str(m.get("id")) for m in json.loads(body.decode("utf-8", "replace"))["data"]}
+        except (ValueError, LookupError, TypeError, AttributeError):
+            return  # not a model list: nothing to check against
+        if listed and self.model not in listed:
+            shown = ", ".join(sorted(listed)[:10]) + (", ..." if len(listed) > 10 else "")
+            raise error_for_status(404, f"404 Not Found from {public_url(self.base_url)}: model {self.model!r} is "
+                                        f"not among the server's models ({shown})")
 
     def _scrub(self, text: str) -> str:
-        """``text`` with the API key blanked out, in case a server or library echoed it."""
-        return text.replace(self._secret, "[key]") if len(self._secret) >= 4 else text
+        """``text`` with the API key, and any fragment of it, blanked out, in case a server echoed it."""
+        return scrub_key(text, self._secret)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -278,10 +317,10 @@ def _aiohttp_client() -> Any:
 
 def _unmasked(error: Exception) -> Exception:
     """The SDK's aiohttp transport reports every refused or dropped connection as a connect timeout; this
-    gives back the connection error it was, so that the message says so (timeouts stay timeouts)."""
+    gives back the connection error it was, so that it is named and classed as one (timeouts stay timeouts)."""
     import openai
 
-    cause = error.__cause__ if isinstance(error, openai.APITimeoutError) else None
+    cause = error.__cause__
     while cause is not None and not type(cause).__module__.startswith("aiohttp"):
         cause = cause.__cause__
     if cause is None or isinstance(cause, TimeoutError):  # aiohttp's own timeouts are TimeoutErrors
@@ -291,11 +330,11 @@ def _unmasked(error: Exception) -> Exception:
     return connection_error
 
 
-def _raiser(error: Exception) -> Callable[..., NoReturn]:
-    def send(**_: Any) -> NoReturn:
-        raise error
-
-    return send
+def _count(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def chat_payload(request: Request) -> list[dict[str, Any]]:
