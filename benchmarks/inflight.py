@@ -72,9 +72,11 @@ class LoopbackServer:
                     self.latencies.append(time.perf_counter() - start)
                 elif path.endswith("/stats"):
                     payload = {"latencies": self.latencies, "peak": self.peak, "cpu_s": time.process_time() - self.cpu}
-                else:  # /reset
+                elif path.endswith("/reset"):
                     self.latencies, self.peak, self.cpu = [], 0, time.process_time()
                     payload = {}
+                else:  # /models, the arena's pre-flight check
+                    payload = {"object": "list", "data": [{"id": "bench", "object": "model", "owned_by": "bench"}]}
                 data = json.dumps(payload).encode()
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
                              + str(len(data)).encode() + b"\r\n\r\n" + data)

@@ -14,7 +14,7 @@ import types
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-LOCKSTEP_COMMIT = "bf4224c"  # the last commit with the lockstep runner
+LOCKSTEP_COMMIT = "a98b0a8"  # the last commit of main with the lockstep runner
 RUNNER_PATH = "llm_arena_env/arena/runner.py"
 
 
