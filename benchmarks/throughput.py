@@ -11,9 +11,10 @@ the runner itself) and whether the episodes are move for move the ones played se
 history, see ``lockstep.py``), in the same run.
 
 Targets on a 2-core CPU with the tiny model: concurrency 16 at least 6x the sequential throughput; harness
-overhead under 5% of the wall time; at concurrency 32 at least the lockstep runner's games/s. The speed-up depends on the answer length: a batch's prefill (the
-~500-token prompts) costs in proportion to its size, while its decoding steps cost little more than one
-sequence's, so short answers (``--max-new-tokens 16``) gain less from batching than the default 64.
+overhead under 5% of the wall time; at concurrency 32 at least the lockstep runner's games/s. The speed-up
+depends on the answer length: a batch's prefill (the ~500-token prompts) costs in proportion to its size,
+while its decoding steps cost little more than one sequence's, so short answers (``--max-new-tokens 16``)
+gain less from batching than the default 64.
 
 Run: ``python benchmarks/throughput.py [--model PATH] [--games 64] [--concurrency 8 16 32] [--lockstep]``.
 """
