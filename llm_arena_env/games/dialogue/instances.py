@@ -63,6 +63,7 @@ GENERATORS = {
     "codenames": "llm_arena_env.games.dialogue.codenames:generate_instances",
     "guesswhat": "llm_arena_env.games.dialogue.guesswhat:generate_instances",
     "matchit_ascii": "llm_arena_env.games.dialogue.matchit:generate_instances",
+    "dond": "llm_arena_env.games.dialogue.dond:generate_instances",
 }
 
 
