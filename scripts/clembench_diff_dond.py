@@ -1,0 +1,162 @@
+"""Differential harness for dond: clembench's own Deal or No Deal game master and scorer, fed scripted replies.
+
+Runs in a separate virtualenv with clemcore (the version clembench pins, >=3.7,<4) and nltk, against a
+checkout of https://github.com/clembench/clembench; it imports nothing from llm_arena_env::
+
+    python3 -m venv /tmp/clemvenv16 && /tmp/clemvenv16/bin/pip install 'clemcore>=3.7,<4'
+    /tmp/clemvenv16/bin/python scripts/clembench_diff_dond.py --clembench /path/to/clembench \\
+        --instances tests/data/dond_instances.json --out tests/golden/clembench_v3/dond.json
+
+For every instance of the given file it plays a fixed list of scripted cases (a perfect player, clashing
+proposals, each rule break, each format break) through clembench's game master, scores the episode with
+clembench's scorer, and writes per case: the replies, what clembench showed each player before each
+reply, the outcome, the episode scores (Main Score, Sum of Points, Pareto Optimal) and the request
+counts. ``tests/test_dond.py`` replays the file through ``dialogue/dond`` and asserts the same.
+With ``--instances`` pointing at clembench's own ``dond/in/instances*.json`` (and ``--out`` elsewhere), the
+same cases measure agreement on clembench's instances; the golden files under tests/ hold only instances
+we wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+PREFIX = {"en": "Proposal", "de": "Vorschlag", "it": "Proposta"}
+
+
+# ---------------------------------------------------------------------- scripted players
+
+
+def _proposal(language: str, counts: list[int], instance: dict, *, plural_for_one: bool = False) -> str:
+    parts = []
+    for n, one, many in zip(counts, instance["item_types"], instance["item_types_plural"]):
+        if n:
+            parts.append(f"{n} {many if (n != 1 or plural_for_one) else one}")
+    return f"[{PREFIX[language]}: {', '.join(parts)}]"
+
+
+def _best_split(instance: dict) -> tuple[list[int], list[int]]:
+    """Every item to whoever values it more (ties to player b): the largest sum, Pareto optimal."""
+    a = [n if va > vb else 0 for n, va, vb in zip(instance["item_counts"], instance["player_a_values"],
+                                                  instance["player_b_values"])]
+    return a, [n - x for n, x in zip(instance["item_counts"], a)]
+
+
+def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
+    """Scripted replies, in the order the game asks for them (player a first)."""
+    lang = experiment["language"]
+    rounds = experiment["max_turns"]
+    best_a, best_b = _best_split(instance)
+    everything = instance["item_counts"]
+    nothing = [0] * len(everything)
+    too_many = list(everything)
+    too_many[0] += 1
+    first = instance["item_types"][0]
+    talk = ["Which items do you value most?", "I value some items more than others; let us split by value."]
+    return {
+        "perfect_early": [talk[0], talk[1], _proposal(lang, best_a, instance), _proposal(lang, best_b, instance)],
+        "talk_to_timeout": [talk[i % 2] for i in range(2 * rounds)]
+        + [_proposal(lang, best_a, instance), _proposal(lang, best_b, instance)],
+        "b_proposes_first": [talk[0], _proposal(lang, best_b, instance), _proposal(lang, best_a, instance)],
+        "clash_both_want_all": [_proposal(lang, everything, instance), _proposal(lang, everything, instance)],
+        "a_takes_all": [_proposal(lang, everything, instance), f"[{PREFIX[lang]}:]"],
+        "empty_proposals_trailing_comma": [f"[{PREFIX[lang].lower()}: ,]", f"[{PREFIX[lang]}:]"],
+        "plural_for_single_items": [_proposal(lang, best_a, instance, plural_for_one=True),
+                                    _proposal(lang, best_b, instance, plural_for_one=True)],
+        "text_around_proposal": [f"Fine by me. {_proposal(lang, best_a, instance)} Thanks!",
+                                 f"{_proposal(lang, best_b, instance)}\nDone."],
+        # rule breaks (clembench: aborted, the reply counted as parsed)
+        "rule_message_after_timeout": [talk[i % 2] for i in range(2 * rounds)] + ["One more thing to say."],
+        "rule_message_after_proposal": [_proposal(lang, best_a, instance), "Why did you propose already?"],
+        "rule_more_than_available": [talk[0], _proposal(lang, too_many, instance)],
+        # format breaks (clembench: aborted, a violated request)
+        "format_wrong_prefix": [talk[0], f"[Offer: 1 {first}]"],
+        "format_number_in_words": [f"[{PREFIX[lang]}: one {first}]"],
+        "format_unknown_item": [talk[0], talk[1], f"[{PREFIX[lang]}: 1 unicorn]"],
+        "format_item_twice": [f"[{PREFIX[lang]}: 1 {first}, 1 {first}]"],
+        "format_no_space": [f"[{PREFIX[lang]}: 1{first}]"],
+    }
+
+
+# ---------------------------------------------------------------------- driving clembench's game master
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str]) -> dict[str, Any]:
+    from clemcore.backends.model_registry import CustomResponseModel
+    from clemcore.clemgame.recorder import GameInteractionsRecorder
+
+    master = benchmark.create_game_master(experiment, [CustomResponseModel(), CustomResponseModel()])
+    master.setup(**instance)
+    recorder = GameInteractionsRecorder(benchmark.game_name, experiment["name"], instance["game_id"], "", {})
+    master.register(recorder)
+    master.before_game()
+    players = {p.name: role for p, role in zip(master.get_players(), ("player_a", "player_b"))}
+    seen, done, used = [], False, 0
+    while not done:
+        if used == len(replies):
+            raise RuntimeError(f"the game asks for reply {used + 1}, the case has {len(replies)}")
+        player = master.current_player
+        seen.append({"player": players[player.name], "context": master.get_context_for(player)["content"]})
+        done, _ = master.step(replies[used])
+        used += 1
+    if used != len(replies):
+        raise RuntimeError(f"the game ended after {used} of {len(replies)} replies")
+    scorer = benchmark.create_game_scorer(experiment, instance)
+    scorer.compute_scores(recorder.interactions)
+    scores = scorer.scores["episode scores"]
+    return {
+        "replies": replies,
+        "seen": seen,
+        "outcome": master.state.outcome.value,
+        "scores": {k: _number(scores.get(k)) for k in ("Main Score", "Aborted", "Lose", "Success",
+                                                      "Sum of Points", "Pareto Optimal") if k in scores},
+        "requests": {k: scores[k] for k in ("Request Count", "Parsed Request Count", "Violated Request Count")},
+    }
+
+
+def run(clembench: Path, instances: Path, case_filter: Callable[[str], bool] = lambda name: True) -> list[dict]:
+    sys.path.insert(0, str(clembench))
+    from clemcore.clemgame import GameBenchmark, GameSpec
+
+    spec_file = clembench / "dond" / "clemgame.json"
+    spec = GameSpec.from_dict({**json.loads(spec_file.read_text()), "game_path": str(clembench / "dond")})
+    benchmark = GameBenchmark.load_from_spec(spec)
+    data = json.loads(instances.read_text(encoding="utf-8"))
+    results = []
+    for exp in data["experiments"]:
+        experiment = {k: v for k, v in exp.items() if k != "game_instances"}
+        for instance in exp["game_instances"]:
+            for name, replies in cases(experiment, instance).items():
+                if case_filter(name):
+                    record = play(benchmark, experiment, instance, replies)
+                    results.append({"case": name, "experiment": exp["name"], "game_id": instance["game_id"], **record})
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clembench", type=Path, required=True, help="a checkout of clembench/clembench")
+    parser.add_argument("--instances", type=Path, required=True, help="an instances file in clembench's layout")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    results = run(args.clembench, args.instances)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    header = {"game": "dond", "clembench_instances": args.instances.name, "cases": results}
+    args.out.write_text(json.dumps(header, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    outcomes: dict[str, int] = {}
+    for r in results:
+        outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
+    print(f"wrote {args.out}: {len(results)} cases, outcomes {outcomes}")
+
+
+if __name__ == "__main__":
+    main()
