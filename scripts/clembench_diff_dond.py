@@ -32,11 +32,13 @@ PREFIX = {"en": "Proposal", "de": "Vorschlag", "it": "Proposta"}
 # ---------------------------------------------------------------------- scripted players
 
 
-def _proposal(language: str, counts: list[int], instance: dict, *, plural_for_one: bool = False) -> str:
+def _proposal(language: str, counts: list[int], instance: dict, *, plural_for_one: bool = False,
+              inflect: bool = False) -> str:
     parts = []
     for n, one, many in zip(counts, instance["item_types"], instance["item_types_plural"]):
         if n:
-            parts.append(f"{n} {many if (n != 1 or plural_for_one) else one}")
+            name = many if (n != 1 or plural_for_one) else one
+            parts.append(f"{n} {one.capitalize() + 'es' if inflect else name}")
     return f"[{PREFIX[language]}: {', '.join(parts)}]"
 
 
@@ -68,6 +70,7 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
         "empty_proposals_trailing_comma": [f"[{PREFIX[lang].lower()}: ,]", f"[{PREFIX[lang]}:]"],
         "plural_for_single_items": [_proposal(lang, best_a, instance, plural_for_one=True),
                                     _proposal(lang, best_b, instance, plural_for_one=True)],
+        "inflected_item_names": [_proposal(lang, best_a, instance, inflect=True), _proposal(lang, best_b, instance)],
         "text_around_proposal": [f"Fine by me. {_proposal(lang, best_a, instance)} Thanks!",
                                  f"{_proposal(lang, best_b, instance)}\nDone."],
         # rule breaks (clembench: aborted, the reply counted as parsed)
@@ -108,13 +111,11 @@ def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str]) -
         seen.append({"player": players[player.name], "context": master.get_context_for(player)["content"]})
         done, _ = master.step(replies[used])
         used += 1
-    if used != len(replies):
-        raise RuntimeError(f"the game ended after {used} of {len(replies)} replies")
     scorer = benchmark.create_game_scorer(experiment, instance)
     scorer.compute_scores(recorder.interactions)
     scores = scorer.scores["episode scores"]
     return {
-        "replies": replies,
+        "replies": replies[:used],  # a case may end early (an inflected name the game cannot read)
         "seen": seen,
         "outcome": master.state.outcome.value,
         "scores": {k: _number(scores.get(k)) for k in ("Main Score", "Aborted", "Lose", "Success",

@@ -44,7 +44,7 @@ class Items:
 
 
 def _stem(language: str, word: str) -> str:
-    return snowballstemmer.stemmer(_STEMMER_LANGUAGE[language]).stemWord(word)
+    return snowballstemmer.stemmer(_STEMMER_LANGUAGE[language]).stemWord(word.lower())  # NLTK lower-cases too
 
 
 def match_type(items: Items, count: int, name: str, language: str) -> int | None:
