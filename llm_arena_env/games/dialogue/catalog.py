@@ -34,6 +34,8 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench match it (ASCII): two players ask each other about their grids and decide if they are the same."),
     ("dond", "dond:DondEnv", 2, ("text",),
      "clembench v3 Deal or No Deal: negotiate how to split items valued differently, then make secret proposals."),
+    ("hot_air_balloon", "hot_air_balloon:HotAirBalloonEnv", 2, ("text",),
+     "clembench v3 hot air balloon: agree on which items stay aboard under a weight limit, by tagged proposals."),
 )
 
 

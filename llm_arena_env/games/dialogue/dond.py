@@ -19,7 +19,8 @@ Rules and outcomes (clembench's game master and scorer):
   violated request. Item names match singular or plural, else by Snowball stem when that is unambiguous.
 - A free message when a proposal is due (after the last round, or after the other player proposed), or a
   proposal asking for more of an item than exists, breaks a rule: clembench aborts the episode too, but
-  counts the reply as parsed.
+  counts the reply as parsed; so does this env, also when ``max_illegal_actions`` allows re-asking
+  (that re-asks only format violations).
 - Both proposals made: Success when together they ask for no more than there is, else Lose (nobody gets
   anything). Main Score by mode: ``coop`` (maximise the sum of both players' points):
   100 x sum / best possible sum; ``semi`` (maximise your own points): 100 x (1 - largest Pareto

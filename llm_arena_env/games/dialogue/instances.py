@@ -64,6 +64,7 @@ GENERATORS = {
     "guesswhat": "llm_arena_env.games.dialogue.guesswhat:generate_instances",
     "matchit_ascii": "llm_arena_env.games.dialogue.matchit:generate_instances",
     "dond": "llm_arena_env.games.dialogue.dond:generate_instances",
+    "hot_air_balloon": "llm_arena_env.games.dialogue.hot_air_balloon:generate_instances",
 }
 
 
