@@ -20,12 +20,11 @@ we wrote.
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import sys
 from pathlib import Path
-from typing import Any, Callable
 
+import clembench_v3_driver as driver
+
+SCORES = ("Main Score", "Aborted", "Lose", "Success", "Sum of Points", "Pareto Optimal")
 PREFIX = {"en": "Proposal", "de": "Vorschlag", "it": "Proposta"}
 
 
@@ -86,77 +85,15 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     }
 
 
-# ---------------------------------------------------------------------- driving clembench's game master
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-
-
-def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str]) -> dict[str, Any]:
-    from clemcore.backends.model_registry import CustomResponseModel
-    from clemcore.clemgame.recorder import GameInteractionsRecorder
-
-    master = benchmark.create_game_master(experiment, [CustomResponseModel(), CustomResponseModel()])
-    master.setup(**instance)
-    recorder = GameInteractionsRecorder(benchmark.game_name, experiment["name"], instance["game_id"], "", {})
-    master.register(recorder)
-    master.before_game()
-    players = {p.name: role for p, role in zip(master.get_players(), ("player_a", "player_b"))}
-    seen, done, used = [], False, 0
-    while not done:
-        if used == len(replies):
-            raise RuntimeError(f"the game asks for reply {used + 1}, the case has {len(replies)}")
-        player = master.current_player
-        seen.append({"player": players[player.name], "context": master.get_context_for(player)["content"]})
-        done, _ = master.step(replies[used])
-        used += 1
-    scorer = benchmark.create_game_scorer(experiment, instance)
-    scorer.compute_scores(recorder.interactions)
-    scores = scorer.scores["episode scores"]
-    return {
-        "replies": replies[:used],  # a case may end early (an inflected name the game cannot read)
-        "seen": seen,
-        "outcome": master.state.outcome.value,
-        "scores": {k: _number(scores.get(k)) for k in ("Main Score", "Aborted", "Lose", "Success",
-                                                      "Sum of Points", "Pareto Optimal") if k in scores},
-        "requests": {k: scores[k] for k in ("Request Count", "Parsed Request Count", "Violated Request Count")},
-    }
-
-
-def run(clembench: Path, instances: Path, case_filter: Callable[[str], bool] = lambda name: True) -> list[dict]:
-    sys.path.insert(0, str(clembench))
-    from clemcore.clemgame import GameBenchmark, GameSpec
-
-    spec_file = clembench / "dond" / "clemgame.json"
-    spec = GameSpec.from_dict({**json.loads(spec_file.read_text()), "game_path": str(clembench / "dond")})
-    benchmark = GameBenchmark.load_from_spec(spec)
-    data = json.loads(instances.read_text(encoding="utf-8"))
-    results = []
-    for exp in data["experiments"]:
-        experiment = {k: v for k, v in exp.items() if k != "game_instances"}
-        for instance in exp["game_instances"]:
-            for name, replies in cases(experiment, instance).items():
-                if case_filter(name):
-                    record = play(benchmark, experiment, instance, replies)
-                    results.append({"case": name, "experiment": exp["name"], "game_id": instance["game_id"], **record})
-    return results
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clembench", type=Path, required=True, help="a checkout of clembench/clembench")
     parser.add_argument("--instances", type=Path, required=True, help="an instances file in clembench's layout")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    results = run(args.clembench, args.instances)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    header = {"game": "dond", "clembench_instances": args.instances.name, "cases": results}
-    args.out.write_text(json.dumps(header, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    outcomes: dict[str, int] = {}
-    for r in results:
-        outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
-    print(f"wrote {args.out}: {len(results)} cases, outcomes {outcomes}")
+    benchmark = driver.load_benchmark(args.clembench, "dond")
+    results = driver.run(benchmark, args.instances, cases, ("player_a", "player_b"), SCORES)
+    driver.write(args.out, "dond", args.instances, results)
 
 
 if __name__ == "__main__":
