@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -11,49 +10,17 @@ import pytest
 import llm_arena_env
 from llm_arena_env.core.outcome import EndReason, Outcome
 from llm_arena_env.games.dialogue import dond_rules as rules
+from tests.clembench_v3_replay import replay
 
 HERE = Path(__file__).parent
 INSTANCES = HERE / "data" / "dond_instances.json"
 GOLDEN = HERE / "golden" / "clembench_v3" / "dond.json"
-COUNTS = ("Request Count", "Parsed Request Count", "Violated Request Count")
-
-
-def replay(case: dict, instances: Path = INSTANCES) -> list[str]:
-    """Play one golden case through our env; the differences from clembench's verdict, [] when none."""
-    env = llm_arena_env.make("dialogue/dond", instances=str(instances))
-    env.reset(seed=0, options={"instance": (case["experiment"], case["game_id"])})
-    problems = []
-    for step, (reply, seen) in enumerate(zip(case["replies"], case["seen"])):
-        if env.result is not None:
-            return problems + [f"ended before reply {step + 1}"]
-        agent = env.agent_selection
-        if agent != seen["player"]:
-            problems.append(f"reply {step + 1}: {agent} to move, clembench asked {seen['player']}")
-        if env.observe(agent)["text"] != seen["context"]:
-            problems.append(f"reply {step + 1}: {agent} was shown another text than clembench's")
-        env.step(reply)
-    if env.result is None:
-        return problems + ["not over after the last reply"]
-    info = env.infos[env.possible_agents[0]]
-    if info["outcome"].value != case["outcome"]:
-        problems.append(f"outcome {info['outcome'].value}, clembench {case['outcome']}")
-    for name, theirs in case["scores"].items():
-        ours = info["scores"][name]
-        if not (theirs is None and math.isnan(ours) or theirs is not None and math.isclose(ours, theirs)):
-            problems.append(f"{name} {ours}, clembench {theirs}")
-    for name in COUNTS:
-        ours = sum(env.infos[p]["requests"][name] for p in env.possible_agents)
-        if ours != case["requests"][name]:
-            problems.append(f"{name} {ours}, clembench {case['requests'][name]}")
-    return problems
-
-
 GOLDEN_CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
 
 
 @pytest.mark.parametrize("case", GOLDEN_CASES, ids=[f"{c['experiment']}-{c['game_id']}-{c['case']}" for c in GOLDEN_CASES])
 def test_clembench_verdicts_replay(case):
-    assert replay(case) == []
+    assert replay("dialogue/dond", case, INSTANCES) == []
 
 
 def test_golden_file_covers_every_mode_language_and_ending():

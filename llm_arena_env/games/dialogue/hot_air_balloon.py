@@ -78,7 +78,12 @@ def draw_instance(rng: random.Random, mode: str, reasoning: bool, n_items: int =
         listed = "\n".join(f"- {item}: weight {weights[item]}, value to you {prefs[item]}" for item in items)
         return prompt.replace("$ITEMS$", listed).replace("$MAX_WEIGHT$", str(max_weight))
 
+    first_choice = "{" + ", ".join(repr(i) for i in sorted(best["pareto_optima_sets"][0])) + "}"
+    opening = "STRATEGIC REASONING: {'...'}\n" if reasoning else ""
     return {
+        # clembench's mock players (its programmatic model) send these; its game master requires them
+        "mock_response_p1": f"{opening}ARGUMENT: {{'...'}}\nPROPOSAL: {first_choice}",
+        "mock_response_p2": f"{opening}ARGUMENT: {{'...'}}\nAGREE: {first_choice}",
         "negotiation_mode": mode, "item_weights": weights, "player1_preferences": prefs1,
         "player2_preferences": prefs2, "max_weight": max_weight, **best, "empty_turn_limit": 8, "patience": 2,
         "strategic_reasoning": reasoning, "require_argument": True,
