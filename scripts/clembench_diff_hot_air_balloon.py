@@ -38,42 +38,49 @@ def _fitting(instance: dict, order: list[str]) -> list[str]:
     return chosen
 
 
+def _word(pattern: str) -> str:
+    """The tag word of an instance's pattern: '^\\s*STRATEGIC REASONING:\\s*...' -> 'STRATEGIC REASONING'."""
+    return pattern.split(":")[0].lstrip("^").replace("\\s*", "").strip()
+
+
 def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
-    sr = "STRATEGIC REASONING: {'I should keep what matters most to me.'}\n" if instance["strategic_reasoning"] else ""
+    agree, refuse, propose, argue, reason = (_word(instance[k]) for k in (
+        "agree_tag", "refusal_tag", "proposal_tag", "argument_tag", "strategic_reasoning_tag"))
+    sr = f"{reason}: {{'I should keep what matters most to me.'}}\n" if instance["strategic_reasoning"] else ""
     weights, p1, p2 = instance["item_weights"], instance["player1_preferences"], instance["player2_preferences"]
     items = sorted(weights)
     deal_1 = _fitting(instance, sorted(items, key=lambda i: -p1[i]))
     deal_2 = _fitting(instance, sorted(items, key=lambda i: -p2[i]))
 
     def say(*parts: str) -> str:
-        return sr + "ARGUMENT: {'Let us keep the most useful items.'}\n" + "\n".join(parts)
+        return sr + f"{argue}: {{'Let us keep the most useful items.'}}\n" + "\n".join(parts)
 
-    no_argument = sr + f"PROPOSAL: {_set(deal_1)}"
-    untagged = "Hello there! " + say(f"PROPOSAL: {_set(deal_1)}")
-    bad_set = say("PROPOSAL: {" + ", ".join(deal_1) + "}")
-    unknown = say("PROPOSAL: {'unicorn', " + _set(deal_1)[1:])
+    no_argument = sr + f"{propose}: {_set(deal_1)}"
+    untagged = "Hello there! " + say(f"{propose}: {_set(deal_1)}")
+    bad_set = say(f"{propose}: {{" + ", ".join(deal_1) + "}")
+    unknown = say(f"{propose}: {{'unicorn', " + _set(deal_1)[1:])
     found = {
-        "perfect": [say(f"PROPOSAL: {_set(deal_1)}"), say(f"AGREE: {_set(deal_1)}")],
-        "refuse_then_agree": [say(f"PROPOSAL: {_set(deal_1)}"),
-                              say(f"REFUSE: {_set(deal_1)}", f"PROPOSAL: {_set(deal_2)}"),
-                              say(f"AGREE: {_set(deal_2)}")],
-        "overweight_deal": [say(f"PROPOSAL: {_set(items)}"), say(f"AGREE: {_set(items)}")],
-        "format_then_recovered": [no_argument, say(f"PROPOSAL: {_set(deal_1)}"), say(f"AGREE: {_set(deal_1)}")],
+        "perfect": [say(f"{propose}: {_set(deal_1)}"), say(f"{agree}: {_set(deal_1)}")],
+        "refuse_then_agree": [say(f"{propose}: {_set(deal_1)}"),
+                              say(f"{refuse}: {_set(deal_1)}", f"{propose}: {_set(deal_2)}"),
+                              say(f"{agree}: {_set(deal_2)}")],
+        "overweight_deal": [say(f"{propose}: {_set(items)}"), say(f"{agree}: {_set(items)}")],
+        "format_then_recovered": [no_argument, say(f"{propose}: {_set(deal_1)}"), say(f"{agree}: {_set(deal_1)}")],
         "format_no_argument": [no_argument] * 3,
         "format_untagged_text": [untagged] * 3,
         "format_invalid_set": [bad_set] * 3,
         "rule_unknown_item": [unknown] * 3,
-        "rule_agree_not_proposed": [say(f"AGREE: {_set(deal_1)}")] * 3,
-        "rule_refuse_not_proposed": [say(f"REFUSE: {_set(deal_1)}")] * 3,
+        "rule_agree_not_proposed": [say(f"{agree}: {_set(deal_1)}")] * 3,
+        "rule_refuse_not_proposed": [say(f"{refuse}: {_set(deal_1)}")] * 3,
         "empty_turn_limit": [say()] * (instance["empty_turn_limit"] + 1),
-        "set_over_two_lines": [say("PROPOSAL: {" + ",\n".join(repr(i) for i in deal_1) + "}"),
-                               say(f"PROPOSAL: {_set(deal_2)}"), say(f"AGREE: {_set(deal_2)}")],
-        "double_refusal": [say(f"PROPOSAL: {_set(deal_1)}"), say(f"REFUSE: {_set(deal_1)}", f"REFUSE: {_set(deal_1)}")],
+        "set_over_two_lines": [say(f"{propose}: {{" + ",\n".join(repr(i) for i in deal_1) + "}"),
+                               say(f"{propose}: {_set(deal_2)}"), say(f"{agree}: {_set(deal_2)}")],
+        "double_refusal": [say(f"{propose}: {_set(deal_1)}"), say(f"{refuse}: {_set(deal_1)}", f"{refuse}: {_set(deal_1)}")],
         "patience_shared": [unknown, no_argument, no_argument],
-        "player_2_runs_out": [say(f"PROPOSAL: {_set(deal_1)}"), untagged, bad_set, no_argument],
+        "player_2_runs_out": [say(f"{propose}: {_set(deal_1)}"), untagged, bad_set, no_argument],
     }
     if instance["strategic_reasoning"]:
-        found["format_no_reasoning"] = [f"ARGUMENT: {{'hi'}}\nPROPOSAL: {_set(deal_1)}"] * 3
+        found["format_no_reasoning"] = [f"{argue}: {{'hi'}}\n{propose}: {_set(deal_1)}"] * 3
     return found
 
 
