@@ -8,6 +8,7 @@ in ``score_names`` (NaN as null) and the request counts.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import sys
@@ -23,6 +24,8 @@ def load_benchmark(clembench: Path, folder: str) -> Any:
     from clemcore.clemgame import GameBenchmark, GameSpec
 
     spec = json.loads((clembench / folder / "clemgame.json").read_text())
+    if isinstance(spec, list):  # a folder with several games (clean_up): the one named after the folder
+        spec = next(s for s in spec if s["game_name"] == folder)
     return GameBenchmark.load_from_spec(GameSpec.from_dict({**spec, "game_path": str(clembench / folder)}))
 
 
@@ -35,6 +38,7 @@ def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str], r
     from clemcore.backends.model_registry import CustomResponseModel
     from clemcore.clemgame.recorder import GameInteractionsRecorder
 
+    instance = copy.deepcopy(instance)  # clean_up's game master moves the instance's own objects
     master = benchmark.create_game_master(experiment, [CustomResponseModel() for _ in roles])
     master.setup(**instance)
     recorder = GameInteractionsRecorder(benchmark.game_name, experiment["name"], instance["game_id"], "", {})
@@ -46,7 +50,10 @@ def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str], r
         if used == len(replies):
             raise RuntimeError(f"the game asks for reply {used + 1}, the case has {len(replies)}")
         player = master.current_player
-        seen.append({"player": players[player.name], "context": master.get_context_for(player)["content"]})
+        context = master.get_context_for(player)
+        if hasattr(player, "prepare_context"):  # clean_up's players put their last result first when asked
+            context = player.prepare_context(dict(context))
+        seen.append({"player": players[player.name], "context": context["content"]})
         done, _ = master.step(replies[used])
         used += 1
     scorer = benchmark.create_game_scorer(experiment, instance)

@@ -36,6 +36,8 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench v3 Deal or No Deal: negotiate how to split items valued differently, then make secret proposals."),
     ("hot_air_balloon", "hot_air_balloon:HotAirBalloonEnv", 2, ("text",),
      "clembench v3 hot air balloon: agree on which items stay aboard under a weight limit, by tagged proposals."),
+    ("clean_up", "clean_up:CleanUpEnv", 2, ("text",),
+     "clembench v3 clean up (text): align the objects on two hidden grids by messages and moves."),
 )
 
 
