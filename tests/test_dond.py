@@ -114,3 +114,11 @@ def test_shipped_instances_follow_clembenchs_constraints():
         assert 3 <= len(counts) <= 5 and 5 <= sum(counts) <= 8
         assert rules.points(counts, a) == rules.points(counts, b) == 10
         assert all(x or y for x, y in zip(a, b)) and any(x and y for x, y in zip(a, b))
+
+
+@pytest.mark.parametrize("text", ["a [b] [c]", "[ no close\n[Proposal: 1 book]", "[[x]]", "]x[y]", "[a\nb]", "[]", "x"])
+def test_the_first_bracket_pair_is_found_as_clembenchs_regex_finds_it(text):
+    import re
+
+    found = re.search(r"\[(.*?)\]", text)
+    assert rules._first_bracketed(text) == (found.group(1) if found else None)

@@ -114,12 +114,11 @@ class CleanUpEnv(DialogueEnv):
     def _setup(self, instance: dict[str, Any], experiment: dict[str, Any]) -> None:
         if not instance:  # an empty set: play a drawn instance
             instance = draw_instance(random.Random(0), 3)
-        if instance.get("modality", "text") not in ("text", "semantic_text"):
+        if instance.get("modality", "text") != "text":
             raise ValueError(f"dialogue/clean_up plays the text modality; this instance is {instance['modality']!r}")
         try:
-            check_empty = instance.get("modality", "text") == "text"
-            self.boards = {PLAYER_1: rules.Board(instance["background"], instance["objects_1"], check_empty),
-                           PLAYER_2: rules.Board(instance["background"], instance["objects_2"], check_empty)}
+            self.boards = {PLAYER_1: rules.Board(instance["background"], instance["objects_1"]),
+                           PLAYER_2: rules.Board(instance["background"], instance["objects_2"])}
             self.prompts = dict(instance["intermittent_prompts"])
             self.parse_errors = dict(instance["parse_errors"])
             self.move_messages = dict(instance["move_messages"])

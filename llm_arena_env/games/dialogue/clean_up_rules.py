@@ -18,10 +18,9 @@ EMPTY = "◌"
 class Board:
     """One player's grid and the objects on it (clembench's ``GridState``)."""
 
-    def __init__(self, background: str, objects: Sequence[Mapping[str, Any]], check_empty: bool = True):
+    def __init__(self, background: str, objects: Sequence[Mapping[str, Any]]):
         self.cells = [[[char] for char in row] for row in background.strip().split("\n")]
         self.width, self.height = len(self.cells[0]), len(self.cells)
-        self.check_empty = check_empty
         self.coords: dict[str, tuple[int, int]] = {}
         for obj in objects:
             x, y = int(obj["coord"][0]), int(obj["coord"][1])
@@ -46,7 +45,7 @@ class Board:
             return False, Template(messages["obj_not_found"]).substitute(object=obj)
         if x < 0 or x >= self.width or y < 0 or y >= self.height:
             return False, Template(messages["out_of_bounds"]).substitute(object=obj, x=x, y=y)
-        if self.check_empty and self.cells[y][x][-1] != EMPTY:
+        if self.cells[y][x][-1] != EMPTY:
             return False, Template(messages["not_empty"]).substitute(object=self.cells[y][x][-1], x=x, y=y)
         old_x, old_y = self.coords[obj]
         self.cells[old_y][old_x] = self.cells[old_y][old_x][:-1]

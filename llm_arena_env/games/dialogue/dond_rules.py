@@ -8,7 +8,6 @@ non-negative ints aligned the same way. A proposal names what its author wants f
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -18,7 +17,6 @@ MODES = ("coop", "semi", "comp")
 #: The word that opens a proposal inside the brackets, per language of clembench's instances.
 PROPOSAL_PREFIX = {"en": "proposal:", "de": "vorschlag:", "it": "proposta:"}
 _STEMMER_LANGUAGE = {"en": "english", "de": "german", "it": "italian"}
-_BRACKETS = re.compile(r"\[(.*?)\]")
 
 
 class ProposalError(ValueError):
@@ -64,15 +62,27 @@ def match_type(items: Items, count: int, name: str, language: str) -> int | None
     return None
 
 
+def _first_bracketed(text: str) -> str | None:
+    """What clembench's ``re.search(r"\\[(.*?)\\]", text)`` captures, in linear time: the text between the
+    first "[" that has a "]" after it on its line and that "]" (the regex retries from every "[")."""
+    for line in text.split("\n"):
+        start = line.find("[")
+        if start >= 0:
+            end = line.find("]", start + 1)
+            if end >= 0:
+                return line[start + 1:end]
+    return None
+
+
 def find_proposal(text: str, items: Items, language: str) -> list[int] | None:
     """The counts the first ``[...]`` of ``text`` proposes, None when there is no bracket pair on a line.
 
     Raises ProposalError when the brackets do not hold ``<prefix> <n> <item>, ...`` with known items, each
     named once. Counts beyond what exists parse fine: that is a rule, not the syntax (see ``exceeds``)."""
-    found = _BRACKETS.search(text)
-    if found is None:
+    body = _first_bracketed(text)
+    if body is None:
         return None
-    body = found.group(1).strip().lower()
+    body = body.strip().lower()
     prefix = PROPOSAL_PREFIX[language]
     if not body.startswith(prefix):
         raise ProposalError(f'a proposal starts with "{prefix}"')
