@@ -15,9 +15,7 @@ German, Italian and Chinese files play. ``tests/test_clean_up.py`` replays the f
 
 from __future__ import annotations
 
-import argparse
 import re
-from pathlib import Path
 
 import clembench_v3_driver as driver
 
@@ -83,16 +81,5 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clembench", type=Path, required=True, help="a checkout of clembench/clembench")
-    parser.add_argument("--instances", type=Path, required=True, help="an instances file in clembench's layout")
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    benchmark = driver.load_benchmark(args.clembench, "clean_up")
-    results = driver.run(benchmark, args.instances, cases, ("player_1", "player_2"), SCORES)
-    driver.write(args.out, "clean_up", args.instances, results)
-
-
 if __name__ == "__main__":
-    main()
+    driver.main(__doc__, "clean_up", "clean_up", cases, ("player_1", "player_2"), SCORES)

@@ -19,8 +19,6 @@ we wrote.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
 
 import clembench_v3_driver as driver
 
@@ -85,16 +83,5 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clembench", type=Path, required=True, help="a checkout of clembench/clembench")
-    parser.add_argument("--instances", type=Path, required=True, help="an instances file in clembench's layout")
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    benchmark = driver.load_benchmark(args.clembench, "dond")
-    results = driver.run(benchmark, args.instances, cases, ("player_a", "player_b"), SCORES)
-    driver.write(args.out, "dond", args.instances, results)
-
-
 if __name__ == "__main__":
-    main()
+    driver.main(__doc__, "dond", "dond", cases, ("player_a", "player_b"), SCORES)

@@ -15,8 +15,6 @@ rule and a format mistake. ``tests/test_hot_air_balloon.py`` replays the file th
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
 
 import clembench_v3_driver as driver
 
@@ -84,16 +82,5 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     return found
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clembench", type=Path, required=True, help="a checkout of clembench/clembench")
-    parser.add_argument("--instances", type=Path, required=True, help="an instances file in clembench's layout")
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    benchmark = driver.load_benchmark(args.clembench, "air_balloon_survival")
-    results = driver.run(benchmark, args.instances, cases, ("player_1", "player_2"), SCORES)
-    driver.write(args.out, "hot_air_balloon", args.instances, results)
-
-
 if __name__ == "__main__":
-    main()
+    driver.main(__doc__, "hot_air_balloon", "air_balloon_survival", cases, ("player_1", "player_2"), SCORES)

@@ -90,3 +90,17 @@ def write(out: Path, game: str, instances: Path, results: list[dict]) -> None:
     for r in results:
         outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
     print(f"wrote {out}: {len(results)} cases, outcomes {outcomes}")
+
+
+def main(doc: str, game: str, folder: str, cases: Callable[[dict, dict], dict[str, list[str]]],
+         roles: tuple[str, ...], score_names: Iterable[str]) -> None:
+    """The command line of a per-game script: record clembench's verdicts on an instance file."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clembench", type=Path, required=True, help="a checkout of clembench/clembench")
+    parser.add_argument("--instances", type=Path, required=True, help="an instances file in clembench's layout")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    benchmark = load_benchmark(args.clembench, folder)
+    write(args.out, game, args.instances, run(benchmark, args.instances, cases, roles, score_names))

@@ -48,7 +48,7 @@ from string import Template
 from typing import Any
 
 from llm_arena_env.games.dialogue import clean_up_rules as rules
-from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction, Utterance
+from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 from llm_arena_env.games.dialogue.instances import load_resource
 
 PLAYER_1, PLAYER_2 = "player_1", "player_2"
@@ -171,20 +171,12 @@ class CleanUpEnv(DialogueEnv):
             return
         self.count_violation()
         self.infos[agent]["rejection"] = reason
-        self._keep_reply(agent, str(action))
+        self.relay.pop(agent, None)
+        self.record_reply(agent, str(action))
         self._penalize(agent, Template(self.prompts["invalid_response"]).substitute(reason=reason) + "\n")
         self.stats["Parse Errors"] += 1
         if self.penalties > 2 * self.max_penalties + 2:  # clembench would ask forever: a round never ends
             self._finish(self._forfeit(agent, "far more penalties than allowed, and no round completed"))
-
-    def _keep_reply(self, agent: str, text: str) -> None:
-        """Record a re-asked reply as DialogueEnv._apply records an accepted one."""
-        self.relay.pop(agent, None)
-        if self._pending[agent]:
-            self._history[agent].append({"role": "user", "content": "\n\n".join(self._pending[agent])})
-        self._history[agent].append({"role": "assistant", "content": text})
-        self._pending[agent] = []
-        self.transcript.append(Utterance(agent, "GM", text))
 
     def _penalize(self, agent: str, message: str) -> None:
         self.penalties += 1

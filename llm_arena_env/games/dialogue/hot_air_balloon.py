@@ -45,7 +45,7 @@ import random
 from typing import Any
 
 from llm_arena_env.games.dialogue import hot_air_balloon_rules as rules
-from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction, Utterance
+from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 from llm_arena_env.games.dialogue.instances import load_resource
 
 PLAYER_1, PLAYER_2 = "player_1", "player_2"
@@ -165,21 +165,13 @@ class HotAirBalloonEnv(DialogueEnv):
             super()._reject(agent, action, reason)
             return
         self.infos[agent]["rejection"] = reason
-        self._keep_reply(agent, str(action))
+        self._opening.pop(agent, None)
+        self.record_reply(agent, str(action))
         self._set_context(agent, reason)
 
     def _use_patience(self, agent: str) -> bool:
         self.patience[agent] -= 1
         return self.patience[agent] >= 0
-
-    def _keep_reply(self, agent: str, text: str) -> None:
-        """Record a reprompted reply as DialogueEnv._apply records an accepted one."""
-        self._opening.pop(agent, None)
-        if self._pending[agent]:
-            self._history[agent].append({"role": "user", "content": "\n\n".join(self._pending[agent])})
-        self._history[agent].append({"role": "assistant", "content": text})
-        self._pending[agent] = []
-        self.transcript.append(Utterance(agent, "GM", text))
 
     def _play(self, agent: str, reply: rules.Reply) -> None:
         self._opening.pop(agent, None)
