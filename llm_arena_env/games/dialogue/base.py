@@ -203,14 +203,20 @@ class DialogueEnv(TextEnv):
         super()._reject(agent, action, reason)
 
     def _apply(self, agent: str, move: Any) -> None:
+        self.record_reply(agent, str(self._reply))
+        self.replies += 1
+        self._play(agent, move)
+
+    def record_reply(self, agent: str, text: str) -> None:
+        """Put what ``agent`` was told and its reply ``text`` into its history and the transcript. Accepted
+        replies are recorded by the base; games that re-ask a rejected reply in clembench's way (the reply
+        stays in the player's history) call it from ``_reject``."""
         pending = self._pending[agent]
         if pending:
             self._history[agent].append({"role": "user", "content": "\n\n".join(pending)})
-        self._history[agent].append({"role": "assistant", "content": str(self._reply)})
+        self._history[agent].append({"role": "assistant", "content": text})
         self._pending[agent] = []
-        self.transcript.append(Utterance(agent, GAME_MASTER, str(self._reply)))
-        self.replies += 1
-        self._play(agent, move)
+        self.transcript.append(Utterance(agent, GAME_MASTER, text))
 
     def _result(self) -> Result | None:
         if self._ending is None and self.max_replies is not None and self.replies >= self.max_replies:
