@@ -9,6 +9,13 @@ plus ``loops`` extra corridors; see ``graph.py``), starting in the room the map 
 ``task="find"`` a target room. ``reset(options={"instance": room_map})`` plays a given ``RoomMap`` (its
 first room is the start).
 
+clembench's own instance files load unchanged: ``make("grid/textmapworld", instances="<clembench>/textmapworld/
+textmapworld_main/in/instances.json")`` (any of the three games' files, named or unnamed graphs). Each
+reset then draws one of its instances (or ``options={"instance": index | (experiment, game_id) | dict}``
+picks one); the instance's map, start room, target room (``Specific_Room``) and reply patterns
+(``Move_Construction``, ``Stop_Construction``, matched as clembench does: anywhere in the reply, any case)
+are used; see ``clembench.py``.
+
 - Actions: ``GO: <direction>`` (north, east, south, west; any case) and ``DONE``; ids 0-4 are
   ``GO: north``, ``GO: east``, ``GO: south``, ``GO: west``, ``DONE``. A direction without an exit, or any
   other text, is rejected with the reason. With ``ask_graph=True`` a reply may add a second line
@@ -37,7 +44,9 @@ import numpy as np
 
 from llm_arena_env.core.outcome import EndReason, Result
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
+from llm_arena_env.games.dialogue import instances as inst
 from llm_arena_env.games.grid.mapworld import scoring
+from llm_arena_env.games.grid.mapworld.clembench import ClembenchMap, is_clembench_instance, read_instance
 from llm_arena_env.games.grid.mapworld.draw import ascii_map, draw_map
 from llm_arena_env.games.grid.mapworld.graph import DIRECTIONS, Cell, RoomMap, generate
 from llm_arena_env.games.grid.mapworld.pictures import ROOM_TYPES
@@ -73,7 +82,7 @@ class MapWorldEnv(TextEnv):
     walker = "player"
 
     def __init__(self, rows: int = 4, cols: int = 4, rooms: int = 6, loops: int = 0, max_turns: int = 20,
-                 task: str = "explore", ask_graph: bool = False, **kwargs: Any):
+                 task: str = "explore", ask_graph: bool = False, instances: Any = None, **kwargs: Any):
         self.rows = _check_int("rows", rows, 1, 10)
         self.cols = _check_int("cols", cols, 1, 10)
         self.room_count = _check_int("rooms", rooms, 2, min(rows * cols, len(ROOM_TYPES)))
@@ -83,6 +92,7 @@ class MapWorldEnv(TextEnv):
             raise ValueError(f"task must be one of {TASKS}, got {task!r}")
         self.task = task
         self.ask_graph = bool(ask_graph)
+        self.instance_set = inst.load_instances(instances) if instances is not None else inst.InstanceSet(())
         kwargs.setdefault("answer_format", self._default_answer_format())
         super().__init__(list(self.players), **kwargs)
 
@@ -98,13 +108,24 @@ class MapWorldEnv(TextEnv):
 
     def _new_game(self, options: dict) -> None:
         instance = options.get("instance")
-        if instance is not None and not isinstance(instance, RoomMap):
-            raise ValueError(f"options['instance'] must be a RoomMap, got {type(instance).__name__}")
-        self.map = instance or generate(self.np_random, self.rows, self.cols, self.room_count, ROOM_TYPES, self.loops)
+        self.patterns: ClembenchMap | None = None  # a clembench instance's map and reply patterns
+        if isinstance(instance, RoomMap) or (instance is None and not len(self.instance_set)):
+            self.map = instance or generate(self.np_random, self.rows, self.cols, self.room_count, ROOM_TYPES,
+                                            self.loops)
+        elif is_clembench_instance(instance) or len(self.instance_set):
+            _, chosen = inst.choose(self.instance_set, instance, self.np_random)
+            self.patterns = read_instance(chosen)
+            self.map = self.patterns.map
+        else:
+            raise ValueError("options['instance'] must be a RoomMap or a clembench textmapworld instance, "
+                             f"got {type(instance).__name__}")
         cells = self.map.rooms
         self.here = self.start = cells[0]  # a generated map grows from a random cell; it is the start
         others = cells[1:]
-        self.target: Cell | None = others[int(self.np_random.integers(len(others)))] if self.task == "find" else None
+        self.target: Cell | None = None
+        if self.task == "find":
+            self.target = self.patterns.target if self.patterns and self.patterns.target is not None else \
+                others[int(self.np_random.integers(len(others)))]
         self.visited: dict[Cell, None] = {self.start: None}  # ordered: the rooms in the order first seen
         self.walked: set[frozenset[Cell]] = set()
         self.walked_edges: set[scoring.Edge] = set()
@@ -136,6 +157,8 @@ class MapWorldEnv(TextEnv):
         return self._command(COMMANDS[action_id], None, COMMANDS[action_id])
 
     def _command(self, line: str, graph: Any, text: str) -> Command:
+        if self.patterns is not None:
+            line = self._clembench_command(line)
         if re.fullmatch(r"done\.?", line, re.IGNORECASE):
             return Command(None, graph, text)
         found = re.fullmatch(r"go\s*:?\s*([a-z]+)\.?", line, re.IGNORECASE)
@@ -150,6 +173,16 @@ class MapWorldEnv(TextEnv):
             raise IllegalAction(f"there is no exit to the {direction} from {self._where()}; "
                                 f"the exits are {', '.join(exits)}")
         return Command(direction, graph, text)
+
+    def _clembench_command(self, line: str) -> str:
+        """The command in ``line`` by the instance's own patterns (searched, any case, as clembench does)."""
+        if re.search(self.patterns.stop_pattern, line, re.IGNORECASE):
+            return "DONE"
+        found = re.search(self.patterns.move_pattern, line, re.IGNORECASE)
+        if not found:
+            raise IllegalAction(f"reply with a move matching {self.patterns.move_pattern!r} "
+                                f"or the end matching {self.patterns.stop_pattern!r}")
+        return f"GO: {(found.group(1) if found.groups() else found.group(0)).split(':')[-1].strip()}"
 
     def _apply(self, agent: str, command: Command) -> None:
         self.chat[agent] += [{"role": "user", "content": self._observation_text(agent)},
