@@ -1,0 +1,216 @@
+"""Differential harness: clembench's own game masters and scorers against our envs, on scripted replies.
+
+A developer tool, run by hand (not in CI). It needs a clembench checkout and a separate virtualenv with
+the clemcore version clembench pins (3.3.x runs its current games; 3.7.x fails on wordle)::
+
+    git clone https://github.com/clp-research/clembench /tmp/clembench
+    python3 -m venv /tmp/clemvenv && /tmp/clemvenv/bin/pip install 'clemcore>=3.3,<3.4' nltk==3.8.1
+    python scripts/clembench_diff.py record --clembench /tmp/clembench --clem-python /tmp/clemvenv/bin/python
+    python scripts/clembench_diff.py compare            # our envs against the recorded verdicts
+
+``record`` reads the case files ``scripts/clembench_cases/<game>.json`` (written by us: an instance set in
+clembench's layout with only content fields, and per case the replies of each player), plays every case
+through clembench's game master for that game and scores it with clembench's scorer, and writes
+``tests/golden/clembench/<game>.json``: the case file plus clembench's verdict per case (outcome, Main
+Score, request counts). Since clembench's game masters need clembench's prompts, each case's instance is
+laid over a real instance of the checkout (``template``: file, experiment, game_id): our content fields
+replace theirs, their prompts stay in memory only. Nothing of clembench is written to the repository.
+
+``compare`` replays every golden case through our env (``tests/test_clembench_golden.py`` does the same in
+CI) and prints the agreement table per game: cases, outcome, Main Score and request-count agreement.
+
+The clembench side runs inside the clemcore venv: this file re-invokes itself there with ``_clembench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "scripts" / "clembench_cases"
+GOLDEN = ROOT / "tests" / "golden" / "clembench"
+COUNTS = ("Request Count", "Parsed Request Count", "Violated Request Count")
+
+
+# ------------------------------------------------------------------------------------------ clembench side
+
+def _run_clembench(clembench: str, game: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """Play one case through clembench's game master and scorer (inside the clemcore venv)."""
+    import copy
+    import logging
+
+    from clemcore.backends.model_registry import Model, ModelSpec
+    from clemcore.clemgame import GameBenchmark, GameSpec
+    from clemcore.clemgame.recorder import GameInteractionsRecorder
+
+    logging.disable(logging.WARNING)
+
+    class Scripted(Model):
+        """A player that sends the given replies in turn (then empty replies, should the game ask more)."""
+
+        def __init__(self, replies: list[str]):
+            super().__init__(ModelSpec(model_name="scripted"))
+            self.replies = list(replies)
+
+        def generate_response(self, messages):
+            text = self.replies.pop(0) if self.replies else ""
+            return messages, {"response": text}, text
+
+    template = game["template"]
+    game_dir = Path(clembench) / template["dir"]
+    spec = next(s for s in GameSpec.from_directory(str(game_dir)) if s.game_name == game["clembench_game"])
+    benchmark = GameBenchmark.load_from_spec(spec)
+    data = json.loads((game_dir / "in" / template["file"]).read_text(encoding="utf-8"))
+    ours = {e["name"]: e for e in game["instances"]["experiments"]}[case["experiment"]]
+    mine = next(i for i in ours["game_instances"] if i["game_id"] == case["game_id"])
+    experiment = next(e for e in data["experiments"] if e["name"] == case.get("template_experiment", template["experiment"]))
+    instance = copy.deepcopy(experiment["game_instances"][template.get("index", 0)])
+    instance.update({k: v for k, v in mine.items() if k != "game_id"})
+    experiment = {**{k: v for k, v in experiment.items() if k != "game_instances"},
+                  **{k: v for k, v in ours.items() if k not in ("name", "game_instances")}}
+    models = [Scripted(case["replies"][role]) for role in game["roles"]]
+    master = benchmark.create_game_master(experiment, models)
+    recorder = GameInteractionsRecorder(spec.game_name, experiment["name"], instance["game_id"], "", {})
+    master.register(recorder)
+    master.setup(**instance)
+    for player in master.get_players():
+        recorder.log_player(player.name, player.game_role, player.model.name)
+    steps = 0
+    while not master.is_done() and steps < 200:
+        player, context = master.observe()
+        master.step(player(context))
+        steps += 1
+    interactions = recorder.interactions
+    scorer = benchmark.create_game_scorer(experiment, instance)
+    scorer.compute_scores(interactions)
+    scores = scorer.scores["episode scores"]
+    return verdict(scores)
+
+
+def verdict(scores: dict[str, Any]) -> dict[str, Any]:
+    """What we compare: the outcome class, the Main Score and the request counts of an episode."""
+    def number(value: Any) -> Any:
+        if value is None:
+            return None
+        value = float(value)
+        return None if math.isnan(value) else round(value, 4)
+
+    outcome = "aborted" if scores.get("Aborted") else "success" if scores.get("Success") else "lose"
+    return {"outcome": outcome, "Main Score": number(scores.get("Main Score")),
+            **{name: number(scores.get(name)) for name in COUNTS}}
+
+
+def _clembench_main(clembench: str, game_file: str) -> None:
+    game = json.loads(Path(game_file).read_text(encoding="utf-8"))
+    out = []
+    for case in game["cases"]:
+        try:
+            out.append(_run_clembench(clembench, game, case))
+        except Exception as error:  # a crash inside clembench is a finding too
+            out.append({"outcome": "crash", "error": f"{type(error).__name__}: {error}"[:300]})
+    json.dump(out, sys.stdout)
+
+
+# ------------------------------------------------------------------------------------------ our side
+
+def play_ours(game: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """Play one case through our env and return the same verdict."""
+    sys.path.insert(0, str(ROOT))
+    import llm_arena_env
+
+    env = llm_arena_env.make(game["env_id"], instances=game["instances"], **game.get("env_kwargs", {}))
+    env.reset(seed=0, options={"instance": (case["experiment"], case["game_id"])})
+    queues = {role: list(replies) for role, replies in case["replies"].items()}
+    roles = game.get("agent_roles", {})
+    for _ in range(500):
+        if env.unwrapped.result is not None:
+            break
+        queue = queues.get(roles.get(env.agent_selection, env.agent_selection), [])
+        env.step(queue.pop(0) if queue else "")
+    scores = env.unwrapped.result.scores if env.unwrapped.result is not None else {}
+    return verdict(scores)
+
+
+def agreement(game: dict[str, Any]) -> dict[str, int]:
+    """Per game: how many golden cases agree on outcome, Main Score and request counts."""
+    row = {"cases": 0, "outcome": 0, "Main Score": 0, "requests": 0}
+    for case in game["cases"]:
+        if case.get("clembench", {}).get("outcome") in (None, "crash"):
+            continue
+        ours, theirs = play_ours(game, case), case["clembench"]
+        row["cases"] += 1
+        row["outcome"] += ours["outcome"] == theirs["outcome"]
+        row["Main Score"] += _same(ours["Main Score"], theirs["Main Score"])
+        row["requests"] += all(_same(ours[n], theirs[n]) for n in COUNTS)
+        if ours != theirs:
+            print(f"  {game['env_id']} {case['name']}: ours {ours} clembench {theirs}", file=sys.stderr)
+    return row
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-3)
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+def _nltk_env() -> dict[str, str]:
+    """clembench's taboo downloads NLTK's English stop words at import; offline, our own list stands in
+    (resources/taboo/stopwords.txt: the same function words), put where NLTK looks for it."""
+    import os
+    import tempfile
+
+    home = Path(tempfile.gettempdir()) / "clembench_diff_nltk"
+    target = home / "corpora" / "stopwords" / "english"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = ROOT / "llm_arena_env" / "games" / "dialogue" / "resources" / "taboo" / "stopwords.txt"
+    words = [w for line in source.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+             for w in line.split()]
+    target.write_text("\n".join(words) + "\n", encoding="utf-8")
+    return {**os.environ, "NLTK_DATA": str(home)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="scripts/clembench_diff.py")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rec = sub.add_parser("record", help="run clembench on the case files, write tests/golden/clembench/")
+    rec.add_argument("--clembench", required=True, help="a clembench checkout")
+    rec.add_argument("--clem-python", required=True, help="python of a venv with clemcore 3.3.x")
+    rec.add_argument("games", nargs="*")
+    cmp_ = sub.add_parser("compare", help="replay the golden cases through our envs; print the agreement table")
+    cmp_.add_argument("games", nargs="*")
+    inner = sub.add_parser("_clembench")
+    inner.add_argument("clembench")
+    inner.add_argument("game_file")
+    args = parser.parse_args(argv)
+    if args.command == "_clembench":
+        _clembench_main(args.clembench, args.game_file)
+        return
+    if args.command == "record":
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for path in sorted(CASES.glob("*.json")):
+            if args.games and path.stem not in args.games:
+                continue
+            game = json.loads(path.read_text(encoding="utf-8"))
+            done = subprocess.run([args.clem_python, __file__, "_clembench", args.clembench, str(path)],
+                                  capture_output=True, text=True, check=True, cwd="/tmp", env=_nltk_env())
+            for case, result in zip(game["cases"], json.loads(done.stdout)):
+                case["clembench"] = result
+            del game["template"]  # where clembench's prompts came from: not needed to replay
+            (GOLDEN / path.name).write_text(json.dumps(game, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            print(f"recorded {path.stem}: {len(game['cases'])} cases")
+    print(f"{'game':28} {'cases':>5} {'outcome':>8} {'Main Score':>10} {'requests':>8}")
+    for path in sorted(GOLDEN.glob("*.json")):
+        if args.games and path.stem not in args.games:
+            continue
+        row = agreement(json.loads(path.read_text(encoding="utf-8")))
+        print(f"{path.stem:28} {row['cases']:>5} {row['outcome']:>8} {row['Main Score']:>10} {row['requests']:>8}")
+
+
+if __name__ == "__main__":
+    main()
