@@ -25,9 +25,9 @@ are used; see ``clembench.py``.
   player knows it; ``render`` draws the whole map.
 - End: ``DONE``, or ``max_turns`` replies (default 20; truncated).
 - Scores in the final ``infos`` (see ``scoring.py``): ``exploration``, ``efficiency``, ``moves``,
-  ``visited_rooms``, ``rooms``, ``turns``, ``success``; ``task="explore"``: ``main_score`` = harmonic mean
+  ``visited_rooms``, ``rooms``, ``turns``, ``Success``; ``task="explore"``: ``Main Score`` = harmonic mean
   of exploration and efficiency, success = every room visited; ``task="find"``: success = DONE said in the
-  target room, ``main_score`` = 100 x success, ``path_efficiency`` = 100 x shortest path / moves when
+  target room, ``Main Score`` = 100 x success, ``path_efficiency`` = 100 x shortest path / moves when
   successful, ``distance_to_target``; ``ask_graph``: ``graph_similarity``. Reward = main score / 100.
   A rule broken too often (``max_illegal_actions``) aborts: reward 0, main score 0.
 
@@ -42,6 +42,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from llm_arena_env.core.metrics import MAIN_SCORE, SUCCESS
 from llm_arena_env.core.outcome import EndReason, Result
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.games.dialogue import instances as inst
@@ -210,7 +211,7 @@ class MapWorldEnv(TextEnv):
         scores = self.scores()
         reason = EndReason.GAME_OVER if self.finished else EndReason.MAX_TURNS
         detail = "DONE" if self.finished else f"{self.max_turns} turns played"
-        return team_result(self.possible_agents, bool(scores["success"]), scores, reward=scores["main_score"] / 100,
+        return team_result(self.possible_agents, bool(scores[SUCCESS]), scores, reward=scores[MAIN_SCORE] / 100,
                            reason=reason, detail=detail)
 
     def _forfeit(self, offender: str, message: str) -> Result:
@@ -225,17 +226,17 @@ class MapWorldEnv(TextEnv):
                   "visited_rooms": float(len(self.visited)), "rooms": float(rooms), "turns": float(self.turns)}
         if self.task == "explore":
             success = len(self.visited) == rooms
-            scores["main_score"] = scoring.harmonic_mean(explored, efficient)
+            scores[MAIN_SCORE] = scoring.harmonic_mean(explored, efficient)
         else:
             success = self.finished and self.here == self.target
             shortest = self.map.distances(self.start)[self.target]
-            scores["main_score"] = 100.0 * success
+            scores[MAIN_SCORE] = 100.0 * success
             scores["path_efficiency"] = 100.0 * shortest / max(shortest, self.moves) if success else 0.0
             scores["distance_to_target"] = float(self.map.distances(self.here)[self.target])
         if self.ask_graph:
             names = [self.map.names[cell] for cell in self.visited]
             scores["graph_similarity"] = scoring.graph_similarity(self.reported, names, self.walked_edges)
-        scores["success"] = float(success)
+        scores[SUCCESS] = float(success)
         return scores
 
     # ------------------------------------------------------------------ what players see
