@@ -72,8 +72,11 @@ def _run_clembench(clembench: str, game: dict[str, Any], case: dict[str, Any]) -
     experiment = next(e for e in data["experiments"] if e["name"] == case.get("template_experiment", template["experiment"]))
     instance = copy.deepcopy(experiment["game_instances"][template.get("index", 0)])
     instance.update({k: v for k, v in mine.items() if k != "game_id"})
-    experiment = {**{k: v for k, v in experiment.items() if k != "game_instances"},
-                  **{k: v for k, v in ours.items() if k not in ("name", "game_instances")}}
+    experiment = {k: v for k, v in experiment.items() if k != "game_instances"}
+    for key, value in ours.items():  # our parameters over theirs, dicts merged one level deep
+        if key not in ("name", "game_instances"):
+            both = isinstance(value, dict) and isinstance(experiment.get(key), dict)
+            experiment[key] = {**experiment[key], **value} if both else value
     models = [Scripted(case["replies"][role]) for role in game["roles"]]
     master = benchmark.create_game_master(experiment, models)
     recorder = GameInteractionsRecorder(spec.game_name, experiment["name"], instance["game_id"], "", {})

@@ -9,8 +9,8 @@ The guesser has ``max_rounds`` guesses to find a 5-letter word. Every reply has 
     explanation: <why>
     guess: <word>
 
-(keywords case-insensitive, the reply starts with ``explanation:``, ``guess:`` appears exactly once,
-blank lines ignored). After each guess the game answers with the letters coloured, e.g. target "apple",
+(the reply starts with ``explanation:`` exactly, as its first characters; ``guess:`` appears exactly once,
+in any case; no third line, a blank one included: clembench's parser). After each guess the game answers with the letters coloured, e.g. target "apple",
 guess "papal": ``guess_feedback: p<yellow> a<yellow> p<green> a<red> l<yellow>``: green is the right
 letter in the right place, yellow a letter of the word elsewhere, red a letter not in the word (or not
 as many times: greens are marked first, then yellows from the left while the target has that letter
@@ -122,11 +122,14 @@ class Reply:
 
 
 def parse_reply(text: str, keyword: str, explanation_keyword: str = "explanation:") -> Reply:
-    """Read ``explanation: ...`` / ``<keyword> ...``; raises IllegalAction on any other shape."""
-    reply = text.strip()
-    if not reply.lower().startswith(explanation_keyword.lower()):
+    """Read ``explanation: ...`` / ``<keyword> ...``; raises IllegalAction on any other shape.
+
+    As clembench's parser: the raw reply starts with the explanation keyword (its case, no leading space),
+    and has at most two lines once stripped (a blank line counts); the keyword is then found in any case."""
+    if not text.startswith(explanation_keyword):
         raise IllegalAction(f"the reply must start with {explanation_keyword!r}")
-    if len([line for line in reply.splitlines() if line.strip()]) > 2:
+    reply = text.strip()
+    if len(reply.split("\n")) > 2:
         raise IllegalAction(f"the reply must be two lines: {explanation_keyword!r} and {keyword!r}")
     found = re.findall(rf"{re.escape(keyword)}([^\n]*)", reply, re.IGNORECASE)
     if len(found) != 1:
@@ -271,7 +274,9 @@ class WordleEnv(DialogueEnv):
         if reply.content not in self.allowed:
             self.retries += 1
             if self.retries > self.retries_allowed:
-                self.abort_game(f"{reply.content!r} is not an allowed word, {self.retries} times in a row")
+                # clembench counts this reply as parsed, like the retries before it
+                self.abort_game(f"{reply.content!r} is not an allowed word, {self.retries} times in a row",
+                                violated=False)
             else:
                 self.tell("guesser", f"{reply.content!r} is not a valid word for this game. Please try again.\n\n"
                           + self._format_reminder("guess_lang", f"your {self.length}-letter word"))
