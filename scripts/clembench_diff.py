@@ -47,6 +47,7 @@ def _run_clembench(clembench: str, game: dict[str, Any], case: dict[str, Any]) -
 
     from clemcore.backends.model_registry import Model, ModelSpec
     from clemcore.clemgame import GameBenchmark, GameSpec
+    from clemcore.clemgame.envs.pettingzoo.master import GameMasterEnv
     from clemcore.clemgame.recorder import GameInteractionsRecorder
 
     logging.disable(logging.WARNING)
@@ -78,17 +79,19 @@ def _run_clembench(clembench: str, game: dict[str, Any], case: dict[str, Any]) -
             both = isinstance(value, dict) and isinstance(experiment.get(key), dict)
             experiment[key] = {**experiment[key], **value} if both else value
     models = [Scripted(case["replies"][role]) for role in game["roles"]]
-    master = benchmark.create_game_master(experiment, models)
+    # played as clemcore's sequential runner plays it: its PettingZoo env, the recorder joining after reset
+    env = GameMasterEnv(benchmark)
+    env.reset(options={"player_models": models, "experiment": experiment, "game_instance": instance})
     recorder = GameInteractionsRecorder(spec.game_name, experiment["name"], instance["game_id"], "", {})
-    master.register(recorder)
-    master.setup(**instance)
-    for player in master.get_players():
+    for player in env.game_master.get_players():
         recorder.log_player(player.name, player.game_role, player.model.name)
-    steps = 0
-    while not master.is_done() and steps < 200:
-        player, context = master.observe()
-        master.step(player(context))
-        steps += 1
+    env.game_master.register(recorder)
+    for steps, agent in enumerate(env.agent_iter()):
+        context, _, termination, truncation, _ = env.last(observe=True)
+        response = None if termination or truncation or steps > 200 else env.player_by_agent_id[agent](context)
+        env.step(response)
+        if steps > 200:
+            break
     interactions = recorder.interactions
     scorer = benchmark.create_game_scorer(experiment, instance)
     scorer.compute_scores(interactions)
@@ -116,7 +119,10 @@ def _clembench_main(clembench: str, game_file: str) -> None:
         try:
             out.append(_run_clembench(clembench, game, case))
         except Exception as error:  # a crash inside clembench is a finding too
+            import traceback
+
             out.append({"outcome": "crash", "error": f"{type(error).__name__}: {error}"[:300]})
+            print(traceback.format_exc(), file=sys.stderr)
     json.dump(out, sys.stdout)
 
 
