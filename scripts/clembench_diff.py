@@ -72,20 +72,32 @@ def _run_clembench(clembench: str, game: dict[str, Any], case: dict[str, Any]) -
     mine = next(i for i in ours["game_instances"] if i["game_id"] == case["game_id"])
     experiment = next(e for e in data["experiments"] if e["name"] == case.get("template_experiment", template["experiment"]))
     instance = copy.deepcopy(experiment["game_instances"][template.get("index", 0)])
-    instance.update({k: v for k, v in mine.items() if k != "game_id"})
+    instance.update(copy.deepcopy({k: v for k, v in mine.items() if k != "game_id"}))  # games mutate them
     experiment = {k: v for k, v in experiment.items() if k != "game_instances"}
     for key, value in ours.items():  # our parameters over theirs, dicts merged one level deep
         if key not in ("name", "game_instances"):
             both = isinstance(value, dict) and isinstance(experiment.get(key), dict)
-            experiment[key] = {**experiment[key], **value} if both else value
+            experiment[key] = copy.deepcopy({**experiment[key], **value} if both else value)
     models = [Scripted(case["replies"][role]) for role in game["roles"]]
-    # played as clemcore's sequential runner plays it: its PettingZoo env, the recorder joining after reset
+    # played as clemcore's sequential runner plays it: its PettingZoo env, the recorder joining after reset.
+    # Games whose scorer needs what their GM logs during setup (codenames' first board status, which
+    # clemcore 3.3's runner drops, so that its scorer fails on every episode) get it from the start.
+    recorder = GameInteractionsRecorder(spec.game_name, experiment["name"], instance["game_id"], "", {})
+    if game.get("recorder_before_setup"):
+        create = benchmark.create_game_master
+
+        def create_and_record(*args):
+            master = create(*args)
+            master.register(recorder)
+            return master
+
+        benchmark.create_game_master = create_and_record
     env = GameMasterEnv(benchmark)
     env.reset(options={"player_models": models, "experiment": experiment, "game_instance": instance})
-    recorder = GameInteractionsRecorder(spec.game_name, experiment["name"], instance["game_id"], "", {})
     for player in env.game_master.get_players():
         recorder.log_player(player.name, player.game_role, player.model.name)
-    env.game_master.register(recorder)
+    if not game.get("recorder_before_setup"):
+        env.game_master.register(recorder)
     for steps, agent in enumerate(env.agent_iter()):
         context, _, termination, truncation, _ = env.last(observe=True)
         response = None if termination or truncation or steps > 200 else env.player_by_agent_id[agent](context)
@@ -170,7 +182,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def _nltk_env() -> dict[str, str]:
     """clembench's taboo downloads NLTK's English stop words at import; offline, our own list stands in
-    (resources/taboo/stopwords.txt: the same function words), put where NLTK looks for it."""
+    (resources/taboo/stopwords.txt: the same function words), put where NLTK looks for it, with WordNet."""
     import os
     import tempfile
 
@@ -181,7 +193,34 @@ def _nltk_env() -> dict[str, str]:
     words = [w for line in source.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
              for w in line.split()]
     target.write_text("\n".join(words) + "\n", encoding="utf-8")
+    _wordnet(home / "corpora" / "wordnet")
     return {**os.environ, "NLTK_DATA": str(home)}
+
+
+# WordNet 3.0's lexicographer files (lexnames(5WN)): number, name, syntactic category. Debian's
+# wordnet-base package has the database but not this index, which NLTK's reader opens first.
+_LEXNAMES = ("adj.all 3, adj.pert 3, adv.all 4, noun.Tops 1, noun.act 1, noun.animal 1, noun.artifact 1, "
+             "noun.attribute 1, noun.body 1, noun.cognition 1, noun.communication 1, noun.event 1, "
+             "noun.feeling 1, noun.food 1, noun.group 1, noun.location 1, noun.motive 1, noun.object 1, "
+             "noun.person 1, noun.phenomenon 1, noun.plant 1, noun.possession 1, noun.process 1, "
+             "noun.quantity 1, noun.relation 1, noun.shape 1, noun.state 1, noun.substance 1, noun.time 1, "
+             "verb.body 2, verb.change 2, verb.cognition 2, verb.communication 2, verb.competition 2, "
+             "verb.consumption 2, verb.contact 2, verb.creation 2, verb.emotion 2, verb.motion 2, "
+             "verb.perception 2, verb.possession 2, verb.social 2, verb.stative 2, verb.weather 2, adj.ppl 3")
+
+
+def _wordnet(folder: Path, source: Path = Path("/usr/share/wordnet")) -> None:
+    """clembench's codenames lemmatizes with NLTK's WordNet, which it downloads; offline, Debian's
+    ``wordnet-base`` (apt-get install wordnet-base) has the same database files."""
+    if not source.is_dir():
+        print("note: no /usr/share/wordnet (apt-get install wordnet-base); codenames will crash", file=sys.stderr)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        if path.is_file() and not (folder / path.name).exists():
+            (folder / path.name).symlink_to(path)
+    lines = [f"{i:02d}\t{entry.split()[0]}\t{entry.split()[1]}" for i, entry in enumerate(_LEXNAMES.split(", "))]
+    (folder / "lexnames").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

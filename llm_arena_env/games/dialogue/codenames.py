@@ -24,7 +24,7 @@ breaks the formats or rules above aborts the episode, as in clembench (with ``re
 player is asked again twice first, like clembench's generous flags; ``max_illegal_actions`` does the same).
 
 Scores: ``Episode Recall`` (share of the team's words revealed by the team), ``Efficiency`` (mean guesses
-per turn / 2, at most 1); Main Score = 100 x harmonic mean of the two (NaN when aborted). Also ``Episode
+per turn / 2, at most 1); Main Score = 100 x Success, as clembench's scorer logs it (NaN when aborted). Also ``Episode
 Negative Recall``, ``Number of turns``, ``Game ended through assassin`` and per-turn averages of the
 cluegiver's and guesser's precision and recall (``Average Guesser Target F1`` and friends).
 
@@ -201,21 +201,20 @@ class CodenamesEnv(DialogueEnv):
             if happened:
                 self.ended_by_assassin = assassin
                 measures = self._scores()
-                self.end_game(success=success, main_score=measures.pop("Main"), detail=detail, measures=measures)
+                # clembench's scorer: Main Score = 100 x Success (its harmonic mean is commented out there)
+                self.end_game(success=success, main_score=100.0 * success, detail=detail, measures=measures)
                 return True
         return False
 
     def _scores(self) -> dict[str, float]:
-        """The measures so far, with the Main Score a played ending gets under "Main"."""
+        """The episode measures so far."""
         measures = rules.episode_measures(self.board, self.turns, self.turns_started, self.counts)
         measures["Game ended through assassin"] = int(self.ended_by_assassin)
         return measures
 
     def _measures(self) -> dict[str, float]:
         # clembench logs these for aborted episodes too; only the Main Score is NaN then
-        measures = self._scores()
-        del measures["Main"]
-        return measures
+        return self._scores()
 
     # ------------------------------------------------------------------ display
 
