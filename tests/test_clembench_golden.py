@@ -69,7 +69,8 @@ def test_our_env_gives_clembenchs_verdict(game_name, case):
     expected = case["clembench"]
     assert scores[OUTCOMES[expected["outcome"]]] == 1
     assert _number(scores[m.MAIN_SCORE]) == pytest.approx(expected["Main Score"])
-    exempt = set(game.get("request_count_deviation", ()))  # rows of docs/clembench.md
+    # rows of docs/clembench.md: counts clembench defines otherwise, for a game or one case
+    exempt = set(game.get("request_count_deviation", ())) | set(case.get("request_count_deviation", ()))
     for name in (m.REQUEST_COUNT, m.PARSED_REQUEST_COUNT, m.VIOLATED_REQUEST_COUNT):
         if name not in exempt:
             assert scores[name] == expected[name], name
