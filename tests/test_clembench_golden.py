@@ -44,14 +44,18 @@ def replay(game: dict, case: dict) -> tuple[dict, list[tuple[str, str]]]:
     env = llm_arena_env.make(game["env_id"], instances=game["instances"], **game.get("env_kwargs", {}))
     env.reset(seed=0, options={"instance": (case["experiment"], case["game_id"])})
     roles = game.get("agent_roles", {})
-    scripts = {role: list(replies) for role, replies in case["replies"].items()}
-    players = {role: _llm_player(ScriptedBackend(replies)) for role, replies in scripts.items()}
+    backends = {role: ScriptedBackend(replies) for role, replies in case["replies"].items()}
+    players = {role: _llm_player(backend) for role, backend in backends.items()}
     seen = []
     while env.unwrapped.result is None and len(seen) < 200:
         role = roles.get(env.agent_selection, env.agent_selection)
         observation = env.observe(env.agent_selection)
-        sent = scripts[role].pop(0) if scripts[role] else ""
-        action = players[role].act(observation) if sent.strip() else sent  # an empty reply is no model output
+        queue = backends[role].replies
+        sent = queue[0] if queue else ""
+        if sent.strip():
+            action = players[role].act(observation)
+        else:  # an empty reply is no model output (the backend would report an error): sent as it is
+            action = queue.pop(0) if queue else ""
         seen.append((sent, action))
         env.step(action)
     return env.unwrapped.result.scores, seen
