@@ -119,3 +119,22 @@ def test_wordle_reads_clembenchs_older_experiment_layout():
     assert env.observe("guesser")["text"].startswith("Be a wizard. Guess the word.")
     env.step("explanation: a rock\nguess: house")
     assert env.unwrapped.rounds == 4 and env.unwrapped.result is None
+
+
+def test_clembench_textmapworld_rules_walls_turn_limit_and_efficient_moves():
+    from llm_arena_env.games.grid.mapworld.clembench import best_first_steps
+
+    read = read_instance(NAMED)
+    cell = {name: c for c, name in read.map.names.items()}
+    # From the Hall, the shortest walk past both unvisited neighbours goes to the Study (a dead end) first:
+    # Hall-Study-Hall-Kitchen; via the Kitchen the walk must take the new Pantry before turning back.
+    assert best_first_steps(read.map, cell["Hall"], {cell["Hall"]}) == {cell["Study"]}
+    env = llm_arena_env.make("grid/textmapworld", instances={"experiments": [{"name": "small", "game_instances": [NAMED]}]})
+    env.reset(seed=0)
+    env.step("GO: west")  # a wall: clembench answers "not valid" and the walk goes on
+    assert env.unwrapped.result is None and "rejection" not in env.infos["player"]
+    assert "not valid" in env.observe("player")["text"] and env.unwrapped.map.names[env.unwrapped.here] == "Hall"
+    for _ in range(19):
+        env.step("GO: north" if env.unwrapped.map.names[env.unwrapped.here] == "Hall" else "GO: south")
+    scores = env.infos["player"]["scores"]  # 20 replies without DONE: clembench counts the episode as aborted
+    assert scores["Aborted"] == 1 and scores["Success"] == 0

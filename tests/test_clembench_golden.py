@@ -4,7 +4,9 @@ scorers gave on them (recorded by ``scripts/clembench_diff.py record``; the repl
 Every case is replayed through our env with each reply sent by the CLI's default LLM player
 (``Rethink(Parse(LLMAgent))``) around a backend that returns the scripted text, so the test checks two
 things: the game receives each reply exactly as written (no parser rewrites free text), and the episode's
-outcome, Main Score and request counts are the ones clembench gave.
+outcome, Main Score and request counts are the ones clembench gave. Games that list their legal moves
+(the text map worlds) get the replies directly: there the player's parser maps replies onto the moves by
+design, and what is compared is the env's own judgement.
 """
 
 from __future__ import annotations
@@ -52,13 +54,16 @@ def replay(game: dict, case: dict) -> tuple[dict, list[tuple[str, str]]]:
         observation = env.observe(env.agent_selection)
         queue = backends[role].replies
         sent = queue[0] if queue else ""
-        if sent.strip():
+        if observation.get("legal_actions"):  # a game that lists its moves: the player's parser may map replies
+            action = queue.pop(0) if queue else ""  # onto them by design; the env's own rules are compared here
+        elif sent.strip():
             action = players[role].act(observation)
         else:  # an empty reply is no model output (the backend would report an error): sent as it is
             action = queue.pop(0) if queue else ""
         seen.append((sent, action))
         env.step(action)
-    return env.unwrapped.result.scores, seen
+    # the scores every seat's info carries at the end (Aborted included, which TextEnv adds there)
+    return next(info["scores"] for info in env.infos.values() if "scores" in info), seen
 
 
 def _number(value):
@@ -76,7 +81,7 @@ def test_our_env_gives_clembenchs_verdict(game_name, case):
     # rows of docs/clembench.md: counts clembench defines otherwise, for a game or one case
     exempt = set(game.get("request_count_deviation", ())) | set(case.get("request_count_deviation", ()))
     for name in (m.REQUEST_COUNT, m.PARSED_REQUEST_COUNT, m.VIOLATED_REQUEST_COUNT):
-        if name not in exempt:
+        if name not in exempt and expected[name] is not None:  # clembench's textmapworld logs none
             assert scores[name] == expected[name], name
 
 

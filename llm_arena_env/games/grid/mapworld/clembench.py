@@ -14,14 +14,22 @@ Cells there are ``(x, y)`` with east = x + 1 and north = y + 1 (checked against 
 ``Directions`` field by the tests); here a cell is ``(row, col)`` with north = row - 1, so
 ``row = dimension - 1 - y`` and ``col = x``. Rooms of an unnamed graph are named by their clembench cell,
 ``"(3, 0)"``, since clembench never tells the player a name there.
+
+The rules of clembench's game master apply while such an instance is played (``read_reply``, and in the
+env): a move into a wall is answered "not valid" and the walk goes on; 20 replies without DONE count as
+aborted; the Main Score of exploring is the harmonic mean of exploration (share of rooms visited) and
+efficiency (share of moves that begin a shortest walk to the unvisited rooms, ``best_first_steps``).
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from collections import deque
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
+from llm_arena_env.core.text_env import IllegalAction
 from llm_arena_env.games.grid.mapworld.graph import Cell, RoomMap
 
 
@@ -76,3 +84,43 @@ def read_instance(instance: Mapping[str, Any]) -> ClembenchMap:
     ordered = {start: names[start], **{c: n for c, n in names.items() if c != start}}  # the start comes first
     target = cell("Specific_Room") if instance.get("Specific_Room") is not None else None
     return ClembenchMap(RoomMap(size, size, ordered, frozenset(corridors)), start, target, move, stop)
+
+
+# ---------------------------------------------------------------------------------------------- the rules
+
+def read_reply(text: str, move_pattern: str, stop_pattern: str) -> str | None:
+    """The direction of a reply (None for DONE), read as clembench's textmapworld game master reads it: both
+    patterns searched in the raw reply, any case; a reply that matches both, or the move pattern twice, or
+    neither, breaks the format (IllegalAction)."""
+    stop = re.search(stop_pattern, text, re.IGNORECASE)
+    move = re.search(move_pattern, text, re.IGNORECASE)
+    if stop and move:
+        raise IllegalAction("a reply is a move or DONE, not both")
+    if stop:
+        return None
+    if len(re.findall(move_pattern, text, re.IGNORECASE)) > 1:
+        raise IllegalAction("one move per reply")
+    if not move:
+        raise IllegalAction(f"reply with a move matching {move_pattern!r} or the end matching {stop_pattern!r}")
+    return (move.group(1) if move.groups() else move.group(0)).split(":")[-1].strip().lower()
+
+
+def best_first_steps(room_map: RoomMap, here: Cell, visited: Collection[Cell]) -> set[Cell]:
+    """The rooms that begin the shortest walks from ``here`` passing every room next to a visited one that is
+    not visited yet: clembench's textmapworld counts a move as efficient when it is one of them. Its walks
+    go back through a room only when every neighbour of the walk's last room is on the walk already."""
+    frontier = {room for cell in visited for room in room_map.exits(cell).values() if room not in visited}
+    walks: deque[tuple[Cell, ...]] = deque([(here,)])
+    shortest: int | None = None
+    firsts: set[Cell] = set()
+    while walks:
+        walk = walks.popleft()
+        if shortest is not None and len(walk) > shortest:
+            break
+        if len(walk) > 1 and frontier <= set(walk):
+            firsts.add(walk[1])
+            shortest = len(walk)
+        rooms = list(room_map.exits(walk[-1]).values())
+        new = [room for room in rooms if room not in walk]
+        walks.extend(walk + (room,) for room in (new or rooms))
+    return firsts

@@ -13,8 +13,10 @@ clembench's own instance files load unchanged: ``make("grid/textmapworld", insta
 textmapworld_main/in/instances.json")`` (any of the three games' files, named or unnamed graphs). Each
 reset then draws one of its instances (or ``options={"instance": index | (experiment, game_id) | dict}``
 picks one); the instance's map, start room, target room (``Specific_Room``) and reply patterns
-(``Move_Construction``, ``Stop_Construction``, matched as clembench does: anywhere in the reply, any case)
-are used; see ``clembench.py``.
+(``Move_Construction``, ``Stop_Construction``, matched as clembench does: searched in the reply, any case)
+are used, and (except for graph reports) clembench's rules: a move into a wall is answered "not valid" and
+the walk goes on, 20 replies without DONE abort, exploration and efficiency are clembench's; see
+``clembench.py``.
 
 - Actions: ``GO: <direction>`` (north, east, south, west; any case) and ``DONE``; ids 0-4 are
   ``GO: north``, ``GO: east``, ``GO: south``, ``GO: west``, ``DONE``. A direction without an exit, or any
@@ -47,7 +49,13 @@ from llm_arena_env.core.outcome import EndReason, Result
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.games.dialogue import instances as inst
 from llm_arena_env.games.grid.mapworld import scoring
-from llm_arena_env.games.grid.mapworld.clembench import ClembenchMap, is_clembench_instance, read_instance
+from llm_arena_env.games.grid.mapworld.clembench import (
+    ClembenchMap,
+    best_first_steps,
+    is_clembench_instance,
+    read_instance,
+    read_reply,
+)
 from llm_arena_env.games.grid.mapworld.draw import ascii_map, draw_map
 from llm_arena_env.games.grid.mapworld.graph import DIRECTIONS, Cell, RoomMap, generate
 from llm_arena_env.games.grid.mapworld.pictures import ROOM_TYPES
@@ -65,6 +73,7 @@ class Command:
     direction: str | None
     graph: tuple[frozenset[str], frozenset[scoring.Edge]] | None
     text: str
+    blocked: bool = False  # clembench's rules: a move into a wall, answered "not valid"; the walk goes on
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> int:
@@ -134,12 +143,20 @@ class MapWorldEnv(TextEnv):
         self.finished = False
         self.reported: tuple[frozenset[str], frozenset[scoring.Edge]] = (frozenset(), frozenset())
         self.last_move: str | None = None  # the direction of the last move, if any
+        self.blocked: str | None = None  # clembench's rules: the direction of a move into a wall just tried
+        self.good_moves: list[bool] = []  # clembench's rules: per move, whether it was an efficient one
         self.chat: dict[str, list[dict[str, str]]] = {p: [] for p in self.players}
 
     def _current_agent(self) -> str:
         return self.walker
 
     def _parse_action(self, agent: str, text: str) -> Command:
+        if self._clembench_rules:
+            direction = read_reply(text, self.patterns.move_pattern, self.patterns.stop_pattern)
+            if direction is not None and direction not in DIRECTIONS:
+                raise IllegalAction(f"{direction!r} is not a direction")
+            blocked = direction is not None and direction not in self.map.exits(self.here)
+            return Command(direction, None, text.strip(), blocked=blocked)
         first, _, rest = text.strip().partition("\n")
         graph = None
         if rest.strip():
@@ -156,6 +173,11 @@ class MapWorldEnv(TextEnv):
 
     def _parse_action_id(self, agent: str, action_id: int) -> Command:
         return self._command(COMMANDS[action_id], None, COMMANDS[action_id])
+
+    @property
+    def _clembench_rules(self) -> bool:
+        """Whether clembench's game master's rules apply: a clembench instance is played (not graph reports)."""
+        return self.patterns is not None and not self.ask_graph
 
     def _command(self, line: str, graph: Any, text: str) -> Command:
         if self.patterns is not None:
@@ -189,12 +211,18 @@ class MapWorldEnv(TextEnv):
         self.chat[agent] += [{"role": "user", "content": self._observation_text(agent)},
                              {"role": "assistant", "content": command.text}]
         self.turns += 1
+        self.blocked = command.direction if command.blocked else None
         if command.graph is not None:
             self.reported = command.graph
         if command.direction is None:
             self.finished = True
             return
+        if command.blocked:
+            return
         there = self.map.exits(self.here)[command.direction]
+        if self._clembench_rules:
+            best = best_first_steps(self.map, self.here, self.visited)
+            self.good_moves.append(there in best and len(self.visited) != len(self.map.names))
         self.moves += 1
         if there not in self.visited:
             self.new_room_moves += 1
@@ -209,6 +237,8 @@ class MapWorldEnv(TextEnv):
         if not self.finished and self.turns < self.max_turns:
             return None
         scores = self.scores()
+        if self._clembench_rules and not self.finished:  # clembench: no DONE in time counts as aborted
+            return aborted(self.possible_agents, f"no DONE in {self.max_turns} turns", scores)
         reason = EndReason.GAME_OVER if self.finished else EndReason.MAX_TURNS
         detail = "DONE" if self.finished else f"{self.max_turns} turns played"
         return team_result(self.possible_agents, bool(scores[SUCCESS]), scores, reward=scores[MAIN_SCORE] / 100,
@@ -224,8 +254,12 @@ class MapWorldEnv(TextEnv):
         efficient = scoring.efficiency(self.moves, self.new_room_moves)
         scores = {"exploration": explored, "efficiency": efficient, "moves": float(self.moves),
                   "visited_rooms": float(len(self.visited)), "rooms": float(rooms), "turns": float(self.turns)}
+        if self._clembench_rules:  # clembench's exploration and efficiency, each 0-100
+            explored = 100.0 * len(self.visited) / rooms
+            efficient = 100.0 * sum(self.good_moves) / len(self.good_moves) if self.good_moves else 0.0
+            scores.update(exploration=explored, efficiency=efficient)
         if self.task == "explore":
-            success = len(self.visited) == rooms
+            success = len(self.visited) == rooms and (self.finished or not self._clembench_rules)
             scores[MAIN_SCORE] = scoring.harmonic_mean(explored, efficient)
         else:
             success = self.finished and self.here == self.target
@@ -276,6 +310,8 @@ class MapWorldEnv(TextEnv):
     def _event(self) -> str:
         if self.finished:
             return "You said DONE."
+        if self.blocked:
+            return f"The move is not valid: there is no exit to the {self.blocked}."
         return f"You went {self.last_move}." if self.last_move else ""
 
     def _situation(self) -> str:
