@@ -42,6 +42,7 @@ class ClembenchMap:
     target: Cell | None
     move_pattern: str
     stop_pattern: str
+    response_pattern: str | None = None  # graphreasoning: the JSON reply, its group 1 the action
 
 
 def _literal(value: Any) -> Any:
@@ -83,15 +84,22 @@ def read_instance(instance: Mapping[str, Any]) -> ClembenchMap:
     start = cell("Current_Position")
     ordered = {start: names[start], **{c: n for c, n in names.items() if c != start}}  # the start comes first
     target = cell("Specific_Room") if instance.get("Specific_Room") is not None else None
-    return ClembenchMap(RoomMap(size, size, ordered, frozenset(corridors)), start, target, move, stop)
+    return ClembenchMap(RoomMap(size, size, ordered, frozenset(corridors)), start, target, move, stop,
+                        instance.get("Response_Construction"))
 
 
 # ---------------------------------------------------------------------------------------------- the rules
 
-def read_reply(text: str, move_pattern: str, stop_pattern: str) -> str | None:
+def read_reply(text: str, move_pattern: str, stop_pattern: str, response_pattern: str | None = None) -> str | None:
     """The direction of a reply (None for DONE), read as clembench's textmapworld game master reads it: both
     patterns searched in the raw reply, any case; a reply that matches both, or the move pattern twice, or
-    neither, breaks the format (IllegalAction)."""
+    neither, breaks the format (IllegalAction). With a ``response_pattern`` (graphreasoning's JSON reply)
+    the reply, its line breaks removed, must match it, and its first group is the action read so."""
+    if response_pattern:
+        found = re.search(response_pattern, text.replace("\n", "").strip(), re.IGNORECASE)
+        if not found:
+            raise IllegalAction('reply with the JSON object asked for: {"action": "...", "graph": {...}}')
+        text = found.group(1)
     stop = re.search(stop_pattern, text, re.IGNORECASE)
     move = re.search(move_pattern, text, re.IGNORECASE)
     if stop and move:

@@ -152,7 +152,8 @@ class MapWorldEnv(TextEnv):
 
     def _parse_action(self, agent: str, text: str) -> Command:
         if self._clembench_rules:
-            direction = read_reply(text, self.patterns.move_pattern, self.patterns.stop_pattern)
+            patterns = self.patterns
+            direction = read_reply(text, patterns.move_pattern, patterns.stop_pattern, patterns.response_pattern)
             if direction is not None and direction not in DIRECTIONS:
                 raise IllegalAction(f"{direction!r} is not a direction")
             blocked = direction is not None and direction not in self.map.exits(self.here)
@@ -176,8 +177,9 @@ class MapWorldEnv(TextEnv):
 
     @property
     def _clembench_rules(self) -> bool:
-        """Whether clembench's game master's rules apply: a clembench instance is played (not graph reports)."""
-        return self.patterns is not None and not self.ask_graph
+        """Whether clembench's game master's rules apply: a clembench instance is played (graph reports only
+        in clembench's JSON form, its ``Response_Construction``)."""
+        return self.patterns is not None and (not self.ask_graph or bool(self.patterns.response_pattern))
 
     def _command(self, line: str, graph: Any, text: str) -> Command:
         if self.patterns is not None:
