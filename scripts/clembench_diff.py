@@ -67,7 +67,7 @@ def _run_clembench(clembench: str, game: dict[str, Any], case: dict[str, Any]) -
     game_dir = Path(clembench) / template["dir"]
     spec = next(s for s in GameSpec.from_directory(str(game_dir)) if s.game_name == game["clembench_game"])
     benchmark = GameBenchmark.load_from_spec(spec)
-    data = json.loads((game_dir / "in" / template["file"]).read_text(encoding="utf-8"))
+    data = json.loads((game_dir / "in" / case.get("template_file", template["file"])).read_text(encoding="utf-8"))
     ours = {e["name"]: e for e in game["instances"]["experiments"]}[case["experiment"]]
     mine = next(i for i in ours["game_instances"] if i["game_id"] == case["game_id"])
     experiment = next(e for e in data["experiments"] if e["name"] == case.get("template_experiment", template["experiment"]))

@@ -125,7 +125,9 @@ class CodenamesEnv(DialogueEnv):
         self.counts = {kind.value: len(words) for kind, words in self.board.hidden.items()}
         self.opponent_reveals = int(experiment.get("opponent difficulty", self.opponent_difficulty))
         self.episode_flags = rules.Flags.from_clembench(experiment["flags"]) if "flags" in experiment else self.flags
-        retries = CLEMBENCH_MAX_RETRIES if self.episode_flags.reprompt_on_error else 0
+        # clembench's REPROMPT ON ERROR has no effect there (its game master aborts on any invalid reply
+        # before the re-prompt is used, docs/clembench.md); only our own reprompt_on_error re-asks
+        retries = CLEMBENCH_MAX_RETRIES if self.flags.reprompt_on_error and "flags" not in experiment else 0
         self.max_illegal_actions = max(self._max_illegal_from_make, retries)
         self.turns: list[rules.TurnRecord] = []
         self.turns_started = 1
