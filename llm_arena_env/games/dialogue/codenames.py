@@ -21,7 +21,8 @@ opponent, 7 innocent, 1 assassin). Only the cluegiver knows which word is which.
 Outcomes: the team wins (Success) when all its words are revealed, or if the opponent reveals an assassin;
 it loses when the opponent's words are all revealed or the guesser reveals an assassin. Any reply that
 breaks the formats or rules above aborts the episode, as in clembench (with ``reprompt_on_error`` the
-player is asked again twice first, like clembench's generous flags; ``max_illegal_actions`` does the same).
+player is asked again twice first, as clembench's generous flag means to, though its game master aborts
+anyway, so a clembench experiment's flag is not followed here either; ``max_illegal_actions`` re-asks too).
 
 Scores: ``Episode Recall`` (share of the team's words revealed by the team), ``Efficiency`` (mean guesses
 per turn / 2, at most 1); Main Score = 100 x Success, as clembench's scorer logs it (NaN when aborted). Also ``Episode
