@@ -4,7 +4,9 @@ A developer tool, run by hand (not in CI). It needs a clembench checkout and a s
 the clemcore version clembench pins (3.3.x runs its current games; 3.7.x fails on wordle)::
 
     git clone https://github.com/clp-research/clembench /tmp/clembench
-    python3 -m venv /tmp/clemvenv && /tmp/clemvenv/bin/pip install 'clemcore>=3.3,<3.4' nltk==3.8.1
+    python3 -m venv /tmp/clemvenv && /tmp/clemvenv/bin/pip install 'clemcore>=3.3,<3.4' nltk==3.8.1 \
+        pettingzoo networkx matplotlib scikit-learn Levenshtein
+    apt-get install wordnet-base    # codenames' lemmatizer (NLTK would download WordNet)
     python scripts/clembench_diff.py record --clembench /tmp/clembench --clem-python /tmp/clemvenv/bin/python
     python scripts/clembench_diff.py compare            # our envs against the recorded verdicts
 
@@ -15,6 +17,10 @@ through clembench's game master for that game and scores it with clembench's sco
 Score, request counts). Since clembench's game masters need clembench's prompts, each case's instance is
 laid over a real instance of the checkout (``template``: file, experiment, game_id): our content fields
 replace theirs, their prompts stay in memory only. Nothing of clembench is written to the repository.
+
+A case file may set ``request_count_deviation`` (for the game or one case: the counts clembench defines
+otherwise, rows of docs/clembench.md), ``recorder_before_setup`` (codenames), ``golden: false`` (measure
+only), and per case ``template_file`` / ``template_experiment``.
 
 ``compare`` replays every golden case through our env (``tests/test_clembench_golden.py`` does the same in
 CI) and prints the agreement table per game: cases, outcome, Main Score and request-count agreement.
