@@ -10,17 +10,18 @@ the clemcore version clembench pins (3.3.x runs its current games; 3.7.x fails o
     python scripts/clembench_diff.py record --clembench /tmp/clembench --clem-python /tmp/clemvenv/bin/python
     python scripts/clembench_diff.py compare            # our envs against the recorded verdicts
 
-``record`` reads the case files ``scripts/clembench_cases/<game>.json`` (written by us: an instance set in
-clembench's layout with only content fields, and per case the replies of each player), plays every case
-through clembench's game master for that game and scores it with clembench's scorer, and writes
-``tests/golden/clembench/<game>.json``: the case file plus clembench's verdict per case (outcome, Main
-Score, request counts). Since clembench's game masters need clembench's prompts, each case's instance is
-laid over a real instance of the checkout (``template``: file, experiment, game_id): our content fields
-replace theirs, their prompts stay in memory only. Nothing of clembench is written to the repository.
+The golden files ``tests/golden/clembench/<game>.json`` hold the cases (written by us: an instance set in
+clembench's layout with only content fields, and per case the replies of each player). ``record`` plays
+every case through clembench's game master for that game, scores it with clembench's scorer, and writes
+clembench's verdict into the case (outcome, Main Score, request counts). Since clembench's game masters
+need clembench's prompts, each case's instance is laid over a real instance of the checkout (``template``:
+the game folder, file and experiment to take it from): our content fields replace theirs, their prompts
+stay in memory only. Nothing of clembench is written to the repository. To add a case, add it to the
+game's file and run ``record``.
 
-A case file may set ``request_count_deviation`` (for the game or one case: the counts clembench defines
-otherwise, rows of docs/clembench.md), ``recorder_before_setup`` (codenames), ``golden: false`` (measure
-only), and per case ``template_file`` / ``template_experiment``.
+A game's file may set ``request_count_deviation`` (for the game or one case: the counts clembench defines
+otherwise, rows of docs/clembench.md), ``recorder_before_setup`` (codenames), and per case
+``template_file`` / ``template_experiment``.
 
 ``compare`` replays every golden case through our env (``tests/test_clembench_golden.py`` does the same in
 CI) and prints the agreement table per game: cases, outcome, Main Score and request-count agreement.
@@ -39,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "scripts" / "clembench_cases"
 GOLDEN = ROOT / "tests" / "golden" / "clembench"
 COUNTS = ("Request Count", "Parsed Request Count", "Violated Request Count")
 
@@ -233,7 +233,7 @@ def _wordnet(folder: Path, source: Path = Path("/usr/share/wordnet")) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="scripts/clembench_diff.py")
     sub = parser.add_subparsers(dest="command", required=True)
-    rec = sub.add_parser("record", help="run clembench on the case files, write tests/golden/clembench/")
+    rec = sub.add_parser("record", help="run clembench on the cases of tests/golden/clembench/, keep its verdicts")
     rec.add_argument("--clembench", required=True, help="a clembench checkout")
     rec.add_argument("--clem-python", required=True, help="python of a venv with clemcore 3.3.x")
     rec.add_argument("games", nargs="*")
@@ -246,10 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "_clembench":
         _clembench_main(args.clembench, args.game_file)
         return
-    recorded_only: dict[str, dict[str, Any]] = {}
     if args.command == "record":
         GOLDEN.mkdir(parents=True, exist_ok=True)
-        for path in sorted(CASES.glob("*.json")):
+        for path in sorted(GOLDEN.glob("*.json")):
             if args.games and path.stem not in args.games:
                 continue
             game = json.loads(path.read_text(encoding="utf-8"))
@@ -257,18 +256,14 @@ def main(argv: list[str] | None = None) -> None:
                                   capture_output=True, text=True, check=True, cwd="/tmp", env=_nltk_env())
             for case, result in zip(game["cases"], json.loads(done.stdout)):
                 case["clembench"] = result
-            del game["template"]  # where clembench's prompts came from: not needed to replay
-            if game.get("golden", True):
-                (GOLDEN / path.name).write_text(json.dumps(game, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-                print(f"recorded {path.stem}: {len(game['cases'])} cases")
-            else:  # our rules do not follow clembench's yet (docs/clembench.md): measured, not kept as golden
-                recorded_only[path.stem] = game
+            path.write_text(json.dumps(game, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            print(f"recorded {path.stem}: {len(game['cases'])} cases")
     print(f"{'game':28} {'cases':>5} {'outcome':>8} {'Main Score':>10} {'requests':>8}")
-    games = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(GOLDEN.glob("*.json"))}
-    for name, game in sorted({**games, **recorded_only}.items()):
+    for path in sorted(GOLDEN.glob("*.json")):
+        name = path.stem
         if args.games and name not in args.games:
             continue
-        row = agreement(game)
+        row = agreement(json.loads(path.read_text(encoding="utf-8")))
         print(f"{name:28} {row['cases']:>5} {row['outcome']:>8} {row['Main Score']:>10} {row['requests']:>8}")
 
 
