@@ -15,6 +15,7 @@ from gymnasium.utils import seeding
 from pettingzoo import AECEnv
 
 from llm_arena_env.core import outcome as oc
+from llm_arena_env.core.metrics import ABORTED
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.spaces import FreeText, observation_space
@@ -238,7 +239,7 @@ class TextEnv(AECEnv):
     def _finish(self, result: Result) -> None:
         self.result = result
         truncated = result.reason is EndReason.MAX_TURNS
-        scores = {"aborted": float(result.reason is EndReason.ILLEGAL_ACTION), **result.scores}
+        scores = {ABORTED: float(result.reason is EndReason.ILLEGAL_ACTION), **result.scores}
         for a in self.agents:
             self.rewards[a] = float(result.rewards.get(a, 0.0))
             (self.truncations if truncated else self.terminations)[a] = True

@@ -28,6 +28,9 @@ instances), and fill in these hooks:
 ``_measures()`` (optional)
     The game's own episode measures (``{"Repetition-Guesser": 1, ...}``), added to the scores at every
     ending, aborted ones included (``self.aborted`` tells which; NaN values are fine).
+``_request_totals()`` (optional)
+    ``(requests, violated)`` of the episode for the scores, where the game's clembench scorer counts
+    otherwise than one request per reply (taboo counts rounds). Default: the sums over players.
 ``_rewards(success, main_score)`` (optional)
     Rewards at a played ending. Default (cooperative): every player gets ``main_score / 100``.
 
@@ -170,6 +173,9 @@ class DialogueEnv(TextEnv):
     def _measures(self) -> dict[str, float]:
         return {}
 
+    def _request_totals(self) -> tuple[int, int]:
+        return sum(c.requests for c in self._requests.values()), sum(c.violated for c in self._requests.values())
+
     def _rewards(self, success: bool, main_score: float) -> dict[str, float]:
         value = 0.0 if math.isnan(main_score) else main_score / 100
         return {a: value for a in self.possible_agents}
@@ -233,11 +239,12 @@ class DialogueEnv(TextEnv):
     def _finish(self, result: Result) -> None:
         self._closing = result
         aborted = result.reason is EndReason.ILLEGAL_ACTION
+        requests, violated = self._request_totals()
         scores = sc.episode_scores(
             aborted=aborted,
             success=bool(result.scores.get(sc.SUCCESS, 0)),
-            requests=sum(c.requests for c in self._requests.values()),
-            violated=sum(c.violated for c in self._requests.values()),
+            requests=requests,
+            violated=violated,
             main_score=result.scores.get(sc.MAIN_SCORE, math.nan),
             measures={**self._measures(), **result.scores},
         )
