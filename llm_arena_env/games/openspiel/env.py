@@ -36,7 +36,7 @@ import pyspiel
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT, PromptFields, TextEnv
-from llm_arena_env.games.openspiel.pictures import has_picture, picture
+from llm_arena_env.games.openspiel import pictures
 from llm_arena_env.games.openspiel.loading import load_game
 from llm_arena_env.games.openspiel.moves import MoveTable
 from llm_arena_env.games.openspiel.results import describe_returns, outcomes_from_returns
@@ -88,7 +88,8 @@ class OpenSpielEnv(TextEnv):
             raise ValueError(f"max_turns must be None or an int >= 1, got {max_turns!r}")
         self.game = load_game(game_name, {**params, **(game_params or {})})
         kind = self.game.get_type()
-        if "image" in observation_mode and not has_picture(kind.short_name):
+        self.has_picture = pictures.has_picture(kind.short_name)
+        if "image" in observation_mode and not self.has_picture:
             raise ValueError(
                 f"OpenSpiel's {kind.short_name!r} has no picture here, so it has no image observations: "
                 "use observation_mode='text'"
@@ -220,13 +221,13 @@ class OpenSpielEnv(TextEnv):
         return f"{self.long_name}\n{self._state}\n{status}"
 
     def _render_image(self, agent: str | None) -> Any:
-        if not has_picture(self.game_name):  # render_mode="rgb_array" only: image observations were refused
+        if not self.has_picture:  # render_mode="rgb_array" only: image observations were refused
             return text_to_image(self._render_text(), self.image_size)
         if agent is None:  # a spectator sees the board as the player to move does
             player = max(0, self._state.current_player())
         else:
             player = self._index[agent]
-        return picture(self.game_name, self._state, player, self.params, self.image_size)
+        return pictures.picture(self.game_name, self._state, player, self.params, self.image_size)
 
     # ------------------------------------------------------------------ playing
 
@@ -329,6 +330,8 @@ class OpenSpielEnv(TextEnv):
             return "(none: the game is over)"
         if agent != self.agent_selection:
             return f"(none: it is {self.agent_selection}'s turn)"
+        if self._text.legal_summary is not None:
+            return self._text.legal_summary(self._moves().strings)
         return ", ".join(self._moves().strings)
 
     def _turn_text(self, agent: str) -> str:
