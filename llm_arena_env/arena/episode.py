@@ -64,6 +64,7 @@ class EpisodeRecord:
     game_kwargs: Mapping[str, Any] = field(default_factory=dict)  # what make() was given, JSON-plain
     options: Mapping[str, Any] | None = None  # what reset() was given (e.g. a dialogue game's instance)
     episode_id: str = ""
+    teams: Mapping[str, str] = field(default_factory=dict)  # player -> team, in team games (werewolf)
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -107,6 +108,7 @@ class EpisodeStepper:
         self.steps: list[StepRecord] = []
         self.rewards = {player: 0.0 for player in env.possible_agents}
         self._outcomes: dict[str, str] = {}
+        self._teams: dict[str, str] = {}
         self._end_info: dict[str, Any] = {}
         self._pending: tuple[str, Observation] | None = None
         self.done = False
@@ -161,6 +163,8 @@ class EpisodeStepper:
             if terminated or truncated:
                 if "outcome" in info:
                     self._outcomes[player] = str(info["outcome"])
+                if "team" in info:
+                    self._teams[player] = str(info["team"])
                 self._end_info = self._end_info or dict(info)
                 env.step(None)
                 continue
@@ -188,6 +192,7 @@ class EpisodeStepper:
             game_kwargs=to_plain(self.game_kwargs),
             options=to_plain(self.options),
             episode_id=self.episode_id,
+            teams=dict(self._teams),
         )
 
 
