@@ -45,3 +45,16 @@ def test_a_hand_played_in_short_names_moves_the_chips_as_poker_does():
         env.step(move)
     # player_1 raised to 300, bet on the flop to 500 in all (N is the hand's total) and folded to a raise
     assert env.rewards == {"player_0": 500.0, "player_1": -500.0}
+
+
+def test_a_player_sees_the_same_whatever_the_opponent_holds():
+    views = []
+    for deal in ([0, 1, 2, 3], [0, 1, 40, 41]):  # player_0's cards first, then player_1's
+        env = llm_arena_env.make("openspiel/universal_poker")
+        env.reset(seed=0, options={"history": deal})
+        env.step("Raise 300")
+        env.step("Call")
+        views.append({agent: env.observe(agent) for agent in env.possible_agents})
+    assert (views[0]["player_0"]["text"], views[0]["player_0"]["messages"]) == (
+        views[1]["player_0"]["text"], views[1]["player_0"]["messages"])
+    assert views[0]["player_1"]["text"] != views[1]["player_1"]["text"]

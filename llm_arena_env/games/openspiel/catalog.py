@@ -89,4 +89,12 @@ def register_openspiel_games(register: Callable[..., Any], register_namespace: C
             observation_modes=OBSERVATION_MODES,
             description=entry.description,
         )
+    register(
+        "openspiel/holdem_match",
+        "llm_arena_env.games.openspiel.poker_match:HoldemMatchEnv",
+        kind="board",
+        observation_modes=OBSERVATION_MODES,
+        description="Heads-up no-limit hold'em over many hands (100 by default), stacks carried over; "
+        "scored in chips won per hand.",
+    )
     register_namespace("openspiel", _namespace_spec)
