@@ -52,8 +52,7 @@ def test_a_player_sees_the_same_whatever_the_opponent_holds():
     for deal in ([0, 1, 2, 3], [0, 1, 40, 41]):  # player_0's cards first, then player_1's
         env = llm_arena_env.make("openspiel/universal_poker")
         env.reset(seed=0, options={"history": deal})
-        env.step("Raise 300")
-        env.step("Call")
+        env.step("Raise 300")  # player_0 to act, before the flop (the flop is drawn from what is left of the deck)
         views.append({agent: env.observe(agent) for agent in env.possible_agents})
     assert (views[0]["player_0"]["text"], views[0]["player_0"]["messages"]) == (
         views[1]["player_0"]["text"], views[1]["player_0"]["messages"])
