@@ -65,6 +65,7 @@ class EpisodeRecord:
     options: Mapping[str, Any] | None = None  # what reset() was given (e.g. a dialogue game's instance)
     episode_id: str = ""
     teams: Mapping[str, str] = field(default_factory=dict)  # player -> team, in team games (werewolf)
+    pgn: str = ""  # chess: the game as PGN
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -193,6 +194,7 @@ class EpisodeStepper:
             options=to_plain(self.options),
             episode_id=self.episode_id,
             teams=dict(self._teams),
+            pgn=str(end.get("pgn", "")),
         )
 
 

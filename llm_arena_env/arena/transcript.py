@@ -163,6 +163,7 @@ class Frames:
 
     start: bytes | None = None
     after: dict[int, bytes] = field(default_factory=dict)
+    seen: dict[int, bytes] = field(default_factory=dict)  # the image observation each step's player was given
     steps_done: int = 0  # steps replayed as recorded; where ``note`` is set, the images stop after these
     note: str = ""
 
@@ -203,7 +204,7 @@ def _collect(record: Mapping[str, Any], kwargs: dict[str, Any], frames: Frames, 
                 _check_step(env, step, frames, image_size, max_frames)
             else:
                 frames.start = png(env.render(), image_size)
-            _check_observation(env, steps, frames.steps_done)
+            _check_observation(env, steps, frames, image_size)
 
 
 def _check_step(env: Any, step: Mapping[str, Any], frames: Frames, image_size: int, max_frames: int) -> None:
@@ -220,14 +221,19 @@ def _check_step(env: Any, step: Mapping[str, Any], frames: Frames, image_size: i
     frames.steps_done = index + 1
 
 
-def _check_observation(env: Any, steps: Sequence[Mapping[str, Any]], index: int) -> None:
-    """The player to move next must see what the record says it saw; else the replay went another way."""
+def _check_observation(env: Any, steps: Sequence[Mapping[str, Any]], frames: Frames, image_size: int) -> None:
+    """The player to move next must see what the record says it saw; else the replay went another way.
+    Where the player was given an image, keep it: the transcript shows what the model received."""
+    index = frames.steps_done
     if index >= len(steps) or not env.agents or env.agent_selection != steps[index].get("player"):
         return  # the replay itself reports a wrong player to move; nobody to check at the end
     player = env.agent_selection
-    if str(env.observe(player).get("text", "")) != str(steps[index].get("observation", "")):
+    observation = env.observe(player)
+    if str(observation.get("text", "")) != str(steps[index].get("observation", "")):
         raise _Diverged(f"at step {index + 1} the replayed game shows {player!r} another position than the "
                         "record (an unseeded game of chance, or another version of the game?).")
+    if observation.get("image") is not None and len(frames.seen) < MAX_FRAMES:
+        frames.seen[index] = png(observation["image"], image_size)
 
 
 def png(frame: Any, image_size: int = IMAGE_SIZE) -> bytes:
@@ -342,14 +348,19 @@ def episode_html(record: Mapping[str, Any], *, images: bool = True, image_size: 
     game = str(record.get("game", "?"))
     kind = game_kind(game)
     if kind == "dialogue":
-        body = dialogue_html(record)
+        frames = board_frames(record, image_size) if images and _sees_images(record) else None
+        body = dialogue_html(record, frames)
     else:
         frames = board_frames(record, image_size) if images and kind else None
         if kind is None:
             frames = Frames(note=f"No board images: {game!r} is not a registered game here.")
-        body = moves_html(record, frames)
+        body = pgn_html(record) + moves_html(record, frames)
     title = f"{game} \u00b7 {record.get('episode_id') or 'episode'}"
     return page(title, header_html(record) + f"<main>{body}{ending_html(record)}</main>")
+
+
+def _sees_images(record: Mapping[str, Any]) -> bool:
+    return "image" in str(mapping(record, "game_kwargs").get("observation_mode", ""))
 
 
 def header_html(record: Mapping[str, Any]) -> str:
@@ -385,6 +396,16 @@ def ending_html(record: Mapping[str, Any]) -> str:
             + (text_block(detail, 2_000) if detail else "") + "</section>")
 
 
+def pgn_html(record: Mapping[str, Any]) -> str:
+    """Chess: the moves in one compact line (the PGN's movetext) and the whole PGN in a fold."""
+    pgn = str(record.get("pgn") or "")
+    if not pgn.strip():
+        return ""
+    movetext = " ".join(line for line in pgn.splitlines() if line.strip() and not line.startswith("["))
+    return (f'<section class="pgn"><p><strong>Moves:</strong> <span class="movetext">{short(movetext, 20_000)}</span></p>'
+            f"{fold('PGN', text_block(pgn))}</section>")
+
+
 def moves_html(record: Mapping[str, Any], frames: Frames | None) -> str:
     """Board and grid games: one card per step, with the board after each accepted move."""
     frames = frames or Frames()
@@ -397,13 +418,14 @@ def moves_html(record: Mapping[str, Any], frames: Frames | None) -> str:
     for index, step in enumerate(steps):
         if index == frames.steps_done:
             cards.append(warning)
-        cards.append(_move_card(record, index, step, frames.after.get(index)))
+        cards.append(_move_card(record, index, step, frames.after.get(index), frames.seen.get(index)))
     if frames.steps_done >= len(steps):
         cards.append(warning)
     return f'<div class="moves">{"".join(cards)}</div>'
 
 
-def _move_card(record: Mapping[str, Any], index: int, step: Mapping[str, Any], image: bytes | None) -> str:
+def _move_card(record: Mapping[str, Any], index: int, step: Mapping[str, Any], image: bytes | None,
+               seen: bytes | None = None) -> str:
     player = str(step.get("player", "?"))
     agent = mapping(record, "agents").get(player, "?")
     accepted = bool(step.get("accepted", True))
@@ -417,14 +439,23 @@ def _move_card(record: Mapping[str, Any], index: int, step: Mapping[str, Any], i
         f'<section class="move{"" if accepted else " rejected"}" id="step-{index + 1}">{figure}<div class="body">'
         f'<h3>Step {index + 1} \u00b7 {esc(player)} <span class="meta">({short(agent, 80)})</span></h3>'
         f'<p><span class="action">{short(step.get("action", ""), 500)}</span> {verdict}</p>{rejection}'
-        f"{fold(esc(f'what {player} saw'), text_block(step.get('observation', '')))}"
+        f"{fold(esc(f'what {player} saw'), _seen_image(seen, player) + text_block(step.get('observation', '')))}"
         f"{decision_fold(step)}</div></section>"
     )
 
 
-def dialogue_html(record: Mapping[str, Any]) -> str:
-    """Dialogue games: the game master's messages in the middle, each player's replies on its side."""
+def _seen_image(seen: bytes | None, player: str) -> str:
+    if seen is None:
+        return ""
+    return f'<figure class="seen">{image_tag(seen, f"the image {player} was given")}<figcaption>the image {esc(player)} was given</figcaption></figure>'
+
+
+def dialogue_html(record: Mapping[str, Any], frames: Frames | None = None) -> str:
+    """Dialogue games: the game master's messages in the middle, each player's replies on its side, with the
+    images the players were given (image observation modes) and wordle's feedback as coloured tiles."""
     agents = mapping(record, "agents")
+    frames = frames or Frames()
+    warning = f'<p class="warning">{esc(frames.note)}</p>' if frames.note else ""
     seats = {p: i for i, p in enumerate(players_of(record))}
     rows = []
     for index, step in enumerate(steps_of(record)):
@@ -433,8 +464,8 @@ def dialogue_html(record: Mapping[str, Any]) -> str:
         side = "left" if seat == "seat-even" else "right"
         rows.append(
             f'<div class="row centre" id="step-{index + 1}"><div class="bubble gm">'
-            f'<div class="who">Game master \u2192 {esc(player)}</div>'
-            f'{text_block(step.get("observation", ""))}</div></div>'
+            f'<div class="who">Game master \u2192 {esc(player)}</div>{_seen_image(frames.seen.get(index), player)}'
+            f'{feedback_tiles(str(step.get("observation", "")))}{text_block(step.get("observation", ""))}</div></div>'
         )
         accepted = bool(step.get("accepted", True))
         rejection = "" if accepted else (
@@ -444,7 +475,21 @@ def dialogue_html(record: Mapping[str, Any]) -> str:
             f"<div class=\"who\">{esc(player)} ({short(agents.get(player, '?'), 80)}) \u00b7 step {index + 1}</div>"
             f'{text_block(step.get("action", ""))}{rejection}{decision_fold(step)}</div></div>'
         )
-    return f'<div class="chat">{"".join(rows)}</div>'
+    return f'<div class="chat">{warning}{"".join(rows)}</div>'
+
+
+_FEEDBACK = re.compile(r"(?:(?<=\s)|^)((?:\S<(?:green|yellow|red)>\s*){2,})", re.MULTILINE)
+_MARK = re.compile(r"(\S)<(green|yellow|red)>")
+
+
+def feedback_tiles(text: str) -> str:
+    """Wordle's letter feedback (``p<yellow> a<green> ...``) as rows of coloured tiles; "" where there is none."""
+    rows = [
+        '<div class="tiles">' + "".join(f'<span class="tile {colour}">{esc(letter.upper())}</span>'
+                                        for letter, colour in _MARK.findall(found)) + "</div>"
+        for found in _FEEDBACK.findall(text)
+    ]
+    return "".join(rows)
 
 
 def page(title: str, body: str) -> str:
