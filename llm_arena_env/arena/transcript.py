@@ -533,7 +533,8 @@ def index_html(run_folder: str | os.PathLike[str]) -> str:
     for entry in entries:
         if entry.record is not None:
             games.setdefault(str(entry.record.get("game", "?")), []).append(entry)
-    sections = [_game_section(game, games[game], run) for game in sorted(games)]
+    sections = [_summary(games)] if games else []
+    sections += [_game_section(i, game, games[game], run) for i, game in enumerate(sorted(games))]
     broken = [e for e in entries if e.record is None]
     if broken:
         items = "".join(f"<li>{esc(e.folder.as_posix())}: {esc(e.error)}</li>" for e in broken)
@@ -560,28 +561,76 @@ def _entries(run: Path) -> Iterable[_Entry]:
             yield _Entry(folder, None, "not an episode record (a JSON object)")
 
 
-def _game_section(game: str, entries: Sequence[_Entry], run: Path) -> str:
-    head = "<tr><th>episode</th><th>players</th><th>outcomes</th><th>end</th><th>steps</th><th>seed</th></tr>"
+_FILTERS = ("win", "loss", "draw", "success", "failure", "aborted", "error")
+_SORTS = (("first", "in order", ""), ("steps-up", "fewest steps", "var(--steps)"),
+          ("steps-down", "most steps", "calc(-1 * var(--steps))"), ("reward-down", "best reward", "calc(-1 * var(--reward))"))
+
+
+def _game_section(number_: int, game: str, entries: Sequence[_Entry], run: Path) -> str:
+    """One game's episodes, sortable and filterable with radio buttons and CSS alone (the page has no script)."""
+    key = f"g{number_}"
+    controls = ['<span class="meta">sort:</span>']
+    controls += [f'<input type="radio" name="{key}-sort" id="{key}-{s}" class="sort-{s}"{" checked" if s == "first" else ""}>'
+                 f'<label for="{key}-{s}">{esc(label)}</label>' for s, label, _ in _SORTS]
+    controls.append('<span class="meta gap">show:</span>')
+    shown = [o for o in _FILTERS if any(o in mapping(e.record or {}, "outcomes").values() for e in entries)]
+    controls += [f'<input type="radio" name="{key}-show" id="{key}-{o}" class="only-{o}"{" checked" if o == "all" else ""}>'
+                 f'<label for="{key}-{o}">{esc(o)}</label>' for o in ("all", *shown)]
+    head = ('<div class="row head"><span>episode</span><span>players</span><span>outcomes</span><span>end</span>'
+            '<span class="num">steps</span><span class="num">seed</span></div>')
+    rows = [_index_row(entry, run) for entry in entries]
+    # the radio buttons must be siblings of the rows: the stylesheet sorts and filters with "input:checked ~"
+    listing = f'{"".join(controls)}<div class="rows">{head}{"".join(rows)}</div>'
+    many = len(entries) > 50  # a long list starts folded, so the summary and other games stay in view
+    body = fold(f"{_plural(len(entries), 'episode')}", listing) if many else listing
+    return f'<section class="game"><h2>{esc(game)}</h2>{_tally(entries)}{body}</section>'
+
+
+def _index_row(entry: _Entry, run: Path) -> str:
+    record = entry.record or {}
+    agents, outcomes, rewards = mapping(record, "agents"), mapping(record, "outcomes"), mapping(record, "rewards")
+    target = entry.folder / (TRANSCRIPT_FILE if (run / entry.folder / TRANSCRIPT_FILE).exists() else EPISODE_FILE)
+    href = quote(target.as_posix())
+    seats = players_of(record)
+    players = "<br>".join(f"{esc(p)}: {short(agents.get(p, '?'), 80)}" for p in seats)
+    results = "<br>".join(f'<span class="nowrap">{esc(p)} {outcome_badge(outcomes[p])}</span>'
+                          for p in seats if p in outcomes)
+    name = entry.folder.parts[1:] if len(entry.folder.parts) > 2 else entry.folder.parts  # the game is the heading
+    ending = short(record.get("end_reason") or "?") + (
+        f'<br><span class="meta">{short(record["end_detail"], 120)}</span>' if record.get("end_detail") else "")
+    kinds = " ".join(f"o-{o}" for o in sorted({str(v) for v in outcomes.values()}) if o in _FILTERS)
+    best = max((_float(v) for v in rewards.values()), default=0.0)
+    order = f"--steps: {len(steps_of(record))}; --reward: {round(best * 1000) if math.isfinite(best) else 0}"
+    return (
+        f'<div class="row {kinds}" style="{esc(order)}"><span><a href="{esc(href)}">{esc("/".join(name))}</a></span>'
+        f'<span>{players}</span><span>{results}</span><span>{ending}</span>'
+        f'<span class="num">{len(steps_of(record))}</span><span class="num">{esc(record.get("seed"))}</span></div>'
+    )
+
+
+def _summary(games: Mapping[str, Sequence[_Entry]]) -> str:
+    """One line per game: episodes, outcomes, the share played to the end, quality and errors."""
+    head = ("<tr><th>game</th><th>episodes</th><th>outcomes</th><th>played to the end</th>"
+            "<th>mean Main Score</th><th>rejected actions per step</th><th>errors</th></tr>")
     rows = []
-    for entry in entries:
-        record = entry.record or {}
-        agents, outcomes = mapping(record, "agents"), mapping(record, "outcomes")
-        target = entry.folder / (TRANSCRIPT_FILE if (run / entry.folder / TRANSCRIPT_FILE).exists() else EPISODE_FILE)
-        href = quote(target.as_posix())
-        seats = players_of(record)
-        players = "<br>".join(f"{esc(p)}: {short(agents.get(p, '?'), 80)}" for p in seats)
-        results = "<br>".join(f'<span class="nowrap">{esc(p)} {outcome_badge(outcomes[p])}</span>'
-                              for p in seats if p in outcomes)
-        name = entry.folder.parts[1:] if len(entry.folder.parts) > 2 else entry.folder.parts  # the game is the heading
-        ending = short(record.get("end_reason") or "?") + (
-            f'<br><span class="meta">{short(record["end_detail"], 120)}</span>' if record.get("end_detail") else "")
-        rows.append(
-            f'<tr><td><a href="{esc(href)}">{esc("/".join(name))}</a></td><td>{players}</td>'
-            f'<td>{results}</td><td>{ending}</td><td class="num">{len(steps_of(record))}</td>'
-            f'<td class="num">{esc(record.get("seed"))}</td></tr>'
-        )
-    tally = _tally(entries)
-    return f'<h2>{esc(game)}</h2>{tally}<table class="index">{head}{"".join(rows)}</table>'
+    for game in sorted(games):
+        records = [e.record or {} for e in games[game]]
+        outcomes: dict[str, int] = {}
+        for record in records:
+            for outcome in mapping(record, "outcomes").values():
+                outcomes[str(outcome)] = outcomes.get(str(outcome), 0) + 1
+        played = sum(str(r.get("end_reason")) in ("game_over", "max_turns") for r in records)
+        errors = sum(str(r.get("end_reason")) == "error" or "error" in map(str, mapping(r, "outcomes").values())
+                     for r in records)
+        main = [float(m) for r in records if isinstance(m := mapping(r, "scores").get("Main Score"), (int, float))
+                and not isinstance(m, bool) and math.isfinite(m)]
+        steps = [s for r in records for s in steps_of(r)]
+        rejected = sum(not s.get("accepted", True) for s in steps)
+        cells = [esc(game), str(len(records)), esc(", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))),
+                 f"{100 * played / max(1, len(records)):.0f}%", f"{sum(main) / len(main):.1f}" if main else "-",
+                 f"{rejected / len(steps):.3f}" if steps else "-", str(errors)]
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    return f'<h2>Summary</h2><table class="summary">{head}{"".join(rows)}</table>'
 
 
 def _tally(entries: Sequence[_Entry]) -> str:
