@@ -37,6 +37,17 @@ VIEWS: dict[str, ViewDrawer] = {
 PICTURED_GAMES = frozenset((*DRAWN_GAMES, *BOARDS, *VIEWS, "chess"))
 
 
+def _last_chess_move(state: Any) -> chess.Move | None:
+    """The last move of an OpenSpiel chess state, read by taking it back on a copy."""
+    history = state.full_history()
+    if not history:
+        return None
+    last = history[-1]
+    before = state.clone()
+    before.undo_action(last.player, last.action)
+    return chess.Board(str(before)).parse_san(before.action_to_string(last.player, last.action))
+
+
 def has_picture(game_name: str) -> bool:
     return game_name in PICTURED_GAMES
 
@@ -48,8 +59,7 @@ def picture(game_name: str, state: Any, player: int, params: Mapping[str, Any], 
     if game_name in BOARDS:
         return BOARDS[game_name](state, params, size)
     if game_name == "chess":  # OpenSpiel's player 0 is Black: it sees the board from its side
-        board = chess.Board(str(state))
-        return draw_chess(board, size, flipped=player == 0)
+        return draw_chess(chess.Board(str(state)), size, flipped=player == 0, last_move=_last_chess_move(state))
     picture = draw_board(game_name, state, size)
     if picture is None:
         raise ValueError(f"OpenSpiel's {game_name!r} has no picture")
