@@ -194,10 +194,32 @@ def draw_oh_hell(info: str, player: int, params: Mapping[str, Any], size: int) -
     for start in range(0, max(1, len(hand)), per_row):
         top = 0.37 + (start // per_row) * 0.17
         _row_of(pen, top, top + 0.15, hand[start:start + per_row], draw_card, 0.09)
-    notes = [line.strip() for line in lines if line.startswith(("Bids", "Tricks Won", "Num Total Tricks", "Dealer"))]
-    trick = [line.strip() for line in lines if re.match(r"\s*(Trick|Tricks:|Lead|Player \d+:)", line)]
-    _lines(pen, 0.74, (notes + trick)[:6], 0.035)
+    done, trick = _tricks(lines)
+    if trick:
+        _lines(pen, 0.72, ["Current trick: " + ", ".join(f"player_{p}" for p, _ in trick)], 0.035)
+        _row_of(pen, 0.755, 0.87, [(("10" if c[1] == "T" else c[1]), c[0].lower()) for _, c in trick], draw_card, 0.07)
+    notes = [line.strip() for line in lines if line.startswith(("Bids", "Tricks Won"))]
+    _lines(pen, 0.9, [f"Tricks played: {done}   " + "   ".join(notes)], 0.032)
     return to_array(image)
+
+
+def _tricks(lines: list[str]) -> tuple[int, list[tuple[int, str]]]:
+    """From oh hell's "Tricks:" table (a header of player numbers, then a row per trick, each card under
+    the player who played it): the number of finished tricks and the (player, card) of the trick being played."""
+    if "Tricks:" not in lines:
+        return 0, []
+    start = lines.index("Tricks:") + 1
+    header = lines[start].split() if start < len(lines) else []
+    rows = []
+    for line in lines[start + 1:]:
+        if not line.strip():
+            break
+        rows.append([(int(header[i]), line[3 * i:3 * i + 3].strip()) for i in range(len(header))
+                     if line[3 * i:3 * i + 3].strip()])
+    players = len(set(header)) or 1
+    if rows and len(rows[-1]) < players:
+        return len(rows) - 1, rows[-1]
+    return len(rows), []
 
 
 # ---------------------------------------------------------------------------------------------- liar's dice
