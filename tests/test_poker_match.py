@@ -8,7 +8,7 @@ import llm_arena_env
 
 
 def match(**kwargs):
-    env = llm_arena_env.make("openspiel/holdem_match", **kwargs)
+    env = llm_arena_env.make("poker/holdem_match", **kwargs)
     env.reset(seed=0)
     return env
 
@@ -18,7 +18,7 @@ def test_stacks_carry_over_and_the_blinds_alternate():
     assert env.agent_selection == "player_1"  # hand 1: player_1 is the small blind and acts first
     env.step("Fold")  # it gives up its small blind of 50
     assert env.stacks == [20050, 19950] and env.hand_number == 2
-    assert env.hand.params["stack"] == "20050 19950" and env.hand.params["blind"] == "50 100"
+    assert env.params["stack"] == "20050 19950" and env.params["blind"] == "50 100"
     text = env.observe(env.agent_selection)["text"]
     assert env.agent_selection == "player_0"  # hand 2: player_0 is the small blind
     assert "this is hand 2" in text and "you 20050, your opponent 19950" in text and "you won 50 chips" in text
@@ -55,11 +55,11 @@ def test_a_player_who_cannot_post_the_big_blind_ends_the_match():
 
 def test_only_the_players_own_cards_are_shown():
     env = match(hands=1)
-    private = env.hand.state.information_state_string(0).split("[Private: ")[1][:4]
+    private = env.state.information_state_string(0).split("[Private: ")[1][:4]
     assert private in env.observe("player_0")["text"] and private not in env.observe("player_1")["text"]
 
 
 @pytest.mark.parametrize("bad", [{"hands": 0}, {"stack": 10, "big_blind": 100}, {"big_blind": 1}])
 def test_bad_settings_are_refused(bad):
     with pytest.raises(ValueError):
-        llm_arena_env.make("openspiel/holdem_match", **bad)
+        llm_arena_env.make("poker/holdem_match", **bad)

@@ -90,7 +90,7 @@ def register_openspiel_games(register: Callable[..., Any], register_namespace: C
             description=entry.description,
         )
     register(
-        "openspiel/holdem_match",
+        "poker/holdem_match",
         "llm_arena_env.games.openspiel.poker_match:HoldemMatchEnv",
         kind="board",
         observation_modes=OBSERVATION_MODES,
