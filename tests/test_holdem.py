@@ -21,6 +21,8 @@ def test_moves_are_named_as_players_say_them_and_bets_listed_as_a_range():
     assert observation["legal_actions"][-1] == "AllIn"
     assert "Legal moves: Fold, Call, Raise N for any N from 200 to 19999, AllIn" in observation["text"]
     assert len(observation["text"]) < 3000  # not nineteen thousand bet sizes
+    ok, reason = env.check_action(env.agent_selection, "I am all in with a royal flush")  # SmolLM2's kind of reply
+    assert not ok and reason.endswith("Legal moves include: Fold, Call, Raise N for any N from 200 to 19999, AllIn")
 
 
 @pytest.mark.parametrize(
