@@ -100,6 +100,7 @@ class DialogueEnv(TextEnv):
     """Base of the dialogue games. See the module docstring for the hooks a game fills in."""
 
     metadata = {"render_modes": ["human", "ansi", "rgb_array"], "name": "dialogue_env", "is_parallelizable": False}
+    has_picture = False  # the picture below is the transcript's text: rgb_array renders only
     default_prompt_template = "{state}"
     #: Folder under ``resources/`` holding the shipped ``instances.json``; "" for none.
     game_name: str = ""

@@ -193,6 +193,7 @@ class ReferenceGameEnv(DialogueEnv):
 
     game_name = "referencegame"
     metadata = {**DialogueEnv.metadata, "name": "referencegame"}
+    has_picture = True
 
     def __init__(self, mode: str = "strict", **kwargs: Any):
         if mode not in ("strict", "liberal"):
