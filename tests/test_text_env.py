@@ -94,7 +94,7 @@ def test_a_win_gives_rewards_outcomes_and_scores():
     assert env.rewards == {"first": 1.0, "second": -1.0}
     assert env.infos["first"]["outcome"] is Outcome.WIN
     assert env.infos["second"]["outcome"] is Outcome.LOSS
-    assert env.infos["first"]["scores"] == {"aborted": 0.0, "turns": 3}
+    assert env.infos["first"]["scores"] == {"Aborted": 0.0, "turns": 3}
     assert all(env.terminations.values()) and not any(env.truncations.values())
 
 
@@ -106,7 +106,7 @@ def test_default_policy_illegal_action_loses_the_game():
     assert env.rewards == {"first": -1.0, "second": 1.0}
     assert env.infos["first"]["outcome"] is Outcome.LOSS
     assert env.infos["first"]["rejection"] == "you may take 1 to 3 stones"
-    assert env.infos["first"]["scores"]["aborted"] == 1.0
+    assert env.infos["first"]["scores"]["Aborted"] == 1.0
     assert env.infos["first"]["illegal_actions"] == 1
 
 

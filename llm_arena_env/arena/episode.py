@@ -70,6 +70,8 @@ class EpisodeRecord:
     options: Mapping[str, Any] | None = None  # what reset() was given (e.g. a dialogue game's instance)
     episode_id: str = ""
     error: Mapping[str, str] | None = None  # where a model call failed: player, agent, kind, message
+    teams: Mapping[str, str] = field(default_factory=dict)  # player -> team, in team games (werewolf)
+    pgn: str = ""  # chess: the game as PGN
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -113,6 +115,7 @@ class EpisodeStepper:
         self.steps: list[StepRecord] = []
         self.rewards = {player: 0.0 for player in env.possible_agents}
         self._outcomes: dict[str, str] = {}
+        self._teams: dict[str, str] = {}
         self._end_info: dict[str, Any] = {}
         self._pending: tuple[str, Observation] | None = None
         self._error: dict[str, str] | None = None
@@ -184,6 +187,8 @@ class EpisodeStepper:
             if terminated or truncated:
                 if "outcome" in info:
                     self._outcomes[player] = str(info["outcome"])
+                if "team" in info:
+                    self._teams[player] = str(info["team"])
                 self._end_info = self._end_info or dict(info)
                 env.step(None)
                 continue
@@ -212,6 +217,8 @@ class EpisodeStepper:
             options=to_plain(self.options),
             episode_id=self.episode_id,
             error=dict(self._error) if self._error else None,
+            teams=dict(self._teams),
+            pgn=str(end.get("pgn", "")),
         )
 
 

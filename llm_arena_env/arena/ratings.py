@@ -23,7 +23,7 @@ Both are on the Elo scale: a player rated 400 points above another is expected t
   is ``base`` in Bradley-Terry, and Elo starts everyone there.
 
 Every pair of seats in an episode of a competitive game (outcomes win/loss/draw) played by two different
-agent specs is one match; self-play and cooperative or aborted episodes are not rated.
+agent specs is one match (in team games, recorded with ``teams``, only pairs from opposite teams); self-play and cooperative or aborted episodes are not rated.
 """
 
 from __future__ import annotations
@@ -100,10 +100,11 @@ def matches_from_episodes(episodes: Iterable[Mapping[str, Any]]) -> tuple[list[M
         if len(agents) < 2 or any(outcomes.get(seat) not in _RANK for seat in agents):
             not_competitive += 1
             continue
+        teams = episode.get("teams") or {}  # team games: teammates share a result, they did not play each other
         found = False
         for seat_a, seat_b in itertools.combinations(agents, 2):
             a, b = str(agents[seat_a]), str(agents[seat_b])
-            if a == b:
+            if a == b or (teams.get(seat_a) is not None and teams.get(seat_a) == teams.get(seat_b)):
                 continue
             rank_a, rank_b = _RANK[outcomes[seat_a]], _RANK[outcomes[seat_b]]
             matches.append(Match(index, a, b, 0.5 if rank_a == rank_b else float(rank_a > rank_b)))

@@ -66,6 +66,9 @@ def add_run_parsers(subparsers: Any) -> None:
 def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> None:
     # Every default is None, so that only the flags actually given override a config file.
     parser.add_argument("games", nargs="*", metavar="GAME", help="game ids, as `llm-arena list games` shows them")
+    parser.add_argument("--clembench", action="append", metavar="DIR",
+                        help="a clembench game folder (e.g. clembench/taboo): play every instance of its game(s) "
+                             "from its own in/ files; repeatable")
     parser.add_argument("--players", nargs="+", metavar="AGENT",
                         help="agent specs (see `llm-arena list agents`); "
                              + ("two or more, paired round-robin" if tournament else "one per seat, in seat order"))
@@ -241,6 +244,15 @@ def config_from_args(args: argparse.Namespace) -> Any:
     given: dict[str, Any] = {}
     if args.games:
         given["games"] = list(args.games)
+    if getattr(args, "clembench", None):
+        from llm_arena_env.games.dialogue.clembench_dir import clembench_games
+
+        try:
+            found = [(game, path) for folder in args.clembench for game, path in clembench_games(folder)]
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        given["games"] = given.get("games", []) + [
+            {"id": game, "kwargs": {"instances": path}, "instances": "all"} for game, path in found]
     for name in ("players", "episodes", "seed", "concurrency", "max_illegal", "run_name", "results_root",
                  "swap_sides", "executor", "ray_address"):
         value = getattr(args, name)
@@ -252,7 +264,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
         given["tournament"] = True
     if args.config:
         return RunConfig.from_file(args.config, **given)
-    if not args.games:
+    if not given.get("games"):
         raise UsageError("name one or more games (see `llm-arena list games`), or give --config FILE")
     if not args.players:
         raise UsageError("give the players with --players AGENT ... (see `llm-arena list agents`), "

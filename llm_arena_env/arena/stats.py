@@ -30,7 +30,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
 from llm_arena_env.core.outcome import is_error
-from llm_arena_env.games.dialogue.scores import ABORTED, MAIN_SCORE, Benchmark, aggregate, player_label
+from llm_arena_env.core.metrics import ABORTED, MAIN_SCORE
+from llm_arena_env.games.dialogue.scores import Benchmark, aggregate, player_label
 
 # Outcomes folded into the table's four result columns.
 WIN_OUTCOMES = frozenset({"win", "success"})

@@ -15,6 +15,7 @@ from gymnasium.utils import seeding
 from pettingzoo import AECEnv
 
 from llm_arena_env.core import outcome as oc
+from llm_arena_env.core.metrics import ABORTED
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.spaces import FreeText, observation_space
@@ -64,6 +65,9 @@ class TextEnv(AECEnv):
     max_action_length: int = 20_000
     #: The game's prompt: a ``str.format`` template over the fields of ``_prompt_fields``.
     default_prompt_template: str = "{state}\n\n{answer_format}"
+    #: Whether the game is drawn as a picture; a game whose only picture would be its text refuses image
+    #: observations (``render_mode="rgb_array"`` still draws its text, for people watching).
+    has_picture: bool = True
 
     def __init__(
         self,
@@ -80,6 +84,8 @@ class TextEnv(AECEnv):
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}, got {render_mode!r}")
         if observation_mode not in OBSERVATION_MODES:
             raise ValueError(f"observation_mode must be one of {OBSERVATION_MODES}, got {observation_mode!r}")
+        if "image" in observation_mode and not self.has_picture:
+            raise ValueError(f"{self.metadata['name']} has no picture, only text: use observation_mode='text'")
         if not isinstance(max_illegal_actions, int) or max_illegal_actions < 0:
             raise ValueError(f"max_illegal_actions must be an int >= 0, got {max_illegal_actions!r}")
         if not isinstance(image_size, int) or not 16 <= image_size <= 4096:
@@ -238,7 +244,7 @@ class TextEnv(AECEnv):
     def _finish(self, result: Result) -> None:
         self.result = result
         truncated = result.reason is EndReason.MAX_TURNS
-        scores = {"aborted": float(result.reason is EndReason.ILLEGAL_ACTION), **result.scores}
+        scores = {ABORTED: float(result.reason is EndReason.ILLEGAL_ACTION), **result.scores}
         for a in self.agents:
             self.rewards[a] = float(result.rewards.get(a, 0.0))
             (self.truncations if truncated else self.terminations)[a] = True

@@ -288,13 +288,14 @@ class RuleBasedParser:
     when it matches no legal move, so that the env can say what is wrong with it. Without one, weaker
     hints are tried in turn ("Answer: X", "Move: X", "I play X", the last line, backticks, bold, the words
     of a short reply) and the first that names a legal move wins. Free-text games (no legal moves listed)
-    get the stated final answer, or the whole reply."""
+    get the reply exactly as written: the game's own format rules judge it, and "final answer" or a tag
+    inside a clue or a guess is part of it (clembench's games read the whole reply)."""
 
     def parse(self, parser_input: ParserInput) -> str | None:
         text, seed = parser_input.text or "", parser_input.seed
-        answer = final_answer(text)
         if not parser_input.legal_actions:
-            return answer if answer is not None else (text.strip() or None)
+            return text if text.strip() else None
+        answer = final_answer(text)
         matcher = SoftMatcher(parser_input.legal_actions, parser_input.state_text)
         if answer is not None:
             move = match_text(answer, matcher, seed)
@@ -340,7 +341,9 @@ class LLMParser:
     def parse(self, parser_input: ParserInput) -> str | None:
         from llm_arena_env.agents.backends.base import Request
 
-        legal = ", ".join(parser_input.legal_actions) or "(any text)"
+        if not parser_input.legal_actions:  # nothing to choose among: a free-text reply is never rewritten
+            return None
+        legal = ", ".join(parser_input.legal_actions)
         content = self.prompt.format(reply=parser_input.text, legal_moves=legal)
         [result] = self.backend.complete([Request(({"role": "user", "content": content},), options=self.options)])
         if isinstance(result, Exception):

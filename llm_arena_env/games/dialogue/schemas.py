@@ -74,6 +74,56 @@ class MatchIt(_Instance):
     decision_turn: Optional[StrictInt] = None
 
 
+class Dond(_Instance):
+    item_types: list[StrictStr]
+    item_types_plural: list[StrictStr]
+    item_counts: list[StrictInt]
+    player_a_values: list[StrictInt]
+    player_b_values: list[StrictInt]
+
+
+class HotAirBalloon(_Instance):
+    negotiation_mode: StrictStr
+    item_weights: dict[StrictStr, StrictInt]
+    player1_preferences: dict[StrictStr, StrictInt]
+    player2_preferences: dict[StrictStr, StrictInt]
+    max_weight: StrictInt
+    max_u1: Union[StrictInt, float]
+    max_u2: Union[StrictInt, float]
+    max_total_utility: Union[StrictInt, float]
+    max_harmonic: Union[StrictInt, float]
+    patience: StrictInt
+    empty_turn_limit: StrictInt
+    strategic_reasoning: bool
+    require_argument: bool
+    player1_initial_prompt: StrictStr
+    player2_initial_prompt: StrictStr
+    agree_tag: StrictStr
+    refusal_tag: StrictStr
+    proposal_tag: StrictStr
+    argument_tag: StrictStr
+    strategic_reasoning_tag: StrictStr
+    pareto_optima_sets: Optional[list[list[StrictStr]]] = None
+
+
+class CleanUp(_Instance):
+    modality: Optional[StrictStr] = None
+    max_penalties: StrictInt
+    max_rounds: StrictInt
+    background: StrictStr
+    objects_1: list[dict[StrictStr, Any]]
+    objects_2: list[dict[StrictStr, Any]]
+    p1_initial_prompt: StrictStr
+    p2_initial_prompt: StrictStr
+    intermittent_prompts: dict[StrictStr, Any]
+    say_pattern: StrictStr
+    move_pattern: StrictStr
+    parse_errors: dict[StrictStr, Any]
+    move_messages: dict[StrictStr, Any]
+    terminate_question: StrictStr
+    terminate_answer: StrictStr
+
+
 #: DialogueEnv.game_name (its resources folder) -> the schema of its instances.
 SCHEMAS: dict[str, type[_Instance]] = {
     "taboo": Taboo,
@@ -86,6 +136,9 @@ SCHEMAS: dict[str, type[_Instance]] = {
     "codenames": Codenames,
     "guesswhat": GuessWhat,
     "matchit_ascii": MatchIt,
+    "dond": Dond,
+    "hot_air_balloon": HotAirBalloon,
+    "clean_up": CleanUp,
 }
 
 

@@ -20,7 +20,9 @@ OpenSpiel parameters (``board_size=9``, ``players=3``); any game in ``pyspiel.re
 Options (keyword arguments of ``make``): ``max_turns`` (None), ``show_legal_moves`` (True), ``game_params``
 (OpenSpiel parameters whose names clash with these options), and TextEnv's ``render_mode``,
 ``observation_mode``, ``image_size``, ``max_illegal_actions``, ``prompt_template``, ``answer_format``.
-Images: go, connect four, othello and tic-tac-toe are drawn (see ``draw``); other games draw their text.
+Images: every game registered by id is drawn (see ``pictures``), card and dice games from the observing
+player's own view; a game with no drawer refuses image observations (``render_mode="rgb_array"`` still
+draws its text).
 
 Version history: v0, the first.
 """
@@ -34,7 +36,7 @@ import pyspiel
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT, PromptFields, TextEnv
-from llm_arena_env.games.openspiel.draw import draw_board
+from llm_arena_env.games.openspiel import pictures
 from llm_arena_env.games.openspiel.loading import load_game
 from llm_arena_env.games.openspiel.moves import MoveTable
 from llm_arena_env.games.openspiel.results import describe_returns, outcomes_from_returns
@@ -86,6 +88,12 @@ class OpenSpielEnv(TextEnv):
             raise ValueError(f"max_turns must be None or an int >= 1, got {max_turns!r}")
         self.game = load_game(game_name, {**params, **(game_params or {})})
         kind = self.game.get_type()
+        self.has_picture = pictures.has_picture(kind.short_name)
+        if "image" in observation_mode and not self.has_picture:
+            raise ValueError(
+                f"OpenSpiel's {kind.short_name!r} has no picture here, so it has no image observations: "
+                "use observation_mode='text'"
+            )
         self.game_name: str = kind.short_name
         self.params: dict[str, Any] = dict(self.game.get_parameters())
         self.perfect_information = kind.information == _PERFECT
@@ -213,11 +221,13 @@ class OpenSpielEnv(TextEnv):
         return f"{self.long_name}\n{self._state}\n{status}"
 
     def _render_image(self, agent: str | None) -> Any:
-        picture = draw_board(self.game_name, self._state, self.image_size)  # None: no picture for this game
-        if picture is not None:
-            return picture
-        text = self._render_text() if agent is None else f"{self._sides[agent]}\n\n{self._board(agent)}"
-        return text_to_image(text, self.image_size)
+        if not self.has_picture:  # render_mode="rgb_array" only: image observations were refused
+            return text_to_image(self._render_text(), self.image_size)
+        if agent is None:  # a spectator sees the board as the player to move does
+            player = max(0, self._state.current_player())
+        else:
+            player = self._index[agent]
+        return pictures.picture(self.game_name, self._state, player, self.params, self.image_size)
 
     # ------------------------------------------------------------------ playing
 
@@ -320,6 +330,8 @@ class OpenSpielEnv(TextEnv):
             return "(none: the game is over)"
         if agent != self.agent_selection:
             return f"(none: it is {self.agent_selection}'s turn)"
+        if self._text.legal_summary is not None:
+            return self._text.legal_summary(self._moves().strings)
         return ", ".join(self._moves().strings)
 
     def _turn_text(self, agent: str) -> str:
