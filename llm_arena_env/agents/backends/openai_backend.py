@@ -12,6 +12,7 @@ in ``name``, ``repr``, logs or error messages.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import inspect
 import io
 import json
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from llm_arena_env.agents.backends.base import Completion, Request
+from llm_arena_env.agents.backends.base import Completion, Request, split_think
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
 from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
 
@@ -126,13 +127,7 @@ class OpenAIBackend:
         except BackendError as error:
             return error
         # latency: what the caller waited, retries included
-        return Completion(
-            completion.text,
-            completion.reasoning,
-            completion.prompt_tokens,
-            completion.completion_tokens,
-            time.perf_counter() - start,
-        )
+        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)
 
     def _call(self, request: Request) -> Completion:
         """One HTTP request. Raises RetryableError, NonRetryableError or BackendError (bad response)."""
@@ -176,12 +171,19 @@ class OpenAIBackend:
                 self._scrub(f"malformed response from {public_url(self.base_url)} ({error}): {shown!r}")
             ) from None
         reasoning = getattr(message, "reasoning_content", None) or getattr(message, "reasoning", None)
+        reasoning = reasoning if isinstance(reasoning, str) else ""
+        thought, text = split_think(text)  # a server without a reasoning parser leaves <think> in the text
+        reasoning = "\n\n".join(r for r in (reasoning, thought) if r)
         usage = getattr(response, "usage", None)
+        details = getattr(usage, "completion_tokens_details", None)
+        cost = getattr(usage, "cost", None)  # OpenRouter and LiteLLM proxies report it
         return Completion(
             text=text,
-            reasoning=reasoning if isinstance(reasoning, str) else "",
+            reasoning=reasoning,
             prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
             completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            reasoning_tokens=int(getattr(details, "reasoning_tokens", 0) or 0),
+            cost_usd=float(cost) if isinstance(cost, (int, float)) else None,
         )
 
     def _status_error(self, error: Any) -> BackendError:
