@@ -15,6 +15,9 @@ EXAMPLES = """\
 examples:
   llm-arena list games --kind board
   llm-arena list agents
+  llm-arena list models
+  llm-arena play chess --players claude-sonnet gemini-flash --watch
+  llm-arena --import my_games play my/game --players random
   llm-arena play chess --players stockfish:3 random --episodes 4 --seed 0
   llm-arena play openspiel/tic_tac_toe --players human random
   llm-arena play chess --players random random --max-illegal 2 --game-arg observation_mode=text
@@ -45,8 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit.code if isinstance(exit.code, int) else EXIT_USAGE
     from llm_arena_env.agents.human import HumanQuit
 
+    from llm_arena_env.plugins import PluginError, import_modules, load_entry_points
+
     try:
+        load_entry_points()
+        import_modules(args.imports)
         return args.command(args)
+    except PluginError as error:
+        print(f"llm-arena: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except UsageError as error:
         print(f"llm-arena: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -65,11 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE",
+                        help="import a module (or a .py file) first, for the games, agents or backends it "
+                             "registers; repeatable. Installed plugins (entry points) load by themselves")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    listing = sub.add_parser("list", help="list the games or the agent kinds", epilog=EXAMPLES,
+    listing = sub.add_parser("list", help="list the games, agent kinds, registered models or backends", epilog=EXAMPLES,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    listing.add_argument("what", choices=("games", "agents"))
+    listing.add_argument("what", choices=("games", "agents", "models", "backends"))
     listing.add_argument("--kind", choices=("board", "dialogue", "grid"), help="only games of this kind")
     listing.set_defaults(command=list_command)
 
@@ -126,6 +139,10 @@ def int_at_least(minimum: int) -> Callable[[str], int]:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    if args.what in ("models", "backends"):
+        from llm_arena_env.models_cli import print_listing
+
+        return print_listing(args.what, args)
     if args.what == "agents":
         if args.kind:
             raise UsageError("--kind applies to `list games` only")
