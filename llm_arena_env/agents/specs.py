@@ -58,7 +58,7 @@ def _registered_model(name: str, seed: int | None) -> Any:
         if kind in AGENT_SPECS:
             return _load(AGENT_SPECS[kind][0])(argument, seed=seed)
         raise ValueError(
-            f"unknown agent spec {name!r}: neither an agent kind ({', '.join(sorted(AGENT_SPECS))}) nor a "
+            f"unknown agent spec {name!r}; known kinds: {', '.join(sorted(AGENT_SPECS))}; nor is it a "
             "registered model (see `llm-arena list models`)"
         )
     return make_registered_agent(models[name], seed=seed)
