@@ -46,7 +46,7 @@ class RemoteBackend:
             raise ValueError("timeout must be > 0, max_concurrency >= 1 and max_retries >= 0")
         self.model = model
         url = base_url or (os.environ.get(self.base_url_env) if self.base_url_env else None) or self.default_base_url
-        self.base_url = url.rstrip("/")
+        self.base_url = url.rstrip("/")  # "" where the SDK picks the server (LiteLLM)
         self.timeout = float(timeout)
         self.max_concurrency = max_concurrency
         self.generation = dict(generation)
