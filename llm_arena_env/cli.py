@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     from llm_arena_env.arena.transcribe_cli import add_transcribe_parser
 
     add_transcribe_parser(sub)
+    from llm_arena_env.arena.bench_cli import add_bench_parsers
+
+    add_bench_parsers(sub)
     return parser
 
 

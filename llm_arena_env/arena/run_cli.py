@@ -61,7 +61,13 @@ def add_run_parsers(subparsers: Any) -> None:
 
 def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> None:
     # Every default is None, so that only the flags actually given override a config file.
-    parser.add_argument("games", nargs="*", metavar="GAME", help="game ids, as `llm-arena list games` shows them")
+    parser.add_argument("games", nargs="*", metavar="GAME",
+                        help="game ids, as `llm-arena list games` shows them, or selectors: all, 'dialogue/*'")
+    parser.add_argument("--kind", choices=("board", "dialogue", "grid"),
+                        help="only games of this kind (with no GAME: every game of this kind)")
+    parser.add_argument("--instances", type=instances_choice, metavar="all|N",
+                        help="games with instance sets (dialogue games) play all their instances, or a seeded "
+                             "sample of N (default: the game's own choice per episode)")
     parser.add_argument("--players", nargs="+", metavar="AGENT",
                         help="agent specs (see `llm-arena list agents`); "
                              + ("two or more, paired round-robin" if tournament else "one per seat, in seat order"))
@@ -94,9 +100,7 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
 
 def run_command(args: argparse.Namespace) -> int:
     from llm_arena_env.arena.config import ConfigError
-    from llm_arena_env.arena.ray_executor import RayNotInstalledError
-    from llm_arena_env.arena.results import ResultsConflictError, ResultsStore
-    from llm_arena_env.arena.runner import AgentBuildError, AgentError, GameBuildError, play_many
+    from llm_arena_env.arena.results import ResultsStore
     from llm_arena_env.cli import UsageError
 
     try:
@@ -108,16 +112,35 @@ def run_command(args: argparse.Namespace) -> int:
     someone_types = any(spec.partition(":")[0] == "human" for spec in config.players)
     if someone_types and config.concurrency > 1:
         raise UsageError("a human plays one game at a time: use --concurrency 1 with a human player")
+    what = f"{'tournament' if config.tournament else 'run'} {config.name}"
+    code = play_jobs(jobs, store, config.to_dict(), what=what, concurrency=config.concurrency,
+                     progress=not (args.no_progress or someone_types), executor=_executor(config))
+    if code:
+        return code
+    print(format_summary(store.load()))
+    print(f"\nresults: {store.run_dir}   next: llm-arena score {store.run_dir}"
+          + (f" / llm-arena leaderboard {store.run_dir}" if config.tournament else ""))
+    return 0
+
+
+def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what: str, concurrency: int,
+              progress: bool, executor: Any = "local") -> int:
+    """Play ``jobs`` into ``store`` (resuming), report on stderr; 0, or 130 when interrupted. Mistakes raise
+    ``cli.UsageError`` with what is saved."""
+    from llm_arena_env.arena.ray_executor import RayNotInstalledError
+    from llm_arena_env.arena.results import ResultsConflictError
+    from llm_arena_env.arena.runner import AgentBuildError, AgentError, GameBuildError, play_many
+    from llm_arena_env.cli import UsageError
+
     try:
         already = sum(store.finished(job) for job in jobs)
     except ResultsConflictError as error:
         raise UsageError(str(error)) from None
-    print(f"{'tournament' if config.tournament else 'run'} {config.name}: {len(jobs)} episodes"
-          + (f" ({already} already played)" if already else "") + f" -> {store.run_dir}", file=sys.stderr)
-    store.manifest_on_first_episode(config.to_dict())
+    print(f"{what}: {len(jobs)} episodes" + (f" ({already} already played)" if already else "")
+          + f" -> {store.run_dir}", file=sys.stderr)
+    store.manifest_on_first_episode(manifest)
     try:
-        play_many(jobs, concurrency=config.concurrency, results=store,
-                  progress=not (args.no_progress or someone_types), executor=_executor(config))
+        play_many(jobs, concurrency=concurrency, results=store, progress=progress, executor=executor)
     except (AgentBuildError, GameBuildError, ResultsConflictError, RayNotInstalledError) as error:
         raise UsageError(str(error)) from None
     except AgentError as error:
@@ -133,9 +156,6 @@ def run_command(args: argparse.Namespace) -> int:
     if store.transcript_failures:
         print(f"warning: {store.transcript_failures} transcripts could not be written "
               f"(first: {store.first_transcript_error}); the episodes are kept", file=sys.stderr)
-    print(format_summary(store.load()))
-    print(f"\nresults: {store.run_dir}   next: llm-arena score {store.run_dir}"
-          + (f" / llm-arena leaderboard {store.run_dir}" if config.tournament else ""))
     return 0
 
 
@@ -153,11 +173,16 @@ def config_from_args(args: argparse.Namespace) -> Any:
     from llm_arena_env.arena.config import RunConfig
     from llm_arena_env.cli import UsageError, parse_game_args
 
+    from llm_arena_env.arena.selectors import select_games
+
     given: dict[str, Any] = {}
-    if args.games:
-        given["games"] = list(args.games)
+    if args.games or args.kind:
+        try:
+            given["games"] = select_games(list(args.games), args.kind)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
     for name in ("players", "episodes", "seed", "concurrency", "max_illegal", "run_name", "results_root",
-                 "swap_sides", "executor", "ray_address"):
+                 "swap_sides", "executor", "ray_address", "instances"):
         value = getattr(args, name)
         if value is not None:
             given[name] = value
@@ -167,12 +192,25 @@ def config_from_args(args: argparse.Namespace) -> Any:
         given["tournament"] = True
     if args.config:
         return RunConfig.from_file(args.config, **given)
-    if not args.games:
+    if not given.get("games"):
         raise UsageError("name one or more games (see `llm-arena list games`), or give --config FILE")
     if not args.players:
         raise UsageError("give the players with --players AGENT ... (see `llm-arena list agents`), "
                          "or give --config FILE")
     return RunConfig.from_mapping(given)
+
+
+def instances_choice(text: str) -> str | int:
+    """An argparse type: ``all`` or a number of instances >= 1."""
+    if text == "all":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected all or a number of instances, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be all or >= 1, got {value}")
+    return value
 
 
 def format_summary(records: Sequence[dict[str, Any]]) -> str:
