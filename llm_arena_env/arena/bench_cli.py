@@ -56,7 +56,7 @@ def add_bench_parsers(subparsers: Any) -> None:
     bench.set_defaults(command=bench_command)
 
     evaluate = subparsers.add_parser(
-        "eval", help="clembench's clemscore table (% played, quality, clemscore) of benched models, side by side",
+        "eval", help="clembench's clemscore table (%% played, quality, clemscore) of benched models, side by side",
         description="The clemscore table of the clembench-scored episodes under the given folders, a row per\n"
                     "model: clemscore, % played and quality overall, then % played and quality per game.",
         formatter_class=raw)
