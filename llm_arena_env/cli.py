@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="rejected actions a player may retry before it forfeits (game default: 0)")
     play.add_argument("--game-arg", action="append", default=[], metavar="KEY=VALUE",
                       help="a keyword argument of the game (int, float, true/false, none or text); repeatable")
+    play.add_argument("--watch", action="store_true",
+                      help="print every move as it is made: the prompt, the reasoning, the raw reply, the parsed "
+                           "move, each rethink with its feedback")
     play.set_defaults(command=play_command)
 
     demo = sub.add_parser("demo", help="play a few short games with agents that need no API key")
@@ -120,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     from llm_arena_env.arena.bench_cli import add_bench_parsers
 
     add_bench_parsers(sub)
+    from llm_arena_env.prompt_cli import add_prompt_parser
+
+    add_prompt_parser(sub)
     return parser
 
 
@@ -202,9 +208,15 @@ def play_command(args: argparse.Namespace) -> int:
         agents = make_agents(args.players, args.seed)
         seeds = [None if args.seed is None else args.seed + i for i in range(args.episodes)]
         someone_types = any(spec.strip() == "human" for spec in args.players)  # a bar would garble the prompts
+        watcher = None
+        if args.watch:
+            from llm_arena_env.arena.watch import Watcher
+
+            watcher = Watcher(sys.stdout, dict(zip(players, args.players)))
         records = [
-            play_episode(env, agents, seed=seed)
-            for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types)
+            play_episode(env, agents, seed=seed, on_step=watcher)
+            for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr,
+                             disable=someone_types or args.watch)
         ]
     finally:
         close_all(agents)
