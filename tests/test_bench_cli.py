@@ -186,3 +186,14 @@ def test_eval_writes_a_file_and_says_when_nothing_is_clembench_scored(tmp_path, 
     (chess_only / "episode.json").write_text(json.dumps(hand_worked_episodes()[-1]))
     assert main(["eval", str(tmp_path / "chess")]) == 2
     assert "no clembench-scored episodes" in capsys.readouterr().err
+
+
+def test_score_filters_by_selector(tmp_path, capsys):
+    assert main(["run", "dialogue/wordle", "openspiel/tic_tac_toe", "--players", "random", "random",
+                 "--results-root", str(tmp_path), "--run-name", "r", "--no-progress"]) == 2  # wordle has one seat
+    assert main(["run", "openspiel/tic_tac_toe", "openspiel/connect_four", "--players", "random", "random",
+                 "--results-root", str(tmp_path), "--run-name", "r", "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["score", str(tmp_path / "r"), "--game", "openspiel/tic_*"]) == 0
+    out = capsys.readouterr().out
+    assert "openspiel/tic_tac_toe" in out and "connect_four" not in out

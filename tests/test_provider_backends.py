@@ -147,11 +147,12 @@ def test_the_parser_sees_only_the_answer_and_the_trace_keeps_the_reasoning(provi
 
 def test_thinking_budget_is_sent_in_the_providers_form(provider, server):
     with backend_for(provider, server, thinking_budget=2048) as backend:
-        backend.complete([ask("hi", max_tokens=100)])
+        backend.complete([ask("hi", max_tokens=100, temperature=0.0)])
     sent = server.requests[0].body
     if provider.name == "anthropic":  # max_tokens stays the answer's budget; the API counts thinking in it
         assert sent["thinking"] == {"type": "enabled", "budget_tokens": 2048}
         assert sent["max_tokens"] == 2148
+        assert "temperature" not in sent  # refused beside thinking
     else:
         thinking = sent["generationConfig"]["thinkingConfig"]
         assert (thinking["thinking_budget"], thinking["include_thoughts"]) == (2048, True)

@@ -202,15 +202,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
 def instances_choice(text: str) -> str | int:
     """An argparse type: ``all`` or a number of instances >= 1."""
-    if text == "all":
-        return text
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected all or a number of instances, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be all or >= 1, got {value}")
-    return value
+    return text if text == "all" else int_at_least(1)(text)
 
 
 def format_summary(records: Sequence[dict[str, Any]]) -> str:

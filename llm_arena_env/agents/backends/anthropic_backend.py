@@ -7,7 +7,8 @@
 System messages become the ``system`` prompt; consecutive messages of one role are joined, since the
 API wants user and assistant turns to alternate; the request's picture goes (as PNG) before the text
 of the last user turn. With ``thinking_budget=N`` the model thinks in up to N tokens before answering;
-``max_tokens`` stays the budget of the answer (the API's own ``max_tokens`` is sent as N + max_tokens).
+``max_tokens`` stays the budget of the answer (the API's own ``max_tokens`` is sent as N + max_tokens), and
+temperature, top_p and top_k are left out, as the API requires with thinking.
 Thinking blocks come back as ``reasoning``, never in the text the parser reads.
 """
 
@@ -24,6 +25,7 @@ from llm_arena_env.agents.errors import BackendError, RetryableError
 DEFAULT_MAX_TOKENS = 1024  # the API requires max_tokens; this is the answer's budget when none is set
 RENAMED = {"stop": "stop_sequences"}
 UNSUPPORTED = ("seed",)  # the Messages API has no seed
+SAMPLING = ("temperature", "top_p", "top_k")  # not allowed with extended thinking
 
 
 class AnthropicBackend(RemoteBackend):
@@ -70,6 +72,8 @@ class AnthropicBackend(RemoteBackend):
         if self.thinking_budget:
             params["thinking"] = {"type": "enabled", "budget_tokens": self.thinking_budget}
             params["max_tokens"] = self.thinking_budget + answer_tokens
+            for name in SAMPLING:  # the API refuses them beside thinking; a player's temperature=0 would fail every call
+                params.pop(name, None)
         else:
             params["max_tokens"] = answer_tokens
         extra = {k: params.pop(k) for k in list(params) if k not in self._create_params}
