@@ -83,10 +83,14 @@ def gemini_answer(text: str, *, thought: str | None = None, prompt_tokens: int =
     }, delay=delay)
 
 
-def gemini_error(status: int, message: str = "scripted error", *, retry_after: float | None = None) -> Reply:
+def gemini_error(status: int, message: str = "scripted error", *, retry_after: float | None = None,
+                 retry_delay: str | None = None) -> Reply:
+    """Gemini's error body; ``retry_delay`` ("20s") puts the wait in a RetryInfo detail, as Gemini's 429s do."""
     names = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
              429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
-    body = {"error": {"code": status, "message": message, "status": names.get(status, "UNKNOWN")}}
+    body: dict[str, Any] = {"error": {"code": status, "message": message, "status": names.get(status, "UNKNOWN")}}
+    if retry_delay is not None:
+        body["error"]["details"] = [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}]
     return _reply(body, status, retry_after)
 
 

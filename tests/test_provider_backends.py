@@ -304,6 +304,16 @@ def test_a_batch_runs_concurrently_bounded_by_max_concurrency(provider, server):
     assert server.max_in_flight == 3
 
 
+def test_gemini_429_waits_at_least_as_long_as_its_retry_info_says():
+    with FakeGeminiServer() as server:
+        server.script(gemini_error(429, "quota", retry_delay="0.3s"), gemini_answer("ok"))
+        with backend_for(PROVIDERS[1], server) as backend:
+            start = time.monotonic()
+            (result,) = backend.complete([ask("hi")])
+            waited = time.monotonic() - start
+    assert result.text == "ok" and waited >= 0.3  # FAST alone would wait at most 0.01 s
+
+
 # ---------------------------------------------------------------------- the chat's shape
 
 

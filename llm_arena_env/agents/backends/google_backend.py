@@ -104,9 +104,10 @@ class GoogleBackend(RemoteBackend):
         if isinstance(error, errors.APIError):
             detail = self._scrub(str(error.message or error.status or "error"))[:300]
             headers = getattr(getattr(error, "response", None), "headers", None) or {}
+            wait = retry_after_seconds(headers)
             return status_error(int(error.code), where=where, model=self.model,
                                 key_hint="GEMINI_API_KEY or GOOGLE_API_KEY (or api_key)", detail=detail,
-                                retry_after=retry_after_seconds(headers))
+                                retry_after=wait if wait is not None else retry_delay(error.details))
         kind = transport_failure(error)
         if kind == "timeout":
             return RetryableError(f"no answer from {where} within {self.timeout:g}s")
@@ -115,6 +116,20 @@ class GoogleBackend(RemoteBackend):
         if isinstance(error, ValueError):  # a body that is not JSON (JSONDecodeError) or not a response
             return BackendError(f"malformed response from {where}: {error}")
         return None
+
+
+def retry_delay(body: Any) -> float | None:
+    """The wait Gemini asks for in a 429's body (a google.rpc.RetryInfo detail, ``"retryDelay": "20s"``)."""
+    error = body.get("error", body) if isinstance(body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    for detail in details if isinstance(details, list) else ():
+        delay = detail.get("retryDelay") if isinstance(detail, dict) else None
+        if isinstance(delay, str) and delay.endswith("s"):
+            try:
+                return max(0.0, float(delay[:-1]))
+            except ValueError:
+                return None
+    return None
 
 
 def transport_failure(error: Exception) -> str | None:
