@@ -196,6 +196,13 @@ def play_command(args: argparse.Namespace) -> int:
     kwargs = parse_game_args(args.game_arg)
     if args.max_illegal is not None:
         kwargs["max_illegal_actions"] = args.max_illegal
+    graphics = None
+    if args.watch:
+        from llm_arena_env.arena.watch import terminal_graphics
+
+        graphics = terminal_graphics(sys.stdout)
+        if graphics and "render_mode" not in kwargs:  # the board as a picture after each move
+            kwargs["render_mode"] = "rgb_array"
     env = make_env(args.game, kwargs)
     agents: list[Any] = []
     try:
@@ -212,7 +219,8 @@ def play_command(args: argparse.Namespace) -> int:
         if args.watch:
             from llm_arena_env.arena.watch import Watcher
 
-            watcher = Watcher(sys.stdout, dict(zip(players, args.players)))
+            watcher = Watcher(sys.stdout, dict(zip(players, args.players)), graphics=graphics,
+                              picture=env.render if env.render_mode == "rgb_array" else None)
         records = [
             play_episode(env, agents, seed=seed, on_step=watcher)
             for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr,

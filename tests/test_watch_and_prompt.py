@@ -90,3 +90,42 @@ def test_prompt_of_a_dialogue_instance_and_bad_input(capsys):
     assert main(["prompt", "chess", "--moves", "e5"]) == 2
     assert "rejected" in capsys.readouterr().err
     assert main(["prompt", "no/such/game"]) == 2
+
+
+def test_a_terminal_that_shows_pictures_gets_the_board_after_each_move():
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from llm_arena_env.arena.episode import play_episode
+    from llm_arena_env.arena.watch import Watcher, inline_image, terminal_graphics
+    from llm_arena_env.agents.specs import make_agent
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert terminal_graphics(Tty(), {"TERM": "xterm-kitty"}) == "kitty"
+    assert terminal_graphics(Tty(), {"TERM_PROGRAM": "iTerm.app"}) == "iterm"
+    assert terminal_graphics(Tty(), {"TERM": "xterm-256color"}) is None
+    assert terminal_graphics(io.StringIO(), {"TERM": "xterm-kitty"}) is None  # piped: no escapes
+
+    import llm_arena_env
+
+    env = llm_arena_env.make("openspiel/tic_tac_toe", render_mode="rgb_array")
+    out = Tty()
+    play_episode(env, [make_agent("random", seed=0), make_agent("random", seed=1)], seed=0,
+                 on_step=Watcher(out, graphics="iterm", picture=env.render))
+    shown = re.findall(r"\x1b\]1337;File=inline=1;size=\d+;preserveAspectRatio=1:([A-Za-z0-9+/=]+)\a", out.getvalue())
+    assert len(shown) == out.getvalue().count("━━━ move ") >= 5
+    last = np.asarray(Image.open(io.BytesIO(base64.b64decode(shown[-1]))).convert("RGB"))
+    np.testing.assert_array_equal(last, env.render())  # the final board
+
+    image = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)  # a PNG of ~12 kB
+    kitty = inline_image(image, "kitty")
+    chunks = re.findall(r"\x1b_G(?:f=100,a=T,)?m=([01]);([^\x1b]*)\x1b\\", kitty)
+    assert len(chunks) > 1 and chunks[-1][0] == "0" and all(m == "1" for m, _ in chunks[:-1])
+    decoded = np.asarray(Image.open(io.BytesIO(base64.b64decode("".join(c for _, c in chunks)))).convert("RGB"))
+    np.testing.assert_array_equal(decoded, image)

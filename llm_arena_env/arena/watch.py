@@ -1,14 +1,22 @@
 """Watching a game as it goes (``llm-arena play ... --watch``), as game_arena's demo shows it: for every
 move, the prompt the model got, its reasoning (folded), its raw reply, the parsed move, every rethink with
-the feedback it was given, and what the env made of the move.
+the feedback it was given, and what the env made of the move; in a terminal that shows pictures (kitty's
+or iTerm2's inline image protocol), the board as a picture after each move.
 
 >>> play_episode(env, agents, on_step=Watcher(sys.stdout, {"player_0": "claude"}))
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import os
 import shutil
-from typing import Any, Mapping, TextIO
+from typing import Any, Callable, Mapping, TextIO
+
+import numpy as np
+
+KITTY_CHUNK = 4096  # kitty takes a picture's base64 in chunks of at most this many bytes
 
 FOLD_LINES = 6  # reasoning longer than this is shown by its first and last lines
 
@@ -16,10 +24,15 @@ FOLD_LINES = 6  # reasoning longer than this is shown by its first and last line
 class Watcher:
     """An ``on_step`` callback that prints each step to ``stream``."""
 
-    def __init__(self, stream: TextIO, names: Mapping[str, str] | None = None, *, show_prompt: bool = True):
+    def __init__(self, stream: TextIO, names: Mapping[str, str] | None = None, *, show_prompt: bool = True,
+                 picture: Callable[[], Any] | None = None, graphics: str | None = None):
+        """``picture``: the board as an HxWx3 array after each move (``env.render`` of an rgb_array env),
+        shown with the terminal's ``graphics`` protocol ("kitty" or "iterm", see :func:`terminal_graphics`)."""
         self.stream = stream
         self.names = dict(names or {})
         self.show_prompt = show_prompt
+        self.picture = picture if graphics else None
+        self.graphics = graphics
         self.steps = 0
         self._systems_shown: set[str] = set()
 
@@ -35,6 +48,10 @@ class Watcher:
             self._attempt(number, len(attempts), attempt)
         verdict = "accepted" if step.accepted else f"REJECTED: {step.rejection}"
         self._print(f"=> {step.action!r} {verdict}")
+        if self.picture is not None:
+            image = self.picture()
+            if isinstance(image, np.ndarray):
+                self._print(inline_image(image, self.graphics or ""))
 
     def _prompt(self, step: Any, attempts: list[Mapping[str, Any]]) -> None:
         prompt = list(attempts[0].get("prompt") or []) if attempts else []
@@ -75,6 +92,33 @@ class Watcher:
         print(text, file=self.stream, flush=True)
 
 
+def terminal_graphics(stream: TextIO, environ: Mapping[str, str] = os.environ) -> str | None:
+    """"kitty" or "iterm" where ``stream`` is a terminal that shows inline pictures that way, else None."""
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+    if environ.get("KITTY_WINDOW_ID") or environ.get("TERM") == "xterm-kitty":
+        return "kitty"
+    if environ.get("TERM_PROGRAM") in ("iTerm.app", "WezTerm"):
+        return "iterm"
+    return None
+
+
+def inline_image(image: np.ndarray, protocol: str) -> str:
+    """The escape sequence that shows ``image`` (HxWx3 uint8) as a PNG in the terminal."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image), mode="RGB").save(buffer, format="PNG")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    if protocol == "iterm":
+        return f"\x1b]1337;File=inline=1;size={len(buffer.getvalue())};preserveAspectRatio=1:{data}\a"
+    chunks = [data[i:i + KITTY_CHUNK] for i in range(0, len(data), KITTY_CHUNK)]
+    return "".join(
+        ("\x1b_Gf=100,a=T," if i == 0 else "\x1b_G") + f"m={int(i < len(chunks) - 1)};{chunk}\x1b\\"
+        for i, chunk in enumerate(chunks)
+    )
+
+
 def fold(text: str, lines: int = FOLD_LINES) -> str:
     """``text`` if it is short, else its first and last lines around a count of those left out."""
     all_lines = text.strip().splitlines()
@@ -84,4 +128,4 @@ def fold(text: str, lines: int = FOLD_LINES) -> str:
     return "\n".join(all_lines[:half] + [f"... ({len(all_lines) - 2 * half} more lines) ..."] + all_lines[-half:])
 
 
-__all__ = ["Watcher", "fold"]
+__all__ = ["Watcher", "fold", "terminal_graphics", "inline_image"]
