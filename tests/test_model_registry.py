@@ -187,3 +187,24 @@ def test_entry_points_of_the_packages_groups_are_loaded(monkeypatch):
                         lambda group: [FakeEntryPoint()] if group == "llm_arena_env.backends" else [])
     assert plugins.load_entry_points() == ["llm_arena_env.backends:fake"]
     assert calls == ["registered"] and plugins.load_entry_points() == []  # once per process
+
+
+def test_priced_keeps_a_reported_cost_and_serves_the_async_path_too():
+    import asyncio
+
+    from llm_arena_env.agents.backends import Completion, Request
+    from llm_arena_env.agents.backends.priced import Priced
+
+    class Fixed:
+        name = "fixed"
+
+        def complete(self, requests):
+            return [Completion("a", prompt_tokens=2_000_000, completion_tokens=1_000_000),
+                    Completion("b", prompt_tokens=1, completion_tokens=1, cost_usd=0.5)][: len(requests)]
+
+    priced = Priced(Fixed(), input_per_mtok=1.0, output_per_mtok=4.0)
+    request = Request(({"role": "user", "content": "hi"},))
+    first, second = priced.complete([request, request])
+    assert (first.cost_usd, second.cost_usd) == (6.0, 0.5)  # 2 x $1 + 1 x $4; a provider's own figure wins
+    [again] = asyncio.run(priced.acomplete([request]))
+    assert again.cost_usd == 6.0

@@ -19,8 +19,14 @@ from typing import Any, Mapping
 
 from llm_arena_env.agents.backends.base import Completion, Request
 from llm_arena_env.agents.backends.openai_backend import png_data_url, retry_after_seconds, server_message
-from llm_arena_env.agents.backends.remote import RemoteBackend, status_error
-from llm_arena_env.agents.errors import BackendError, RetryableError
+from llm_arena_env.agents.backends.remote import (
+    RemoteBackend,
+    connection_error,
+    malformed_error,
+    status_error,
+    timeout_error,
+)
+from llm_arena_env.agents.errors import BackendError
 
 DEFAULT_MAX_TOKENS = 1024  # the API requires max_tokens; this is the answer's budget when none is set
 RENAMED = {"stop": "stop_sequences"}
@@ -94,7 +100,7 @@ class AnthropicBackend(RemoteBackend):
                     thoughts.append("[redacted thinking]")
             usage = response.usage
         except (AttributeError, TypeError) as error:
-            raise BackendError(f"malformed response from {self._where()} ({error}): {str(response)[:200]!r}") from None
+            raise malformed_error(self._where(), f"{error}: {str(response)[:200]!r}") from None
         return Completion(
             text="".join(texts),
             reasoning="\n\n".join(t for t in thoughts if t),
@@ -111,12 +117,11 @@ class AnthropicBackend(RemoteBackend):
             return status_error(error.status_code, where=where, model=self.model, key_hint="ANTHROPIC_API_KEY (or api_key)",
                                 detail=detail, retry_after=wait)
         if isinstance(error, anthropic.APITimeoutError):
-            return RetryableError(f"no answer from {where} within {self.timeout:g}s")
+            return timeout_error(where, self.timeout)
         if isinstance(error, anthropic.APIConnectionError):
-            cause = error.__cause__ or error
-            return RetryableError(f"could not connect to {where}: {type(cause).__name__}: {cause}")
+            return connection_error(where, error.__cause__ or error)
         if isinstance(error, (anthropic.APIResponseValidationError, ValueError)):  # JSONDecodeError is a ValueError
-            return BackendError(f"malformed response from {where}: {error}")
+            return malformed_error(where, error)
         return None
 
 

@@ -17,8 +17,14 @@ from typing import Any, Mapping
 
 from llm_arena_env.agents.backends.base import Completion, Request
 from llm_arena_env.agents.backends.openai_backend import png_data_url, retry_after_seconds
-from llm_arena_env.agents.backends.remote import RemoteBackend, status_error
-from llm_arena_env.agents.errors import BackendError, RetryableError
+from llm_arena_env.agents.backends.remote import (
+    RemoteBackend,
+    connection_error,
+    malformed_error,
+    status_error,
+    timeout_error,
+)
+from llm_arena_env.agents.errors import BackendError
 
 RENAMED = {"max_tokens": "max_output_tokens", "stop": "stop_sequences"}
 
@@ -87,7 +93,7 @@ class GoogleBackend(RemoteBackend):
         except (AttributeError, IndexError, TypeError) as error:
             reason = getattr(getattr(response, "prompt_feedback", None), "block_reason", None)
             why = f"blocked: {reason}" if reason else str(error)
-            raise BackendError(f"no answer in the response from {self._where()} ({why}): {str(response)[:200]!r}") from None
+            raise malformed_error(self._where(), f"no answer ({why}): {str(response)[:200]!r}") from None
         usage = response.usage_metadata
         thought_tokens = int(getattr(usage, "thoughts_token_count", 0) or 0)
         return Completion(
@@ -110,11 +116,11 @@ class GoogleBackend(RemoteBackend):
                                 retry_after=wait if wait is not None else retry_delay(error.details))
         kind = transport_failure(error)
         if kind == "timeout":
-            return RetryableError(f"no answer from {where} within {self.timeout:g}s")
+            return timeout_error(where, self.timeout)
         if kind == "connection":
-            return RetryableError(f"could not connect to {where}: {type(error).__name__}: {error}")
+            return connection_error(where, error)
         if isinstance(error, ValueError):  # a body that is not JSON (JSONDecodeError) or not a response
-            return BackendError(f"malformed response from {where}: {error}")
+            return malformed_error(where, error)
         return None
 
 

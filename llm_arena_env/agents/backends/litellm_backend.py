@@ -17,8 +17,14 @@ from typing import Any
 
 from llm_arena_env.agents.backends.base import Completion, Request, split_think
 from llm_arena_env.agents.backends.openai_backend import chat_payload, retry_after_seconds, server_message
-from llm_arena_env.agents.backends.remote import RemoteBackend, status_error
-from llm_arena_env.agents.errors import BackendError, RetryableError
+from llm_arena_env.agents.backends.remote import (
+    RemoteBackend,
+    connection_error,
+    malformed_error,
+    status_error,
+    timeout_error,
+)
+from llm_arena_env.agents.errors import BackendError
 
 
 class LiteLLMBackend(RemoteBackend):
@@ -64,7 +70,7 @@ class LiteLLMBackend(RemoteBackend):
             if not isinstance(text, str):
                 raise TypeError(f"content is a {type(text).__name__}")
         except (AttributeError, IndexError, KeyError, TypeError) as error:
-            raise BackendError(f"malformed response from {self._where() or self.model} ({error})") from None
+            raise malformed_error(self._where() or self.model, error) from None
         reasoning = getattr(message, "reasoning_content", None)
         thought, text = split_think(text)
         reasoning = "\n\n".join(r for r in (reasoning if isinstance(reasoning, str) else "", thought) if r)
@@ -93,11 +99,11 @@ class LiteLLMBackend(RemoteBackend):
                                 detail=self._scrub(server_message(getattr(error, "body", None), str(error))),
                                 retry_after=retry_after_seconds(headers))
         if isinstance(error, openai.APITimeoutError):
-            return RetryableError(f"no answer from {where} within {self.timeout:g}s")
+            return timeout_error(where, self.timeout)
         if isinstance(error, openai.APIConnectionError):
-            return RetryableError(f"could not connect to {where}: {str(error)[:300]}")
+            return connection_error(where, error)
         if isinstance(error, (openai.APIError, ValueError)):
-            return BackendError(f"malformed response from {where}: {str(error)[:300]}")
+            return malformed_error(where, error)
         return None
 
 

@@ -25,6 +25,14 @@ class Priced:
     def complete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
         return [self._priced(r) for r in self.backend.complete(requests)]
 
+    async def acomplete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
+        """The async path: the wrapped backend's own where it has one, else its sync one on a thread."""
+        import asyncio
+
+        inner = getattr(self.backend, "acomplete", None)
+        results = await inner(requests) if inner is not None else await asyncio.to_thread(self.backend.complete, requests)
+        return [self._priced(r) for r in results]
+
     def _priced(self, result: Completion | BackendError) -> Completion | BackendError:
         if not isinstance(result, Completion) or result.cost_usd is not None:
             return result

@@ -149,9 +149,25 @@ class RemoteBackend:
 
 def _error_fields(error: BackendError) -> dict[str, Any]:
     fields: dict[str, Any] = {"status": error.status}
-    if hasattr(error, "retry_after"):
-        fields["retry_after"] = error.retry_after
+    for name in ("retry_after", "kind"):  # "kind": the error taxonomy's, where errors carry one
+        if hasattr(error, name):
+            fields[name] = getattr(error, name)
     return fields
+
+
+# The errors every provider's classifier builds, in one place, so that the error taxonomy is applied here.
+
+
+def timeout_error(where: str, timeout: float) -> BackendError:
+    return RetryableError(f"no answer from {where} within {timeout:g}s")
+
+
+def connection_error(where: str, cause: object) -> BackendError:
+    return RetryableError(f"could not connect to {where}: {type(cause).__name__}: {str(cause)[:300]}")
+
+
+def malformed_error(where: str, detail: object) -> BackendError:
+    return BackendError(f"malformed response from {where}: {str(detail)[:300]}")
 
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})  # and every 5xx (Anthropic's 529 "overloaded" included)
@@ -178,4 +194,4 @@ def status_error(
     return NonRetryableError(f"{head}: {detail}", status=status)
 
 
-__all__ = ["RemoteBackend", "status_error", "RETRYABLE_STATUS"]
+__all__ = ["RemoteBackend", "status_error", "timeout_error", "connection_error", "malformed_error", "RETRYABLE_STATUS"]
