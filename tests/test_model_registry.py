@@ -208,3 +208,33 @@ def test_priced_keeps_a_reported_cost_and_serves_the_async_path_too():
     assert (first.cost_usd, second.cost_usd) == (6.0, 0.5)  # 2 x $1 + 1 x $4; a provider's own figure wins
     [again] = asyncio.run(priced.acomplete([request]))
     assert again.cost_usd == 6.0
+
+
+def test_an_unknown_game_id_loads_the_installed_plugins_first(monkeypatch):
+    import importlib.metadata
+
+    import llm_arena_env
+    import llm_arena_env.plugins as plugins
+
+    def register():
+        llm_arena_env.register("plugin/ttt", "llm_arena_env.games.openspiel.env:OpenSpielEnv",
+                               kwargs={"game_name": "tic_tac_toe"}, players=(2,))
+
+    class EntryPoint:
+        name, value = "ttt", "my_plugin:register"
+
+        def load(self):
+            return register
+
+    monkeypatch.setattr(plugins, "_loaded", False)
+    monkeypatch.setattr(importlib.metadata, "entry_points",
+                        lambda group: [EntryPoint()] if group == "llm_arena_env.games" else [])
+    try:
+        env = llm_arena_env.make("plugin/ttt")
+        assert env.possible_agents == ["player_0", "player_1"]
+        with pytest.raises(llm_arena_env.UnknownGameError):
+            llm_arena_env.make("plugin/nothing")  # plugins load once; still unknown, no loop
+    finally:
+        from llm_arena_env import registry
+
+        registry._registry.pop("plugin/ttt", None)
