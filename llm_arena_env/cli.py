@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     from llm_arena_env.arena.bench_cli import add_bench_parsers
 
     add_bench_parsers(sub)
-    from llm_arena_env.prompt_cli import add_prompt_parser
+    from llm_arena_env.arena.prompt_cli import add_prompt_parser
 
     add_prompt_parser(sub)
     return parser
@@ -149,7 +149,7 @@ def int_at_least(minimum: int) -> Callable[[str], int]:
 
 def list_command(args: argparse.Namespace) -> int:
     if args.what in ("models", "backends"):
-        from llm_arena_env.models_cli import print_listing
+        from llm_arena_env.agents.models_cli import print_listing
 
         return print_listing(args.what, args)
     if args.what == "agents":
