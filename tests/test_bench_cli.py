@@ -162,7 +162,11 @@ def test_the_table_as_csv_markdown_and_text():
     markdown = format_clem_table(table, "markdown").splitlines()
     assert markdown[0].startswith("| model | clemscore |") and re.fullmatch(r"\|---(\|---:)+\|", markdown[1])
     assert markdown[3].startswith("| m | 45.83 |")
-    assert "45.83" in format_clem_table(table, "table")
+    text = format_clem_table(table, "table").splitlines()
+    assert text[0].split() == ["model", "clemscore", "%", "played", "quality"]
+    assert text[3].split() == ["m", "45.83", "83.33", "55.00"]
+    assert ["dialogue/taboo", "m", "3", "66.67", "60.00"] in [line.split() for line in text]
+    assert not any(line.startswith("dialogue/wordle  n") for line in text)  # n never played wordle
 
 
 def test_markdown_cells_cannot_break_the_table():

@@ -196,9 +196,13 @@ def format_clem_table(table: dict[str, Any], fmt: str) -> str:
         cells = [[_markdown_cell(c) for c in r] for r in [headers, *rows]]
         lines = ["| " + " | ".join(cells[0]) + " |", "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|"]
         return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in cells[1:]])
+    # In a terminal, the wide table is unreadable past a few games: the overall table, then a row per game and model.
     from llm_arena_env.arena.leaderboard import format_table
 
-    return format_table(headers, rows, left=1)
+    overall = format_table(headers[:4], [row[:4] for row in rows], left=1)
+    per_game = [(game, m["model"], g["episodes"], _fmt(g["played"]), _fmt(g["quality"]))
+                for game in table["games"] for m in table["models"] if (g := m["games"][game]) is not None]
+    return overall + "\n\n" + format_table(("game", "model", "episodes", "% played", "quality"), per_game, left=2)
 
 
 def _fmt(value: float | None) -> str:
