@@ -80,7 +80,7 @@ def test_bench_plays_every_instance_in_self_play_and_resumes(tmp_path, capsys):
 
 def test_bench_against_a_partner_swaps_the_seats(tmp_path):
     with FakeOpenAIServer() as server:
-        partner = f"openai:m@{server.url}"
+        partner = f"openai:fake@{server.url}"
         assert main(["bench", "-m", "random", "-g", "dialogue/taboo", "--partner", partner, "--instances", "2",
                      "--results-root", str(tmp_path), "--no-progress"]) == 0
     records = episodes_in(next(tmp_path.glob("bench-random-vs-*")))
@@ -107,7 +107,7 @@ def test_a_registered_model_benched_on_real_wordle_instances_then_evaluated(tmp_
         # A model that always guesses "crane": it plays (no abort) and rarely wins.
         server.responder = lambda body: Reply.answer("explanation: a common opener\nguess: crane")
         (tmp_path / "llm-arena-models.toml").write_text(
-            f'[models.crane-bot]\nbackend = "openai"\nmodel = "m"\nbase_url = "{server.url}"\n')
+            f'[models.crane-bot]\nbackend = "openai"\nmodel = "fake"\nbase_url = "{server.url}"\n')
         assert main(["bench", "-m", "crane-bot", "-m", "random", "-g", "dialogue/wordle", "--instances", "2",
                      "--no-progress", "--concurrency", "2"]) == 0
     capsys.readouterr()

@@ -152,7 +152,10 @@ def test_an_unknown_name_is_neither_kind_nor_model(capsys):
     assert "registered model" in capsys.readouterr().err
 
 
-def test_import_loads_a_plugin_that_registers_an_agent_kind(tmp_path, capsys):
+def test_import_loads_a_plugin_that_registers_an_agent_kind(tmp_path, capsys, monkeypatch):
+    import llm_arena_env.agents.specs as specs
+
+    monkeypatch.setattr(specs, "AGENT_SPECS", dict(specs.AGENT_SPECS))  # the plugin's kind goes when the test ends
     (tmp_path / "my_plugin.py").write_text(textwrap.dedent("""
         from llm_arena_env.agents.specs import register_agent_spec
         from llm_arena_env.agents.random_agent import RandomAgent

@@ -1,8 +1,9 @@
 """The Anthropic and Gemini backends, through their official SDKs, against loopback fakes of each API.
 
 The same fault kinds as the OpenAI backend's tests: answers with reasoning and token counts, pictures,
-rate limits with Retry-After, server errors until the budget ends, hangs, malformed bodies, client
-errors that are not retried, a refused connection, keys that never leak, and bounded concurrent batches.
+rate limits with Retry-After, server errors until the budget ends, hangs, malformed, truncated and reset
+replies, client errors that are not retried (each with its kind from agents/errors.py), a refused
+connection, keys (and fragments of keys) that never leak, and bounded concurrent batches.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from PIL import Image
 
 from llm_arena_env.agents.backends import Completion, Request, RetryPolicy
-from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
+from llm_arena_env.agents.errors import BackendError, ErrorKind, NonRetryableError, RetryableError
 from llm_arena_env.agents.llm import LLMAgent
 from tests.fake_openai_server import Reply
 from tests.fake_provider_servers import (
@@ -199,6 +200,7 @@ def test_server_errors_until_the_budget_ends_fail_one_slot_and_spare_the_rest(pr
         results = backend.complete([ask("one"), ask("please fail"), ask("three")])
     assert [r.text for r in (results[0], results[2])] == ["fine", "fine"]
     assert isinstance(results[1], RetryableError) and results[1].status == status
+    assert results[1].kind == ErrorKind.SERVER
     assert "gave up after 3 attempts" in str(results[1])
     assert sum("fail" in provider.last_user_text(r.body) for r in server.requests) == 3
 
@@ -215,25 +217,36 @@ def test_a_hang_without_retries_left_fails_cleanly(provider, server):
     server.script(Reply(delay=3))
     with backend_for(provider, server, timeout=0.3, retry_policy=RetryPolicy(max_attempts=1)) as backend:
         (result,) = backend.complete([ask("hi")])
-    assert isinstance(result, RetryableError)
+    assert isinstance(result, RetryableError) and result.kind == ErrorKind.TIMEOUT
     assert "within 0.3s" in str(result)
 
 
-def test_malformed_json_gives_a_clear_error_and_is_not_retried(provider, server):
-    server.script(Reply.malformed())
+@pytest.mark.parametrize("fault", [Reply.malformed, Reply.truncated, Reply.reset], ids=["malformed", "truncated", "reset"])
+def test_a_bad_or_cut_reply_is_retried_like_a_5xx(provider, server, fault):
+    server.script(fault(), provider.answer("Final Answer: e4"))
     with backend_for(provider, server) as backend:
         (result,) = backend.complete([ask("hi")])
-    assert isinstance(result, BackendError) and not isinstance(result, RetryableError)
+    assert isinstance(result, Completion) and result.text == "Final Answer: e4"
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("fault, kind", [(Reply.malformed, ErrorKind.MALFORMED), (Reply.truncated, None),
+                                         (Reply.reset, ErrorKind.CONNECTION)], ids=["malformed", "truncated", "reset"])
+def test_a_reply_that_stays_bad_is_a_retryable_error_once_retries_are_spent(provider, server, fault, kind):
+    server.script(*(fault() for _ in range(3)))
+    with backend_for(provider, server) as backend:
+        (result,) = backend.complete([ask("hi")])
+    assert isinstance(result, RetryableError) and "gave up after 3 attempts" in str(result)
+    assert result.kind == kind if kind else result.kind in (ErrorKind.MALFORMED, ErrorKind.CONNECTION)
+    assert "http://127.0.0.1" in str(result) and len(server.requests) == 3
+
+
+def test_a_json_body_that_is_no_answer_is_a_malformed_reply(provider, server):
+    server.script(*[Reply(200, b'{"hello": "world"}', (("Content-Type", "application/json"),))] * 3)
+    with backend_for(provider, server) as backend:
+        (result,) = backend.complete([ask("hi")])
+    assert isinstance(result, BackendError) and result.kind == ErrorKind.MALFORMED
     assert "malformed response from http://127.0.0.1" in str(result)
-    assert len(server.requests) == 1
-
-
-def test_a_json_body_that_is_no_answer_is_a_clear_error(provider, server):
-    server.script(Reply(200, b'{"hello": "world"}', (("Content-Type", "application/json"),)))
-    with backend_for(provider, server) as backend:
-        (result,) = backend.complete([ask("hi")])
-    assert isinstance(result, BackendError) and not isinstance(result, RetryableError)
-    assert "127.0.0.1" in str(result)
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404])
@@ -242,6 +255,8 @@ def test_client_errors_are_not_retried(provider, server, status):
     with backend_for(provider, server) as backend:
         (result,) = backend.complete([ask("hi")])
     assert isinstance(result, NonRetryableError) and result.status == status
+    kinds = {400: ErrorKind.BAD_REQUEST, 401: ErrorKind.AUTH, 403: ErrorKind.PERMISSION, 404: ErrorKind.NOT_FOUND}
+    assert result.kind == kinds[status] and result.fatal == (status != 400)  # a bad key stops the run
     assert str(result).startswith(f"{status} ")
     assert {400: "bad things", 401: provider.key_hint, 403: "fake-model", 404: "fake-model"}[status] in str(result)
     assert len(server.requests) == 1
@@ -253,7 +268,7 @@ def test_connection_refused_is_a_retryable_error_in_the_slot(provider):
     backend = provider.backend(model="m", base_url=url, api_key=SECRET, timeout=2,
                                retry_policy=RetryPolicy(max_attempts=2, initial_delay=0.01))
     (result,) = backend.complete([ask("hi")])
-    assert isinstance(result, RetryableError)
+    assert isinstance(result, RetryableError) and result.kind == ErrorKind.CONNECTION
     assert "could not connect to http://127.0.0.1" in str(result)
 
 
@@ -277,6 +292,13 @@ def test_the_key_never_leaks(provider, server, caplog):
     texts = [repr(backend), backend.name, repr(agent), caplog.text, *(str(d.to_dict()) for d in decisions)]
     assert all(SECRET not in t for t in texts)
     assert "[key]" in decisions[0].attempts[0].error
+
+
+def test_a_server_quoting_part_of_the_key_leaks_no_fragment(provider, server):
+    server.script(provider.error(400, f"Incorrect API key provided: {SECRET[:4]}***{SECRET[-7:]}"))
+    with backend_for(provider, server) as backend:
+        (result,) = backend.complete([ask("hi")])
+    assert SECRET[-7:] not in str(result) and "[key]" in str(result)
 
 
 def test_the_providers_own_server_needs_a_key_and_names_the_variable(provider):

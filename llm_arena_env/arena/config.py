@@ -150,8 +150,14 @@ class RunConfig:
         for game in self.games:
             kwargs = self.game_kwargs(game)
             players, instance_count = _inspect_game(game.id, kwargs)
-            for specs in self._seatings(game.id, players):
-                for instance in self._instances(game, instance_count):
+            seatings = self._seatings(game.id, players)
+            instances = self._instances(game, instance_count)
+            total = len(jobs) + len(seatings) * len(instances) * self.episodes
+            if total > MAX_EPISODES:  # counted before any is built: a typo must not fill the memory
+                raise ConfigError(f"the run would play {total:,} episodes or more, over the limit of "
+                                  f"{MAX_EPISODES:,} per run; split it into several runs")
+            for specs in seatings:
+                for instance in instances:
                     for k in range(self.episodes):
                         jobs.append(EpisodeJob(
                             game=game.id,
@@ -270,6 +276,10 @@ def _normalized(data: Mapping[str, Any], source: str) -> dict[str, Any]:
             raise ConfigError(f"{_where(source)}unknown field {key!r}{hint} (fields: {', '.join(known)})")
         result[name] = value
     return result
+
+
+#: The most episodes one run plays (its jobs are held in memory; a larger benchmark is several runs).
+MAX_EPISODES = 100_000
 
 
 def _int(minimum: int) -> Callable[[Any, _Field], int]:
@@ -418,7 +428,7 @@ def _inspect_game(game: str, kwargs: Mapping[str, Any]) -> tuple[list[str], int 
 
     try:
         env = llm_arena_env.make(game, **kwargs)
-    except (llm_arena_env.UnknownGameError, TypeError, ValueError) as error:
+    except (llm_arena_env.UnknownGameError, TypeError, ValueError, OSError) as error:  # OSError: a missing file
         shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
         raise ConfigError(f"field 'games': could not make {game!r}" + (f" with {shown}" if shown else "")
                           + f": {error}") from None

@@ -36,6 +36,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from llm_arena_env.core.outcome import is_error
+
 ELO_SCALE = 400.0 / math.log(10.0)  # rating points per unit of log-odds
 DEFAULT_BASE = 1000.0
 DEFAULT_K = 16.0
@@ -88,10 +90,13 @@ class Ratings:
 def matches_from_episodes(episodes: Iterable[Mapping[str, Any]]) -> tuple[list[Match], list[str]]:
     """The rated matches of ``episodes`` (episode-record dicts), and a note for each kind left out."""
     matches: list[Match] = []
-    self_play = not_competitive = 0
+    self_play = not_competitive = errors = 0
     for index, episode in enumerate(episodes):
         agents = episode.get("agents") or {}
         outcomes = episode.get("outcomes") or {}
+        if is_error(outcomes):
+            errors += 1
+            continue
         if len(agents) < 2 or any(outcomes.get(seat) not in _RANK for seat in agents):
             not_competitive += 1
             continue
@@ -105,6 +110,8 @@ def matches_from_episodes(episodes: Iterable[Mapping[str, Any]]) -> tuple[list[M
             found = True
         self_play += not found
     notes = []
+    if errors:
+        notes.append(f"{errors} episode(s) that ended in a transport error (no one played) are not rated")
     if not_competitive:
         notes.append(f"{not_competitive} episode(s) without win/loss/draw outcomes for every seat "
                      "(cooperative, single-player or unfinished) are not rated")

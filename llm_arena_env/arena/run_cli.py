@@ -9,11 +9,14 @@ through ``cli.UsageError``; Ctrl-C keeps every finished episode and exits with s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any, Sequence
 
-from llm_arena_env.cli import int_at_least
+from llm_arena_env.cli import EXIT_ERRORS, EXIT_STATUS, MAX_EPISODES, int_at_least
 
 RUN_EXAMPLES = """\
 examples:
@@ -22,7 +25,8 @@ examples:
   llm-arena run dialogue/taboo --players hf:Qwen/Qwen2.5-0.5B-Instruct hf:Qwen/Qwen2.5-0.5B-Instruct \\
       --episodes 20 --concurrency 16 --run-name taboo-qwen
   llm-arena run --config runs/baselines.toml --concurrency 16     # flags override the file
-Running the same command again resumes: finished episodes are kept, the rest are played.
+Running the same command again resumes: finished episodes are kept, the rest are played (and those that
+ended in a transport error, unless --no-retry-errors).
 """
 
 TOURNAMENT_EXAMPLES = """\
@@ -46,7 +50,7 @@ def add_run_parsers(subparsers: Any) -> None:
         "run", help="play episodes of games between agents, into a results folder (resumable)",
         description="Play the given players, in the given seats, on one or more games; every episode is\n"
                     "written to <results-root>/<run-name>/<game>/<pairing>/<episode>/episode.json.",
-        epilog=RUN_EXAMPLES, formatter_class=raw)
+        epilog=RUN_EXAMPLES + EXIT_STATUS, formatter_class=raw)
     _add_run_arguments(run, tournament=False)
     run.set_defaults(command=run_command, tournament=False)
 
@@ -54,7 +58,7 @@ def add_run_parsers(subparsers: Any) -> None:
         "tournament", help="round-robin: every pair of players on every game, sides swapped",
         description="Play every pair of players on every game, in both seat orders, N episodes each,\n"
                     "into a results folder (resumable); rate them with `llm-arena leaderboard`.",
-        epilog=TOURNAMENT_EXAMPLES, formatter_class=raw)
+        epilog=TOURNAMENT_EXAMPLES + EXIT_STATUS, formatter_class=raw)
     _add_run_arguments(tournament, tournament=True)
     tournament.set_defaults(command=run_command, tournament=True)
 
@@ -72,14 +76,14 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
                         help="agent specs (see `llm-arena list agents`); "
                              + ("two or more, paired round-robin" if tournament else "one per seat, in seat order"))
     parser.add_argument("--config", metavar="FILE", help="read the run from a TOML or YAML file (same field names)")
-    parser.add_argument("--episodes", type=int_at_least(1), metavar="N",
+    parser.add_argument("--episodes", type=int_at_least(1, at_most=MAX_EPISODES), metavar="N",
                         help="episodes per pairing (and per instance) (default 1)")
     parser.add_argument("--seed", type=int_at_least(0), metavar="S",
                         help="episode k of every pairing gets seed S+k (default 0)")
     parser.add_argument("--concurrency", type=int_at_least(1), metavar="N",
                         help="episodes played at once, their model calls batched (default 1)")
     parser.add_argument("--max-illegal", type=int_at_least(0), metavar="N",
-                        help="rejected actions a player may retry before it forfeits (game default: 0)")
+                        help="rejected actions a player may retry per turn before it forfeits (game default: 0)")
     parser.add_argument("--game-arg", action="append", metavar="KEY=VALUE",
                         help="a keyword argument of every game (int, float, true/false, none or text); repeatable")
     parser.add_argument("--run-name", metavar="NAME",
@@ -92,6 +96,12 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
                         help="where episodes are played: this process (default), or a Ray cluster (the ray extra)")
     parser.add_argument("--ray-address", metavar="ADDRESS",
                         help="the Ray cluster to join, e.g. auto or ray://head:10001 (default: start a local one)")
+    parser.add_argument("--skip-incompatible", action="store_true",
+                        help="skip the pairings an agent cannot play (e.g. Stockfish on a game other than chess) "
+                             "instead of refusing the run")
+    parser.add_argument("--retry-errors", action=argparse.BooleanOptionalAction, default=True,
+                        help="play again the episodes a previous run of this command ended in a transport error "
+                             "(default: yes)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -106,32 +116,48 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         config = config_from_args(args)
         jobs = config.jobs()
-        store = ResultsStore(config.results_root, config.name)
+        store = ResultsStore(config.results_root, config.name, retry_errors=args.retry_errors)
     except (ConfigError, ValueError) as error:
         raise UsageError(str(error)) from None
     someone_types = any(spec.partition(":")[0] == "human" for spec in config.players)
     if someone_types and config.concurrency > 1:
         raise UsageError("a human plays one game at a time: use --concurrency 1 with a human player")
+    if someone_types and (config.executor != "local" or config.ray_address is not None):
+        raise UsageError("a human plays at this terminal: use --executor local with a human player")
+    jobs = _compatible(jobs, skip=args.skip_incompatible)
     what = f"{'tournament' if config.tournament else 'run'} {config.name}"
     code = play_jobs(jobs, store, config.to_dict(), what=what, concurrency=config.concurrency,
                      progress=not (args.no_progress or someone_types), executor=_executor(config))
     if code:
         return code
-    print(format_summary(store.load()))
+    records = store.load()
+    print(format_summary(records))
     print(f"\nresults: {store.run_dir}   next: llm-arena score {store.run_dir}"
           + (f" / llm-arena leaderboard {store.run_dir}" if config.tournament else ""))
+    return report_errors(records)
+
+
+def report_errors(records: Sequence[Any]) -> int:
+    """EXIT_ERRORS, after a line on stderr, where episodes ended in a transport error; else 0."""
+    line = error_summary(records)
+    if line:
+        print(f"llm-arena: {line}; run the same command again to play them", file=sys.stderr)
+        return EXIT_ERRORS
     return 0
 
 
 def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what: str, concurrency: int,
               progress: bool, executor: Any = "local") -> int:
-    """Play ``jobs`` into ``store`` (resuming), report on stderr; 0, or 130 when interrupted. Mistakes raise
-    ``cli.UsageError`` with what is saved."""
+    """Play ``jobs`` into ``store`` (resuming), report on stderr; 0, EXIT_ERRORS when a fatal model error
+    stopped the run, or 130 when interrupted. Mistakes raise ``cli.UsageError`` with what is saved."""
     from llm_arena_env.arena.ray_executor import RayNotInstalledError
     from llm_arena_env.arena.results import ResultsConflictError
-    from llm_arena_env.arena.runner import AgentBuildError, AgentError, GameBuildError, play_many
+    from llm_arena_env.arena.runner import AgentBuildError, AgentError, FatalModelError, GameBuildError, play_many
     from llm_arena_env.cli import UsageError
 
+    problem = unwritable(store.root)
+    if problem:
+        raise UsageError(f"--results-root {store.root}: {problem}")
     try:
         already = sum(store.finished(job) for job in jobs)
     except ResultsConflictError as error:
@@ -143,6 +169,12 @@ def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what
         play_many(jobs, concurrency=concurrency, results=store, progress=progress, executor=executor)
     except (AgentBuildError, GameBuildError, ResultsConflictError, RayNotInstalledError) as error:
         raise UsageError(str(error)) from None
+    except FatalModelError as error:
+        store.write_index()
+        done = sum(store.finished(job) for job in jobs)
+        print(f"llm-arena: error: run stopped: {error}; {done} of {len(jobs)} episodes are saved in "
+              f"{store.run_dir}; fix it and run the same command again", file=sys.stderr)
+        return EXIT_ERRORS
     except AgentError as error:
         done = sum(store.finished(job) for job in jobs)
         raise UsageError(f"{error} ({done} of {len(jobs)} episodes are saved in {store.run_dir})") from None
@@ -157,6 +189,64 @@ def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what
         print(f"warning: {store.transcript_failures} transcripts could not be written "
               f"(first: {store.first_transcript_error}); the episodes are kept", file=sys.stderr)
     return 0
+
+
+def error_summary(records: Sequence[Any]) -> str:
+    """One line on the episodes (records or their dicts) that ended in a transport error, and why; "" if none."""
+    from llm_arena_env.core.outcome import is_error
+
+    def field(record: Any, name: str) -> Any:
+        return record.get(name) if isinstance(record, dict) else getattr(record, name, None)
+
+    errors = [field(r, "error") or {} for r in records if is_error(field(r, "outcomes") or {})]
+    if not errors:
+        return ""
+    kinds = Counter(str(e.get("kind", "?")) for e in errors)
+    first = errors[0]
+    return (f"{len(errors)} of {len(records)} episodes ended in error, not scored "
+            f"({', '.join(f'{k}: {n}' for k, n in kinds.most_common())}; first: {first.get('agent')}: "
+            f"{first.get('message')})")
+
+
+def unwritable(folder: Path) -> str:
+    """Why run folders cannot be made under ``folder`` ("" where they can), found out by making (and
+    removing) an empty one in its nearest existing ancestor, so that nothing is left behind."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".llm-arena-check-", dir=existing))
+    except OSError as error:
+        return f"cannot make folders in {existing}: {error.strerror or error}"
+    return ""
+
+
+def _compatible(jobs: list[Any], *, skip: bool) -> list[Any]:
+    """``jobs`` whose agents can play their game; the others refused in one line, or skipped (``skip``)."""
+    from llm_arena_env.arena.runner import incompatibility, pairing_name
+    from llm_arena_env.cli import UsageError
+
+    problems: dict[str, str] = {}
+    keep = []
+    for job in jobs:
+        pairing = pairing_name(job)
+        if pairing not in problems:
+            problems[pairing] = incompatibility(job)
+        if not problems[pairing]:
+            keep.append(job)
+    bad = {p: reason for p, reason in problems.items() if reason}
+    if bad and not skip:
+        first, reason = next(iter(bad.items()))
+        more = f" (and {len(bad) - 1} more pairings)" if len(bad) > 1 else ""
+        raise UsageError(f"{first} cannot be played: {reason}{more}; leave that player out, or pass "
+                         "--skip-incompatible to skip such pairings")
+    for pairing, reason in bad.items():
+        print(f"skipping {pairing} ({reason})", file=sys.stderr)
+    if not keep:
+        raise UsageError("no pairing is left to play: every one has an agent that cannot play its game")
+    return keep
 
 
 def _executor(config: Any) -> Any:

@@ -17,6 +17,10 @@ Who "the player" is depends on the kind of game:
 Tokens and cost are summed over every attempt of the player (rethinks and vote samples included);
 ``cost_usd`` is NaN where no call reported a cost.
 
+Episodes that ended in a transport ``error`` (the model could not be reached or answered nothing usable)
+are not played games: they count nowhere but in ``errors``, a column of every player that took part (for
+clembench-scored games, of the team), and never in clembench's table or clemscore.
+
 Rates: ``illegal_rate`` = actions the env rejected / actions; ``parse_failure_rate`` = attempts whose raw
 output could not be parsed (``parsed`` is None) / attempts. ``win_rate`` counts success as a win.
 """
@@ -28,6 +32,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
+from llm_arena_env.core.outcome import is_error
 from llm_arena_env.games.dialogue.scores import ABORTED, MAIN_SCORE, Benchmark, aggregate, player_label
 
 # Outcomes folded into the table's four result columns.
@@ -62,6 +67,7 @@ class PlayerStats:
     cost_usd: float = math.nan  # summed where calls reported (or were priced with) a cost; NaN: none did
     played: float = math.nan  # clembench % Played (clembench-scored games only)
     quality: float = math.nan  # clembench Quality Score (clembench-scored games only)
+    errors: int = 0  # episodes that ended in a transport error: counted in no other column
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,6 +120,12 @@ def episode_stats(episodes: Iterable[Mapping[str, Any]]) -> Stats:
             skipped.append(f"episode {index} ({game_of(episode)}) names no agents")
             continue
         game = game_of(episode)
+        if is_error(episode.get("outcomes") or {}):
+            teams = [player_label(agents)] if is_clembench_scored(episode) or _played_as_team(episode) \
+                else [str(spec) for spec in dict.fromkeys(agents.values())]
+            for team in teams:
+                tallies.setdefault((game, team), _Tally()).errors += 1
+            continue
         if is_clembench_scored(episode):
             clem_episodes.append({**episode, "game": game})
             team = player_label(agents)
@@ -128,6 +140,12 @@ def episode_stats(episodes: Iterable[Mapping[str, Any]]) -> Stats:
     benchmark = aggregate(clem_episodes) if clem_episodes else None
     rows = tuple(tallies[key].row(*key, benchmark) for key in sorted(tallies))
     return Stats(rows, benchmark, count, tuple(skipped))
+
+
+def _played_as_team(episode: Mapping[str, Any]) -> bool:
+    """An error episode has no scores to tell its kind by: a dialogue game (registry id ``dialogue/...``)
+    is played by a team."""
+    return game_of(episode).startswith("dialogue/")
 
 
 def _team_outcome(episode: Mapping[str, Any]) -> str:
@@ -147,6 +165,7 @@ class _Tally:
         self.prompt_tokens = self.completion_tokens = self.reasoning_tokens = 0
         self.latency = 0.0
         self.cost: float | None = None  # None until a call reports a cost
+        self.errors = 0
 
     def add_result(self, outcome: str) -> None:
         self.results["games"] += 1
@@ -188,6 +207,7 @@ class _Tally:
             cost_usd=math.nan if self.cost is None else self.cost,
             played=summary.played if summary else math.nan,
             quality=summary.quality if summary else math.nan,
+            errors=self.errors,
         )
 
 

@@ -43,7 +43,7 @@ MAX_FIELD_CHARS = 20_000  # longest text shown whole; longer fields are cut with
 
 # No script, no network: images only from data: URLs, styles only from the page itself.
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-_OUTCOME_CLASSES = frozenset({"win", "loss", "draw", "aborted", "success", "failure"})
+_OUTCOME_CLASSES = frozenset({"win", "loss", "draw", "aborted", "success", "failure", "error"})
 # C0 controls (but tab, newline and carriage return), DEL and lone surrogates: shown as visible symbols.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -384,6 +384,12 @@ def ending_html(record: Mapping[str, Any]) -> str:
     who = " ".join(f"{esc(p)} {outcome_badge(outcomes[p])}" for p in seats) or esc("no outcome recorded")
     reason = esc(record.get("end_reason") or "?")
     detail = record.get("end_detail") or ""
+    error = mapping(record, "error")
+    if error:  # a transport failure: say plainly that no one lost, and what failed
+        return (f'<section class="ending error"><strong>Not played to the end:</strong> the model call of '
+                f'{esc(error.get("agent", "?"))} ({esc(error.get("player", "?"))}) failed '
+                f'({esc(error.get("kind", "?"))}). {who}<br>This episode is not scored; a re-run plays it again.'
+                + text_block(str(error.get("message", "")), 2_000) + "</section>")
     return (f'<section class="ending"><strong>End:</strong> {reason} {who}'
             + (text_block(detail, 2_000) if detail else "") + "</section>")
 

@@ -46,7 +46,15 @@ class IllegalAction(Exception):
 
 
 class TextEnv(AECEnv):
-    """Base of every game. Subclasses implement the hooks in the second half of this class."""
+    """Base of every game. Subclasses implement the hooks in the second half of this class.
+
+    The illegal-action policy: an action the game rejects (``check_action`` says why) is never applied.
+    With ``max_illegal_actions=0`` (the default) the offender forfeits at once (clembench's "aborted",
+    game_arena's forfeit). With ``max_illegal_actions=N`` the same player is asked again, the reason in its
+    next observation, up to N times **per turn**: the count starts afresh once one of its actions is
+    accepted, as game_arena's retries count per move and clembench's wordle re-prompts per guess; the N+1st
+    rejection in a row forfeits. ``illegal_action_counts`` (and ``infos[agent]["illegal_actions"]`` at
+    the end) count every rejection of the episode."""
 
     metadata = {"render_modes": ["human", "ansi", "rgb_array"], "name": "text_env", "is_parallelizable": False}
 
@@ -121,6 +129,7 @@ class TextEnv(AECEnv):
             self._reject(agent, action, str(rejection))
         else:
             self._rejections[agent] = None
+            self._rejected_this_turn[agent] = 0  # max_illegal_actions counts per turn
             self.infos[agent].pop("rejection", None)
             self._apply(agent, move)
             result = self._result()
@@ -191,8 +200,8 @@ class TextEnv(AECEnv):
         self.infos = {a: {} for a in self.agents}
         self.result = None
         self._rejections: dict[str, str | None] = {a: None for a in self.agents}
-        self._illegal_streak = {a: 0 for a in self.agents}
-        self._illegal_counts = {a: 0 for a in self.agents}
+        self._rejected_this_turn = {a: 0 for a in self.agents}  # what max_illegal_actions limits
+        self._illegal_counts = {a: 0 for a in self.agents}  # every rejection of the episode, reported
         self._new_game(options or {})
         self.agent_selection = self._current_agent()
 
@@ -217,11 +226,11 @@ class TextEnv(AECEnv):
 
     def _reject(self, agent: str, action: Any, reason: str) -> None:
         self._illegal_counts[agent] += 1
-        self._illegal_streak[agent] += 1
+        self._rejected_this_turn[agent] += 1
         shown = action[:200] + "..." if isinstance(action, str) and len(action) > 200 else action
         message = f"Your action {shown!r} was rejected: {reason}."
         self.infos[agent]["rejection"] = reason
-        if self._illegal_streak[agent] > self.max_illegal_actions:
+        if self._rejected_this_turn[agent] > self.max_illegal_actions:
             self._finish(self._forfeit(agent, message))
         else:
             self._rejections[agent] = message

@@ -39,6 +39,12 @@ class Priced:
         cost = (result.prompt_tokens * self.input_per_mtok + result.completion_tokens * self.output_per_mtok) / 1e6
         return dataclasses.replace(result, cost_usd=cost)
 
+    def check(self) -> None:
+        """The wrapped backend's pre-flight check, where it has one (the runner calls it before a run)."""
+        check = getattr(self.backend, "check", None)
+        if callable(check):
+            check()
+
     def close(self) -> None:
         close = getattr(self.backend, "close", None)
         if callable(close):

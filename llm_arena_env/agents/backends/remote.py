@@ -1,7 +1,8 @@
 """What every backend behind a provider's HTTP API shares: threads, retries, latency, keys kept secret.
 
 A subclass makes its SDK client, sends one request (``_call``) and says which SDK errors mean what
-(``_classify``, one small function per provider, so the error taxonomy lives in one place each). The
+(``_classify``, one small function per provider, building its errors with this module's helpers, which
+give them the kinds of agents/errors.py). The
 SDK's own retries are turned off: :class:`Retrier` retries, with one policy for every backend.
 """
 
@@ -17,7 +18,7 @@ from typing import Any, Mapping, Sequence
 from llm_arena_env.agents.backends.base import Completion, Request
 from llm_arena_env.agents.backends.openai_backend import public_url
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
-from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
+from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
 
 
 class RemoteBackend:
@@ -140,19 +141,11 @@ class RemoteBackend:
         return {k: v for k, v in {**self.generation, **options}.items() if v is not None}
 
     def _scrub(self, text: str) -> str:
-        """``text`` with the API key blanked out, in case a server or library echoed it."""
-        return text.replace(self._secret, "[key]") if len(self._secret) >= 4 else text
+        """``text`` with the API key (and any fragment of it) blanked out, in case a server or library echoed it."""
+        return scrub_key(text, self._secret)
 
     def _where(self) -> str:
         return public_url(self.base_url)
-
-
-def _error_fields(error: BackendError) -> dict[str, Any]:
-    fields: dict[str, Any] = {"status": error.status}
-    for name in ("retry_after", "kind"):  # "kind": the error taxonomy's, where errors carry one
-        if hasattr(error, name):
-            fields[name] = getattr(error, name)
-    return fields
 
 
 # The errors every provider's classifier builds, in one place, so that the error taxonomy is applied here.
@@ -170,13 +163,10 @@ def malformed_error(where: str, detail: object) -> BackendError:
     return BackendError(f"malformed response from {where}: {str(detail)[:300]}")
 
 
-RETRYABLE_STATUS = frozenset({408, 409, 429})  # and every 5xx (Anthropic's 529 "overloaded" included)
-
-
 def status_error(
     status: int, *, where: str, model: str, key_hint: str, detail: str, retry_after: float | None = None
 ) -> BackendError:
-    """What an HTTP error status means for the run: retry it, or stop asking (bad key, unknown model)."""
+    """What an HTTP error status means for the run, as agents/errors.py sorts statuses, with a hint."""
     from http import HTTPStatus
 
     try:
@@ -184,14 +174,37 @@ def status_error(
     except ValueError:
         head = f"{status} error from {where}"
     if status == 401:  # the server's text may quote part of the key, so it is left out
-        return NonRetryableError(f"{head}: check {key_hint}", status=status)
-    if status == 403:
-        return NonRetryableError(f"{head}: the API key may not use model {model!r}: {detail}", status=status)
-    if status == 404:
-        return NonRetryableError(f"{head}: unknown model {model!r} or wrong base_url? {detail}", status=status)
-    if status in RETRYABLE_STATUS or status >= 500:
-        return RetryableError(f"{head}: {detail}", status=status, retry_after=retry_after)
-    return NonRetryableError(f"{head}: {detail}", status=status)
+        message = f"{head}: check {key_hint}"
+    elif status == 403:
+        message = f"{head}: the API key may not use model {model!r}: {detail}"
+    elif status == 404:
+        message = f"{head}: unknown model {model!r} or wrong base_url? {detail}"
+    else:
+        message = f"{head}: {detail}"
+    return error_for_status(status, message, retry_after=retry_after)
 
 
-__all__ = ["RemoteBackend", "status_error", "timeout_error", "connection_error", "malformed_error", "RETRYABLE_STATUS"]
+def _error_fields(error: BackendError) -> dict[str, Any]:
+    fields: dict[str, Any] = {"status": error.status, "kind": error.kind}
+    if isinstance(error, RetryableError):
+        fields["retry_after"] = error.retry_after
+    return fields
+
+
+# The errors every provider's classifier builds, in one place, with the kinds of agents/errors.py.
+
+
+def timeout_error(where: str, timeout: float) -> BackendError:
+    return RetryableError(f"no answer from {where} within {timeout:g}s", kind=ErrorKind.TIMEOUT)
+
+
+def connection_error(where: str, cause: object) -> BackendError:
+    return RetryableError(f"could not connect to {where}: {type(cause).__name__}: {str(cause)[:300]}",
+                          kind=ErrorKind.CONNECTION)
+
+
+def malformed_error(where: str, detail: object) -> BackendError:
+    return RetryableError(f"malformed response from {where}: {str(detail)[:300]}", kind=ErrorKind.MALFORMED)
+
+
+__all__ = ["RemoteBackend", "status_error", "timeout_error", "connection_error", "malformed_error"]

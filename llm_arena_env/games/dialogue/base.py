@@ -66,6 +66,7 @@ from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.games.dialogue import instances as inst
+from llm_arena_env.games.dialogue.schemas import check_instance
 from llm_arena_env.games.dialogue import scores as sc
 
 GAME_MASTER = "GM"
@@ -112,6 +113,9 @@ class DialogueEnv(TextEnv):
             raise ValueError(f"max_replies must be None or an int >= 1, got {max_replies!r}")
         self.max_replies = max_replies
         self.instance_set = inst.load_instances(instances) if instances is not None else inst.shipped_instances(self.game_name)
+        if instances is not None:  # a user's set: every field checked now, not at the reset that reads it
+            for experiment, instance in self.instance_set.entries():
+                check_instance(self.game_name, instance, experiment.name)
         super().__init__(players, **kwargs)
 
     # ------------------------------------------------------------------ helpers for games
@@ -182,6 +186,8 @@ class DialogueEnv(TextEnv):
         self._reply: Any = None
         self._replier = ""
         self.replies = 0
+        if isinstance(options.get("instance"), Mapping):
+            check_instance(self.game_name, options["instance"])
         self.experiment, self.instance = inst.choose(self.instance_set, options.get("instance"), self.np_random)
         self._setup(self.instance, self.experiment)
 
