@@ -72,7 +72,7 @@ def add_bench_parsers(subparsers: Any) -> None:
 def bench_command(args: argparse.Namespace) -> int:
     from llm_arena_env.arena.config import ConfigError
     from llm_arena_env.arena.results import ResultsStore, folder_name
-    from llm_arena_env.arena.run_cli import play_jobs
+    from llm_arena_env.arena.run_cli import play_jobs, report_errors
     from llm_arena_env.arena.selectors import select_games
     from llm_arena_env.cli import UsageError
 
@@ -97,10 +97,11 @@ def bench_command(args: argparse.Namespace) -> int:
         if code:
             return code
         runs.append(store.run_dir)
-    table = clem_table(_load(runs))
+    episodes = _load(runs)
+    table = clem_table(episodes)
     print(format_clem_table(table, "table") if table["models"] else "no clembench-scored games were played")
     print(f"\nresults: {' '.join(map(str, runs))}   next: llm-arena eval {args.results_root}")
-    return 0
+    return report_errors(episodes)  # episodes that ended in a transport error: not scored, played again next time
 
 
 def bench_jobs(model: str, games: Sequence[str], *, partner: str | None, instances: str | int, episodes: int,
