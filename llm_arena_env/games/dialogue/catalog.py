@@ -38,6 +38,8 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench v3 hot air balloon: agree on which items stay aboard under a weight limit, by tagged proposals."),
     ("clean_up", "clean_up:CleanUpEnv", 2, ("text",),
      "clembench v3 clean up (text): align the objects on two hidden grids by messages and moves."),
+    ("cloudgame", "cloudgame:CloudGameEnv", 1, ("text+image", "image"),
+     "clembench cloud game (multimodal): say Yes or No to whether a picture shows clouds, then chickens."),
 )
 
 

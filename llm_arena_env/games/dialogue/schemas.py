@@ -74,6 +74,11 @@ class MatchIt(_Instance):
     decision_turn: Optional[StrictInt] = None
 
 
+class CloudGame(_Instance):
+    image: StrictStr
+    prompt: StrictStr
+
+
 #: DialogueEnv.game_name (its resources folder) -> the schema of its instances.
 SCHEMAS: dict[str, type[_Instance]] = {
     "taboo": Taboo,
@@ -86,6 +91,7 @@ SCHEMAS: dict[str, type[_Instance]] = {
     "codenames": Codenames,
     "guesswhat": GuessWhat,
     "matchit_ascii": MatchIt,
+    "cloudgame": CloudGame,
 }
 
 
