@@ -58,6 +58,8 @@ def test_a_missing_picture_fails_at_make_and_names_it(tmp_path):
     (tmp_path / "resources").symlink_to(GAME_FOLDER / "resources")
     with pytest.raises(FileNotFoundError, match="gone.jpg.*clembench="):
         llm_arena_env.make("dialogue/cloudgame", instances=str(tmp_path / "in" / "instances.json"))
+    with pytest.raises(ValueError, match="observation_mode"):
+        llm_arena_env.make("dialogue/cloudgame", observation_mode="text")
     with pytest.raises(ValueError, match="no cloudgame folder"):
         llm_arena_env.make("dialogue/cloudgame", clembench=str(tmp_path))
 

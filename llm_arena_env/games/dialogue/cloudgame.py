@@ -78,6 +78,9 @@ class CloudGameEnv(DialogueEnv):
 
     def __init__(self, *, clembench: str | Path | None = None, image_root: str | Path | None = None,
                  instances: Any = None, observation_mode: str = "text+image", **kwargs: Any):
+        if "image" not in observation_mode:
+            raise ValueError(f"{GAME} is about a picture: observation_mode must be 'text+image' or 'image', "
+                             f"got {observation_mode!r}")
         if clembench is not None:
             if not (Path(clembench) / GAME).is_dir():
                 raise ValueError(f"clembench={str(clembench)!r} has no {GAME} folder: give a clembench checkout")
