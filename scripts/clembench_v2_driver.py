@@ -6,7 +6,7 @@ each player called on its context, the interactions recorder registered after se
 that takes a model answered from a scripted list of replies; players the game master makes itself (such as
 cloudgame's judge) answer as their code says. Runs in the clemcore venv and imports nothing from
 llm_arena_env. The record keeps the replies used, what each scripted player was shown before each reply
-(its role in lower case, the text, the image paths relative to the game folder), the episode scores
+(its role as our env names it, the text, the image paths relative to the game folder), the episode scores
 named in ``score_names`` (NaN as null), the request counts and how many requests came from players the
 game master made itself.
 """
@@ -43,7 +43,7 @@ def _images(context: dict, game_path: str) -> list[str]:
 
 
 def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str], players: int,
-         score_names: Iterable[str]) -> dict[str, Any]:
+         score_names: Iterable[str], roles: dict[str, str]) -> dict[str, Any]:
     from clemcore.backends.model_registry import CustomResponseModel
     from clemcore.clemgame.envs.pettingzoo.master import GameMasterEnv
     from clemcore.clemgame.recorder import GameInteractionsRecorder
@@ -68,7 +68,7 @@ def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str], p
             if used == len(replies):
                 raise RuntimeError(f"the game asks for reply {used + 1}, the case has {len(replies)}")
             player._custom_response = lambda _context: next(scripted)
-            seen.append({"player": player.game_role.lower(), "context": context["content"],
+            seen.append({"player": roles.get(player.game_role, player.game_role.lower()), "context": context["content"],
                          "images": _images(context, benchmark.game_path)})
             used += 1
         else:
@@ -83,13 +83,13 @@ def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str], p
         "replies": replies[:used],  # a case may end before its last reply
         "seen": seen,
         "scores": {k: _number(scores[k]) for k in score_names if k in scores},
-        "requests": {k: scores[k] for k in COUNTS},
+        "requests": {k: scores[k] for k in COUNTS if k in scores},  # some scorers log none
         "game_master_requests": own,
     }
 
 
 def run(benchmark: Any, instances: Path, cases: Callable[[dict, dict], dict[str, list[str]]], players: int,
-        score_names: Iterable[str]) -> list[dict]:
+        score_names: Iterable[str], roles: dict[str, str]) -> list[dict]:
     """Every case of every instance in the file, played through ``benchmark``."""
     data = json.loads(instances.read_text(encoding="utf-8"))
     results = []
@@ -97,7 +97,7 @@ def run(benchmark: Any, instances: Path, cases: Callable[[dict, dict], dict[str,
         experiment = {k: v for k, v in exp.items() if k != "game_instances"}
         for instance in exp["game_instances"]:
             for name, replies in cases(experiment, instance).items():
-                record = play(benchmark, experiment, instance, replies, players, score_names)
+                record = play(benchmark, experiment, instance, replies, players, score_names, roles)
                 results.append({"case": name, "experiment": exp["name"], "game_id": instance["game_id"], **record})
     return results
 
@@ -111,10 +111,12 @@ def write(out: Path, game: str, instances: Path, results: list[dict]) -> None:
 
 
 def main(doc: str, game: str, folder: str, cases: Callable[[dict, dict], dict[str, list[str]]], players: int,
-         score_names: Iterable[str], patch: Callable[[Any], None] = lambda benchmark: None) -> None:
-    """The command line of a per-game script: record clembench's verdicts on an instance file.
-    ``instances`` is played through the game in ``clembench/folder`` (a copy of the game folder may be
-    given as ``--game-path`` so that image paths resolve against test images)."""
+         score_names: Iterable[str], patch: Callable[[Any], None] = lambda benchmark: None,
+         roles: dict[str, str] | None = None) -> None:
+    """The command line of a per-game script: record clembench's verdicts on an instance file, played
+    through the game in ``clembench/folder``. ``patch`` may mend clembench's code before play (say so in
+    the script); ``roles`` names our player for a clembench player class where it is not the class name
+    in lower case."""
     import argparse
 
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -124,4 +126,4 @@ def main(doc: str, game: str, folder: str, cases: Callable[[dict, dict], dict[st
     args = parser.parse_args()
     benchmark = load_benchmark(args.clembench, folder)
     patch(benchmark)
-    write(args.out, game, args.instances, run(benchmark, args.instances, cases, players, score_names))
+    write(args.out, game, args.instances, run(benchmark, args.instances, cases, players, score_names, roles or {}))

@@ -35,10 +35,12 @@ def replay(game_id: str, case: dict, instances: Path) -> list[str]:
     if info["outcome"].value != outcome:
         problems.append(f"outcome {info['outcome'].value}, clembench {outcome}")
     for name, theirs in case["scores"].items():
+        if outcome == "aborted" and name in ("Success", "Lose"):
+            continue  # 0 here in every game; some clembench scorers give NaN, others 0 (deviation tables)
         ours = info["scores"][name]
         if not (theirs is None and math.isnan(ours) or theirs is not None and math.isclose(ours, theirs)):
             problems.append(f"{name} {ours}, clembench {theirs}")
-    for name in COUNTS:
+    for name in (n for n in COUNTS if n in case["requests"]):  # some clembench scorers log none
         ours = sum(env.infos[p]["requests"][name] for p in env.possible_agents)
         theirs = case["requests"][name] - (case.get("game_master_requests", 0) if name == "Request Count" else 0)
         if ours != theirs:

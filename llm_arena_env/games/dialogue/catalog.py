@@ -40,6 +40,8 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench v3 clean up (text): align the objects on two hidden grids by messages and moves."),
     ("cloudgame", "cloudgame:CloudGameEnv", 1, ("text+image", "image"),
      "clembench cloud game (multimodal): say Yes or No to whether a picture shows clouds, then chickens."),
+    ("mm_mapworld", "mm_mapworld:MmMapWorldEnv", 1, ("text+image", "image"),
+     "clembench multimodal map world: walk through rooms shown as pictures until every one is visited, then DONE."),
 )
 
 

@@ -79,6 +79,19 @@ class CloudGame(_Instance):
     prompt: StrictStr
 
 
+class MmMapWorld(_Instance):
+    nodes: list[StrictStr]
+    edges: list[StrictStr]
+    imgs: dict[StrictStr, StrictStr]
+    start: StrictStr
+    initial_prompt: StrictStr
+    success_response: StrictStr
+    invalid_response: StrictStr
+    response_regex: StrictStr
+    done_regex: StrictStr
+    move_regex: StrictStr
+
+
 #: DialogueEnv.game_name (its resources folder) -> the schema of its instances.
 SCHEMAS: dict[str, type[_Instance]] = {
     "taboo": Taboo,
@@ -92,6 +105,7 @@ SCHEMAS: dict[str, type[_Instance]] = {
     "guesswhat": GuessWhat,
     "matchit_ascii": MatchIt,
     "cloudgame": CloudGame,
+    "mm_mapworld": MmMapWorld,
 }
 
 
