@@ -12,7 +12,7 @@ import pytest
 
 import llm_arena_env
 from llm_arena_env.core.outcome import EndReason, Outcome
-from llm_arena_env.games.dialogue import mm_mapworld, mm_mapworld_rules as rules
+from llm_arena_env.games.dialogue import mm_mapworld, mm_mapworld_specificroom, mm_mapworld_rules as rules
 from tests.clembench_v3_replay import replay
 
 HERE = Path(__file__).parent
@@ -20,11 +20,33 @@ CLEMBENCH = HERE / "data" / "clembench_mm"  # clembench's layout, our own instan
 INSTANCES = CLEMBENCH / "mm_mapworld" / "mm_mapworld_main" / "in" / "instances.json"
 GOLDEN = HERE / "golden" / "clembench_v2" / "mm_mapworld.json"
 GOLDEN_CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+ROOM_INSTANCES = CLEMBENCH / "mm_mapworld" / "mm_mapworld_specificroom" / "in" / "instances.json"
+ROOM_CASES = json.loads((HERE / "golden" / "clembench_v2" / "mm_mapworld_specificroom.json").read_text())["cases"]
 
 
 @pytest.mark.parametrize("case", GOLDEN_CASES, ids=[f"{c['experiment']}-{c['game_id']}-{c['case']}" for c in GOLDEN_CASES])
 def test_clembench_verdicts_replay(case):
     assert replay("dialogue/mm_mapworld", case, INSTANCES) == []
+
+
+@pytest.mark.parametrize("case", ROOM_CASES, ids=[f"{c['experiment']}-{c['game_id']}-{c['case']}" for c in ROOM_CASES])
+def test_clembench_verdicts_replay_specificroom(case):
+    assert replay("dialogue/mm_mapworld_specificroom", case, ROOM_INSTANCES) == []
+
+
+def test_specificroom_golden_file_covers_every_experiment_and_ending():
+    seen = {(c["experiment"], "aborted" if c["scores"]["Aborted"] else c["scores"]["Success"]) for c in ROOM_CASES}
+    assert seen == {(e, end) for e in ("on", "close", "far") for end in ("aborted", 0, 1)}
+
+
+def test_specificroom_names_the_goal_and_scores_finding_it():
+    env = llm_arena_env.make("dialogue/mm_mapworld_specificroom", instances=str(ROOM_INSTANCES))
+    env.reset(seed=0, options={"instance": ("far", 1)})  # the target is a wine_cellar, one door away
+    assert "find the wine cellar" in env.observe("walker")["text"]
+    for action in ("GO: west", "DONE"):
+        env.step(json.dumps({"description": "A room.", "action": action}))
+    scores = env.infos["walker"]["scores"]
+    assert scores["Success"] == 1 and scores["Main Score"] == scores["finding"] == 100 and scores["effieciency"] == 100
 
 
 def test_golden_file_covers_every_experiment_and_ending():
@@ -103,6 +125,8 @@ def test_the_best_first_moves_lead_to_the_nearest_unseen_rooms():
     assert rules.best_first_moves(world, (0, 0), {(1, 0), (0, 0)}) == {((0, 0), (1, 0))}
 
 
-def test_shipped_instances_are_what_the_generator_makes():
-    shipped = json.loads((mm_mapworld.RESOURCES / "mm_mapworld" / "instances.json").read_text())
-    assert shipped == mm_mapworld.generate_instances()
+@pytest.mark.parametrize("module", [mm_mapworld, mm_mapworld_specificroom])
+def test_shipped_instances_are_what_the_generator_makes(module):
+    name = module.__name__.rsplit(".", 1)[1]
+    shipped = json.loads((mm_mapworld.RESOURCES / name / "instances.json").read_text())
+    assert shipped == module.generate_instances()

@@ -42,6 +42,8 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench cloud game (multimodal): say Yes or No to whether a picture shows clouds, then chickens."),
     ("mm_mapworld", "mm_mapworld:MmMapWorldEnv", 1, ("text+image", "image"),
      "clembench multimodal map world: walk through rooms shown as pictures until every one is visited, then DONE."),
+    ("mm_mapworld_specificroom", "mm_mapworld_specificroom:MmMapWorldSpecificRoomEnv", 1, ("text+image", "image"),
+     "clembench multimodal map world with a goal: find the room of a named kind among rooms shown as pictures."),
 )
 
 

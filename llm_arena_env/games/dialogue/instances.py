@@ -68,6 +68,7 @@ GENERATORS = {
     "clean_up": "llm_arena_env.games.dialogue.clean_up:generate_instances",
     "cloudgame": "llm_arena_env.games.dialogue.cloudgame:generate_instances",
     "mm_mapworld": "llm_arena_env.games.dialogue.mm_mapworld:generate_instances",
+    "mm_mapworld_specificroom": "llm_arena_env.games.dialogue.mm_mapworld_specificroom:generate_instances",
 }
 
 

@@ -125,15 +125,19 @@ class MmMapWorldEnv(DialogueEnv):
         if self.rounds >= rules.MAX_ROUNDS:
             self.abort_game(f"reached the limit of {rules.MAX_ROUNDS} replies", violated=False)
         elif move is None:
-            result = rules.scores(self.world, self.moves)
-            self.end_game(success=result["all visited"], main_score=result["Main Score"], detail="the walker said DONE",
-                          measures={k: result[k] for k in MEASURES})
+            success, main_score, measures = self._score()
+            self.end_game(success=success, main_score=main_score, detail="the walker said DONE", measures=measures)
         else:
             key = "success_response" if self.moves[-1][0] != self.room else "invalid_response"
             self.tell("walker", self.texts[key].replace("$DIRECTIONS$", self._directions()))
 
+    def _score(self) -> tuple[bool, float, dict[str, float]]:
+        """Success, Main Score and the measures of a played episode."""
+        result = rules.scores(self.world, self.moves)
+        return result["all visited"], result["Main Score"], {k: result[k] for k in MEASURES}
+
     def _measures(self) -> dict[str, float]:
-        return {k: math.nan for k in MEASURES} if self.aborted else {}
+        return {k: math.nan for k in MEASURES} if self.aborted else {}  # clembench's names, in every variant
 
     def _render_image(self, agent: str | None) -> np.ndarray:
         if self.room not in self._shown:

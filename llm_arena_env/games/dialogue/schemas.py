@@ -92,6 +92,12 @@ class MmMapWorld(_Instance):
     move_regex: StrictStr
 
 
+class MmMapWorldSpecificRoom(MmMapWorld):
+    target: StrictStr
+    target_cat: StrictStr
+    dist: StrictInt
+
+
 #: DialogueEnv.game_name (its resources folder) -> the schema of its instances.
 SCHEMAS: dict[str, type[_Instance]] = {
     "taboo": Taboo,
@@ -106,6 +112,7 @@ SCHEMAS: dict[str, type[_Instance]] = {
     "matchit_ascii": MatchIt,
     "cloudgame": CloudGame,
     "mm_mapworld": MmMapWorld,
+    "mm_mapworld_specificroom": MmMapWorldSpecificRoom,
 }
 
 
