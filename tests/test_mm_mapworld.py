@@ -12,7 +12,7 @@ import pytest
 
 import llm_arena_env
 from llm_arena_env.core.outcome import EndReason, Outcome
-from llm_arena_env.games.dialogue import mm_mapworld, mm_mapworld_specificroom, mm_mapworld_rules as rules
+from llm_arena_env.games.dialogue import mm_mapworld, mm_mapworld_graphs, mm_mapworld_specificroom, mm_mapworld_rules as rules
 from tests.clembench_v3_replay import replay
 
 HERE = Path(__file__).parent
@@ -22,6 +22,8 @@ GOLDEN = HERE / "golden" / "clembench_v2" / "mm_mapworld.json"
 GOLDEN_CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
 ROOM_INSTANCES = CLEMBENCH / "mm_mapworld" / "mm_mapworld_specificroom" / "in" / "instances.json"
 ROOM_CASES = json.loads((HERE / "golden" / "clembench_v2" / "mm_mapworld_specificroom.json").read_text())["cases"]
+GRAPH_INSTANCES = CLEMBENCH / "mm_mapworld" / "mm_mapworld_graphs" / "in" / "instances.json"
+GRAPH_CASES = json.loads((HERE / "golden" / "clembench_v2" / "mm_mapworld_graphs.json").read_text())["cases"]
 
 
 @pytest.mark.parametrize("case", GOLDEN_CASES, ids=[f"{c['experiment']}-{c['game_id']}-{c['case']}" for c in GOLDEN_CASES])
@@ -32,6 +34,28 @@ def test_clembench_verdicts_replay(case):
 @pytest.mark.parametrize("case", ROOM_CASES, ids=[f"{c['experiment']}-{c['game_id']}-{c['case']}" for c in ROOM_CASES])
 def test_clembench_verdicts_replay_specificroom(case):
     assert replay("dialogue/mm_mapworld_specificroom", case, ROOM_INSTANCES) == []
+
+
+@pytest.mark.parametrize("case", GRAPH_CASES, ids=[f"{c['experiment']}-{c['game_id']}-{c['case']}" for c in GRAPH_CASES])
+def test_clembench_verdicts_replay_graphs(case):
+    assert replay("dialogue/mm_mapworld_graphs", case, GRAPH_INSTANCES) == []
+
+
+def test_graphs_golden_file_covers_endings_and_graph_similarities():
+    played = [c["scores"] for c in GRAPH_CASES if not c["scores"]["Aborted"]]
+    assert {s["Success"] for s in played} == {0, 1} and any(c["scores"]["Aborted"] for c in GRAPH_CASES)
+    assert len({round(s["graph_similarity"], 6) for s in played}) >= 3
+
+
+def test_graphs_the_true_map_scores_100_and_a_missing_graph_aborts():
+    world = rules.Map(((0, 0), (1, 0)), (((0, 0), (1, 0)), ((1, 0), (0, 0))), (0, 0))
+    drawn = '{"nodes": ["hall", "kitchen"], "edges": {"east": [["hall", "kitchen"]]}}'
+    assert mm_mapworld_graphs.graph_similarity(drawn, world) == 1
+    assert mm_mapworld_graphs.graph_similarity("{not json", world) < mm_mapworld_graphs.graph_similarity(drawn, world)
+    env = llm_arena_env.make("dialogue/mm_mapworld_graphs", instances=str(GRAPH_INSTANCES))
+    env.reset(seed=0, options={"instance": ("small", 0)})
+    env.step('{"description": "A room.", "action": "GO: east"}')
+    assert env.infos["walker"]["outcome"] is Outcome.ABORTED and math.isnan(env.infos["walker"]["scores"]["graph_similarity"])
 
 
 def test_specificroom_golden_file_covers_every_experiment_and_ending():
@@ -125,7 +149,7 @@ def test_the_best_first_moves_lead_to_the_nearest_unseen_rooms():
     assert rules.best_first_moves(world, (0, 0), {(1, 0), (0, 0)}) == {((0, 0), (1, 0))}
 
 
-@pytest.mark.parametrize("module", [mm_mapworld, mm_mapworld_specificroom])
+@pytest.mark.parametrize("module", [mm_mapworld, mm_mapworld_specificroom, mm_mapworld_graphs])
 def test_shipped_instances_are_what_the_generator_makes(module):
     name = module.__name__.rsplit(".", 1)[1]
     shipped = json.loads((mm_mapworld.RESOURCES / name / "instances.json").read_text())

@@ -44,6 +44,8 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench multimodal map world: walk through rooms shown as pictures until every one is visited, then DONE."),
     ("mm_mapworld_specificroom", "mm_mapworld_specificroom:MmMapWorldSpecificRoomEnv", 1, ("text+image", "image"),
      "clembench multimodal map world with a goal: find the room of a named kind among rooms shown as pictures."),
+    ("mm_mapworld_graphs", "mm_mapworld_graphs:MmMapWorldGraphsEnv", 1, ("text+image", "image"),
+     "clembench multimodal map world in which the walker also draws the map of the rooms it has seen."),
 )
 
 

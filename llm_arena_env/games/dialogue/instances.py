@@ -69,6 +69,7 @@ GENERATORS = {
     "cloudgame": "llm_arena_env.games.dialogue.cloudgame:generate_instances",
     "mm_mapworld": "llm_arena_env.games.dialogue.mm_mapworld:generate_instances",
     "mm_mapworld_specificroom": "llm_arena_env.games.dialogue.mm_mapworld_specificroom:generate_instances",
+    "mm_mapworld_graphs": "llm_arena_env.games.dialogue.mm_mapworld_graphs:generate_instances",
 }
 
 

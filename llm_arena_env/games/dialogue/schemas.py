@@ -113,6 +113,7 @@ SCHEMAS: dict[str, type[_Instance]] = {
     "cloudgame": CloudGame,
     "mm_mapworld": MmMapWorld,
     "mm_mapworld_specificroom": MmMapWorldSpecificRoom,
+    "mm_mapworld_graphs": MmMapWorld,
 }
 
 
