@@ -14,26 +14,11 @@ game master made itself.
 from __future__ import annotations
 
 import json
-import math
 import os
-import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-COUNTS = ("Request Count", "Parsed Request Count", "Violated Request Count")
-
-
-def load_benchmark(clembench: Path, folder: str) -> Any:
-    """clembench's GameBenchmark for the game whose clemgame.json is in ``clembench/folder``."""
-    sys.path.insert(0, str(clembench))
-    from clemcore.clemgame import GameBenchmark, GameSpec
-
-    spec = json.loads((clembench / folder / "clemgame.json").read_text())
-    return GameBenchmark.load_from_spec(GameSpec.from_dict({**spec, "game_path": str(clembench / folder)}))
-
-
-def _number(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+from clembench_v3_driver import COUNTS, _number, load_benchmark  # the same in both clemcore versions
 
 
 def _images(context: dict, game_path: str) -> list[str]:
