@@ -58,10 +58,15 @@ def test_a_missing_picture_fails_at_make_and_names_it(tmp_path):
     (tmp_path / "resources").symlink_to(GAME_FOLDER / "resources")
     with pytest.raises(FileNotFoundError, match="gone.jpg.*clembench="):
         llm_arena_env.make("dialogue/cloudgame", instances=str(tmp_path / "in" / "instances.json"))
-    with pytest.raises(ValueError, match="observation_mode"):
-        llm_arena_env.make("dialogue/cloudgame", observation_mode="text")
     with pytest.raises(ValueError, match="no cloudgame folder"):
         llm_arena_env.make("dialogue/cloudgame", clembench=str(tmp_path))
+
+
+def test_the_picture_is_in_the_observation_unless_text_alone_is_asked_for():
+    assert "image" in llm_arena_env.make("dialogue/cloudgame").observe("speaker")
+    blind = llm_arena_env.make("dialogue/cloudgame", observation_mode="text")
+    blind.reset(seed=0)
+    assert "image" not in blind.observe("speaker")
 
 
 def test_a_perfect_episode_scores_100_and_a_format_break_aborts():

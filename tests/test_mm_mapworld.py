@@ -106,14 +106,12 @@ def test_a_missing_picture_fails_at_make_and_says_how_to_fix_it(tmp_path):
         llm_arena_env.make("dialogue/mm_mapworld", instances=str(path), clembench=str(CLEMBENCH))
 
 
-def test_reprompting_instances_and_text_only_observations_are_refused():
+def test_reprompting_instances_are_refused():
     data = json.loads(INSTANCES.read_text())
     data["experiments"][0]["game_instances"][0]["reprompt"] = True
     env = llm_arena_env.make("dialogue/mm_mapworld", instances=str(INSTANCES))
     with pytest.raises(ValueError, match="reprompt"):
         env.reset(seed=0, options={"instance": data["experiments"][0]["game_instances"][0]})
-    with pytest.raises(ValueError, match="observation_mode"):
-        llm_arena_env.make("dialogue/mm_mapworld", observation_mode="text")
 
 
 def test_a_walk_through_every_room_succeeds_and_a_bad_reply_aborts():

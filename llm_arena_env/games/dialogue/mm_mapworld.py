@@ -26,7 +26,7 @@ like ``../clembench/mm_mapworld/mm_mapworld_main/resources/images/X.jpg`` (relat
 runs): they resolve against the clembench folder, given as ``clembench=PATH`` or found above the
 ``mm_mapworld`` folder of ``instances=PATH``; other paths resolve against ``image_root`` (default: the
 folder above ``in/``). The package ships its own small maps and drawn rooms, not clembench's pictures.
-clembench's optional re-prompt (``"reprompt": true``, in none of its instance files) is not supported.
+The observation mode defaults to "text+image". clembench's optional re-prompt (``"reprompt": true``, in none of its instance files) is not supported.
 """
 
 from __future__ import annotations
@@ -54,9 +54,6 @@ class MmMapWorldEnv(DialogueEnv):
 
     def __init__(self, *, clembench: str | Path | None = None, image_root: str | Path | None = None,
                  instances: Any = None, observation_mode: str = "text+image", **kwargs: Any):
-        if "image" not in observation_mode:
-            raise ValueError(f"{self.game_name} is played on pictures: observation_mode must be 'text+image' "
-                             f"or 'image', got {observation_mode!r}")
         if clembench is not None:
             folder = Path(clembench) / FAMILY / self.clembench_folder
             if not folder.is_dir():
