@@ -11,10 +11,15 @@ import sys
 from collections import Counter
 from typing import Any, Callable, Sequence
 
+from llm_arena_env.registry import KINDS
+
 EXAMPLES = """\
 examples:
   llm-arena list games --kind board
   llm-arena list agents
+  llm-arena list models
+  llm-arena play chess --players claude-sonnet gemini-flash --watch
+  llm-arena --import my_games play my/game --players random
   llm-arena play chess --players stockfish:3 random --episodes 4 --seed 0
   llm-arena play openspiel/tic_tac_toe --players human random
   llm-arena play chess --players random random --max-illegal 2 --game-arg observation_mode=text
@@ -55,8 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit.code if isinstance(exit.code, int) else EXIT_USAGE
     from llm_arena_env.agents.human import HumanQuit
 
+    from llm_arena_env.plugins import PluginError, import_modules, load_entry_points
+
     try:
+        load_entry_points()
+        import_modules(args.imports)
         return args.command(args)
+    except PluginError as error:
+        print(f"llm-arena: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except UsageError as error:
         print(f"llm-arena: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -75,12 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE",
+                        help="import a module (or a .py file) first, for the games, agents or backends it "
+                             "registers; repeatable. Installed plugins (entry points) load by themselves")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    listing = sub.add_parser("list", help="list the games or the agent kinds", epilog=EXAMPLES,
+    listing = sub.add_parser("list", help="list the games, agent kinds, registered models or backends", epilog=EXAMPLES,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    listing.add_argument("what", choices=("games", "agents"))
-    listing.add_argument("--kind", choices=("board", "dialogue", "grid"), help="only games of this kind")
+    listing.add_argument("what", choices=("games", "agents", "models", "backends"))
+    listing.add_argument("--kind", choices=KINDS, help="only games of this kind")
     listing.set_defaults(command=list_command)
 
     play = sub.add_parser("play", help="play episodes of a game between agents", epilog=EXAMPLES + EXIT_STATUS,
@@ -96,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="rejected actions a player may retry per turn before it forfeits (game default: 0)")
     play.add_argument("--game-arg", action="append", default=[], metavar="KEY=VALUE",
                       help="a keyword argument of the game (int, float, true/false, none or text); repeatable")
+    play.add_argument("--watch", action="store_true",
+                      help="print every move as it is made: the prompt, the reasoning, the raw reply, the parsed "
+                           "move, each rethink with its feedback")
     play.set_defaults(command=play_command)
 
     demo = sub.add_parser("demo", help="play a few short games with agents that need no API key")
@@ -115,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     from llm_arena_env.arena.transcribe_cli import add_transcribe_parser
 
     add_transcribe_parser(sub)
+    from llm_arena_env.arena.bench_cli import add_bench_parsers
+
+    add_bench_parsers(sub)
+    from llm_arena_env.arena.prompt_cli import add_prompt_parser
+
+    add_prompt_parser(sub)
     return parser
 
 
@@ -142,6 +166,10 @@ def int_at_least(minimum: int, at_most: int | None = None) -> Callable[[str], in
 
 
 def list_command(args: argparse.Namespace) -> int:
+    if args.what in ("models", "backends"):
+        from llm_arena_env.agents.models_cli import print_listing
+
+        return print_listing(args.what, args)
     if args.what == "agents":
         if args.kind:
             raise UsageError("--kind applies to `list games` only")
@@ -187,6 +215,13 @@ def play_command(args: argparse.Namespace) -> int:
     kwargs = parse_game_args(args.game_arg)
     if args.max_illegal is not None:
         kwargs["max_illegal_actions"] = args.max_illegal
+    graphics = None
+    if args.watch:
+        from llm_arena_env.arena.watch import terminal_graphics
+
+        graphics = terminal_graphics(sys.stdout)
+        if graphics and "render_mode" not in kwargs:  # the board as a picture after each move
+            kwargs["render_mode"] = "rgb_array"
     env = make_env(args.game, kwargs)
     agents: list[Any] = []
     try:
@@ -210,9 +245,15 @@ def play_command(args: argparse.Namespace) -> int:
                 agent.checker = env_checker(env)
         seeds = [None if args.seed is None else args.seed + i for i in range(args.episodes)]
         someone_types = any(spec.strip() == "human" for spec in args.players)  # a bar would garble the prompts
+        watcher = None
+        if args.watch:
+            from llm_arena_env.arena.watch import Watcher
+
+            watcher = Watcher(sys.stdout, dict(zip(players, args.players)), graphics=graphics,
+                              picture=env.render if env.render_mode == "rgb_array" else None)
         records = []
-        for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types):
-            records.append(play_episode(env, agents, seed=seed))
+        for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types or args.watch):
+            records.append(play_episode(env, agents, seed=seed, on_step=watcher))
             if records[-1].error and is_fatal(records[-1].error.get("kind", "")):
                 break  # a rejected key or a missing model fails every episode alike
     finally:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
-KINDS = ("board", "dialogue", "grid")
+KINDS = ("board", "dialogue", "grid", "social")
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,10 @@ def spec(id: str) -> GameSpec:
     prefix, _, name = id.partition("/")
     if name and prefix in _namespaces:
         return _namespaces[prefix](name)
+    from llm_arena_env.plugins import load_entry_points
+
+    if load_entry_points():  # an installed plugin may register it (loaded once per process)
+        return spec(id)
     raise UnknownGameError(f"unknown game {id!r}.{_suggestion(id)} `llm-arena list games` lists all games.")
 
 

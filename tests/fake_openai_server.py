@@ -157,6 +157,15 @@ class FakeOpenAIServer:
                 return self._script.popleft()
         if self.responder is not None:
             return self.responder(body)
+        return self.default_reply()
+
+    # ------------------------------------------------------------------ what a protocol's fake overrides
+
+    def accepts(self, path: str) -> bool:
+        """Whether ``path`` is the protocol's endpoint; other paths get a 404."""
+        return path.rstrip("/") == "/v1/chat/completions"
+
+    def default_reply(self) -> Reply:
         return Reply.answer("Final Answer: ok")
 
     def _enter(self) -> None:
@@ -196,7 +205,7 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 body = raw.decode("utf-8", "replace")
             with server._lock:
                 server.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body, raw))
-            if self.path.rstrip("/") != "/v1/chat/completions":
+            if not server.accepts(self.path):
                 self._send(Reply.error(404, f"no route {self.path}"))
                 return
             server._enter()

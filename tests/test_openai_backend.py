@@ -331,6 +331,32 @@ def test_retry_stops_at_max_elapsed():
     assert clock.now <= 3.0 and len(clock.sleeps) >= 3
 
 
+# ---------------------------------------------------------------------- reasoning in the text
+
+
+@pytest.mark.parametrize(
+    "content, reasoning, answer",
+    [
+        ("<think>d4 or e4? e4.</think>\n\nFinal Answer: e4", "d4 or e4? e4.", "Final Answer: e4"),
+        ("d4 or e4? e4.</think>Final Answer: e4", "d4 or e4? e4.", "Final Answer: e4"),  # template opened <think>
+        ("<think>still weighing Final Answer: d4", "still weighing Final Answer: d4", ""),  # cut off mid-thought
+        ("Final Answer: e4 (no <think> here)", "", "Final Answer: e4 (no <think> here)"),
+    ],
+)
+def test_think_tags_in_the_text_are_reasoning_not_answer(server, content, reasoning, answer):
+    server.script(Reply.answer(content))
+    with backend_for(server) as backend:
+        (result,) = backend.complete([ask("move?")])
+    assert (result.reasoning, result.text) == (reasoning, answer)
+
+
+def test_reasoning_content_and_think_tags_are_both_kept(server):
+    server.script(Reply.answer("<think>second thought</think>e4", reasoning="first thought"))
+    with backend_for(server) as backend:
+        (result,) = backend.complete([ask("move?")])
+    assert (result.reasoning, result.text) == ("first thought\n\nsecond thought", "e4")
+
+
 def test_scrub_key_masks_fragments_of_six_or_more_characters_only():
     key = "sk-proj-ABCDEFGHIJKLMNOP"
     assert scrub_key("Incorrect API key provided: sk-proj-****MNOP", key) == "Incorrect API key provided: [key]****MNOP"

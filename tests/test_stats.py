@@ -108,6 +108,25 @@ def test_stats_as_json_have_no_nan_and_episodes_without_agents_are_noted():
     assert stats.skipped == ("episode 1 (chess) names no agents",)
 
 
+def test_reasoning_tokens_and_cost_are_summed_per_player_and_shown_by_score():
+    from llm_arena_env.arena.leaderboard import format_stats
+
+    def priced(parsed, reasoning_tokens, cost):
+        return {**_attempt(parsed, 10, 20), "reasoning_tokens": reasoning_tokens, "cost_usd": cost}
+
+    episode = _episode("chess", {"white": "claude", "black": "gemini"}, {"white": "win", "black": "loss"}, [
+        _step("white", True, [priced(None, 5, 0.25), priced("e4", 7, 0.5)]),  # a rethink costs too
+        _step("black", True, [priced("e5", 0, None)]),  # a provider that reports no cost
+    ])
+    stats = episode_stats([episode])
+    claude, gemini = (next(r for r in stats.rows if r.player == p) for p in ("claude", "gemini"))
+    assert (claude.reasoning_tokens, claude.cost_usd) == (12, 0.75)
+    assert gemini.reasoning_tokens == 0 and math.isnan(gemini.cost_usd)
+    table = format_stats(stats)
+    assert "reasoning" in table and "cost $" in table and "0.7500" in table
+    assert stats.to_dict()["rows"][1]["cost_usd"] is None  # NaN as JSON null
+
+
 def _error(game, agents):
     """An episode whose model call failed: no scores, every seat's outcome is "error"."""
     episode = _episode(game, agents, {seat: "error" for seat in agents})

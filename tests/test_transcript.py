@@ -327,6 +327,17 @@ def test_transcribe_usage_errors(tmp_path, capsys, argv, message):
     assert message.format(tmp=tmp_path) in capsys.readouterr().err
 
 
+def test_reasoning_is_folded_with_its_token_count_apart_from_the_reply():
+    html = attempt_html(1, {"raw_output": "Final Answer: e4", "parsed": "e4", "reasoning": f"weighing {SCRIPT} d4",
+                            "reasoning_tokens": 1234, "completion_tokens": 1300, "cost_usd": 0.012})
+    page = Page(html)
+    assert_nothing_injected(page)
+    assert "<details" in html and "reasoning (1,234 tokens)</summary>" in html  # folded, closed by default
+    assert f"weighing {SCRIPT} d4" in page.text and "cost_usd0.012" in page.text
+    quiet = Page(attempt_html(1, {"raw_output": "e4", "reasoning_tokens": 0, "cost_usd": None}))
+    assert "reasoning_tokens" not in quiet.text and "cost_usd" not in quiet.text
+
+
 def test_an_error_episode_says_plainly_it_was_not_played_to_the_end():
     from llm_arena_env.arena.episode import EpisodeStepper
 

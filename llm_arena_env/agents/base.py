@@ -42,8 +42,10 @@ class Attempt:
     error_kind: str = ""  # its ErrorKind value (agents/errors.py), where there was one
     reasoning: str = ""  # reasoning text the server returned beside the answer
     prompt_tokens: int = 0
-    completion_tokens: int = 0
+    completion_tokens: int = 0  # reasoning tokens included
     latency_s: float = 0.0
+    reasoning_tokens: int = 0
+    cost_usd: float | None = None  # where the provider reported it
     votes: Mapping[str, int] = field(default_factory=dict)  # majority vote: move -> count
 
     def to_dict(self) -> dict[str, Any]:

@@ -108,6 +108,8 @@ def _decision(request: Request, result: Completion | BackendError) -> Decision:
         prompt_tokens=result.prompt_tokens,
         completion_tokens=result.completion_tokens,
         latency_s=result.latency_s,
+        reasoning_tokens=result.reasoning_tokens,
+        cost_usd=result.cost_usd,
     )
     return Decision(action=text, attempts=(attempt,))
 

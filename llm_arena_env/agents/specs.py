@@ -49,14 +49,34 @@ def make_agent(spec: str, *, seed: int | None = None) -> Any:
     so records name an agent by what the user typed rather than by a repr that might hold settings."""
     kind, _, argument = spec.strip().partition(":")
     if kind not in AGENT_SPECS:
-        raise ValueError(f"unknown agent spec {spec!r}; known kinds: {', '.join(sorted(AGENT_SPECS))}")
-    factory, _ = AGENT_SPECS[kind]
-    agent = _load(factory)(argument, seed=seed)
+        agent = _registered_model(spec.strip(), seed)
+    else:
+        factory, _ = AGENT_SPECS[kind]
+        agent = _load(factory)(argument, seed=seed)
     try:
         agent.agent_spec = agent_identity(spec)
     except AttributeError:  # agents with __slots__ or read-only attributes: records fall back to repr
         pass
     return agent
+
+
+def _registered_model(name: str, seed: int | None) -> Any:
+    """The player of a model registry entry (``llm-arena list models``), or a ValueError naming both lists."""
+    from llm_arena_env.agents.model_registry import load_registry, make_registered_agent
+
+    models = load_registry()
+    if name not in models:
+        from llm_arena_env.plugins import load_entry_points
+
+        load_entry_points()  # a plugin may add the kind
+        kind, _, argument = name.partition(":")
+        if kind in AGENT_SPECS:
+            return _load(AGENT_SPECS[kind][0])(argument, seed=seed)
+        raise ValueError(
+            f"unknown agent spec {name!r}; known kinds: {', '.join(sorted(AGENT_SPECS))}; nor is it a "
+            "registered model (see `llm-arena list models`)"
+        )
+    return make_registered_agent(models[name], seed=seed)
 
 
 def _load(factory: AgentFactory | str) -> AgentFactory:
@@ -163,4 +183,32 @@ register_agent_spec(
     _openai,
     "an OpenAI-compatible chat model: openai:<model>[@<base_url>][,timeout=S][,max_retries=N] (key from "
     "OPENAI_API_KEY; default timeout 900 s, 5 retries); replies parsed, 3 rethinks",
+)
+
+
+def _provider(kind: str) -> AgentFactory:
+    """An agent spec ``<kind>:<model>[@<base_url>]`` for a remote backend of the catalog."""
+
+    def factory(argument: str, *, seed: int | None = None) -> Any:
+        from llm_arena_env.agents.backends.catalog import make_backend
+
+        model, _, base_url = argument.partition("@")
+        if not model:
+            raise ValueError(f"agent spec {kind!r} needs a model: {kind}:<model> or {kind}:<model>@<base_url>")
+        return _llm_player(make_backend(kind, model, **({"base_url": base_url} if base_url else {})))
+
+    return factory
+
+
+register_agent_spec(
+    "anthropic", _provider("anthropic"),
+    "an Anthropic model: anthropic:<model>[@<base_url>] (key from ANTHROPIC_API_KEY; anthropic extra); replies parsed, 3 rethinks",
+)
+register_agent_spec(
+    "google", _provider("google"),
+    "a Gemini model: google:<model>[@<base_url>] (key from GEMINI_API_KEY; google extra); replies parsed, 3 rethinks",
+)
+register_agent_spec(
+    "litellm", _provider("litellm"),
+    "any provider through LiteLLM: litellm:<provider/model>[@<base_url>] (litellm extra); replies parsed, 3 rethinks",
 )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from llm_arena_env.cli import EXIT_ERRORS, EXIT_STATUS, MAX_EPISODES, int_at_least
+from llm_arena_env.registry import KINDS
 
 RUN_EXAMPLES = """\
 examples:
@@ -65,7 +66,13 @@ def add_run_parsers(subparsers: Any) -> None:
 
 def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> None:
     # Every default is None, so that only the flags actually given override a config file.
-    parser.add_argument("games", nargs="*", metavar="GAME", help="game ids, as `llm-arena list games` shows them")
+    parser.add_argument("games", nargs="*", metavar="GAME",
+                        help="game ids, as `llm-arena list games` shows them, or selectors: all, 'dialogue/*'")
+    parser.add_argument("--kind", choices=KINDS,
+                        help="only games of this kind (with no GAME: every game of this kind)")
+    parser.add_argument("--instances", type=instances_choice, metavar="all|N",
+                        help="games with instance sets (dialogue games) play all their instances, or a seeded "
+                             "sample of N (default: the game's own choice per episode)")
     parser.add_argument("--clembench", action="append", metavar="DIR",
                         help="a clembench game folder (e.g. clembench/taboo): play every instance of its game(s) "
                              "from its own in/ files; repeatable")
@@ -107,9 +114,7 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
 
 def run_command(args: argparse.Namespace) -> int:
     from llm_arena_env.arena.config import ConfigError
-    from llm_arena_env.arena.ray_executor import RayNotInstalledError
-    from llm_arena_env.arena.results import ResultsConflictError, ResultsStore
-    from llm_arena_env.arena.runner import AgentBuildError, AgentError, FatalModelError, GameBuildError, play_many
+    from llm_arena_env.arena.results import ResultsStore
     from llm_arena_env.cli import UsageError
 
     try:
@@ -124,6 +129,36 @@ def run_command(args: argparse.Namespace) -> int:
     if someone_types and (config.executor != "local" or config.ray_address is not None):
         raise UsageError("a human plays at this terminal: use --executor local with a human player")
     jobs = _compatible(jobs, skip=args.skip_incompatible)
+    what = f"{'tournament' if config.tournament else 'run'} {config.name}"
+    code = play_jobs(jobs, store, config.to_dict(), what=what, concurrency=config.concurrency,
+                     progress=not (args.no_progress or someone_types), executor=_executor(config))
+    if code:
+        return code
+    records = store.load()
+    print(format_summary(records))
+    print(f"\nresults: {store.run_dir}   next: llm-arena score {store.run_dir}"
+          + (f" / llm-arena leaderboard {store.run_dir}" if config.tournament else ""))
+    return report_errors(records)
+
+
+def report_errors(records: Sequence[Any]) -> int:
+    """EXIT_ERRORS, after a line on stderr, where episodes ended in a transport error; else 0."""
+    line = error_summary(records)
+    if line:
+        print(f"llm-arena: {line}; run the same command again to play them", file=sys.stderr)
+        return EXIT_ERRORS
+    return 0
+
+
+def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what: str, concurrency: int,
+              progress: bool, executor: Any = "local") -> int:
+    """Play ``jobs`` into ``store`` (resuming), report on stderr; 0, EXIT_ERRORS when a fatal model error
+    stopped the run, or 130 when interrupted. Mistakes raise ``cli.UsageError`` with what is saved."""
+    from llm_arena_env.arena.ray_executor import RayNotInstalledError
+    from llm_arena_env.arena.results import ResultsConflictError
+    from llm_arena_env.arena.runner import AgentBuildError, AgentError, FatalModelError, GameBuildError, play_many
+    from llm_arena_env.cli import UsageError
+
     problem = unwritable(store.root)
     if problem:
         raise UsageError(f"--results-root {store.root}: {problem}")
@@ -131,12 +166,11 @@ def run_command(args: argparse.Namespace) -> int:
         already = sum(store.finished(job) for job in jobs)
     except ResultsConflictError as error:
         raise UsageError(str(error)) from None
-    print(f"{'tournament' if config.tournament else 'run'} {config.name}: {len(jobs)} episodes"
-          + (f" ({already} already played)" if already else "") + f" -> {store.run_dir}", file=sys.stderr)
-    store.manifest_on_first_episode(config.to_dict())
+    print(f"{what}: {len(jobs)} episodes" + (f" ({already} already played)" if already else "")
+          + f" -> {store.run_dir}", file=sys.stderr)
+    store.manifest_on_first_episode(manifest)
     try:
-        play_many(jobs, concurrency=config.concurrency, results=store,
-                  progress=not (args.no_progress or someone_types), executor=_executor(config))
+        play_many(jobs, concurrency=concurrency, results=store, progress=progress, executor=executor)
     except (AgentBuildError, GameBuildError, ResultsConflictError, RayNotInstalledError) as error:
         raise UsageError(str(error)) from None
     except FatalModelError as error:
@@ -158,14 +192,6 @@ def run_command(args: argparse.Namespace) -> int:
     if store.transcript_failures:
         print(f"warning: {store.transcript_failures} transcripts could not be written "
               f"(first: {store.first_transcript_error}); the episodes are kept", file=sys.stderr)
-    records = store.load()
-    print(format_summary(records))
-    print(f"\nresults: {store.run_dir}   next: llm-arena score {store.run_dir}"
-          + (f" / llm-arena leaderboard {store.run_dir}" if config.tournament else ""))
-    line = error_summary(records)
-    if line:
-        print(f"llm-arena: {line}; run the same command again to play them", file=sys.stderr)
-        return EXIT_ERRORS
     return 0
 
 
@@ -241,9 +267,14 @@ def config_from_args(args: argparse.Namespace) -> Any:
     from llm_arena_env.arena.config import RunConfig
     from llm_arena_env.cli import UsageError, parse_game_args
 
+    from llm_arena_env.arena.selectors import select_games
+
     given: dict[str, Any] = {}
-    if args.games:
-        given["games"] = list(args.games)
+    if args.games or args.kind:
+        try:
+            given["games"] = select_games(list(args.games), args.kind)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
     if getattr(args, "clembench", None):
         from llm_arena_env.games.dialogue.clembench_dir import clembench_games
 
@@ -254,7 +285,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
         given["games"] = given.get("games", []) + [
             {"id": game, "kwargs": {"instances": path}, "instances": "all"} for game, path in found]
     for name in ("players", "episodes", "seed", "concurrency", "max_illegal", "run_name", "results_root",
-                 "swap_sides", "executor", "ray_address"):
+                 "swap_sides", "executor", "ray_address", "instances"):
         value = getattr(args, name)
         if value is not None:
             given[name] = value
@@ -270,6 +301,11 @@ def config_from_args(args: argparse.Namespace) -> Any:
         raise UsageError("give the players with --players AGENT ... (see `llm-arena list agents`), "
                          "or give --config FILE")
     return RunConfig.from_mapping(given)
+
+
+def instances_choice(text: str) -> str | int:
+    """An argparse type: ``all`` or a number of instances >= 1."""
+    return text if text == "all" else int_at_least(1)(text)
 
 
 def format_summary(records: Sequence[dict[str, Any]]) -> str:

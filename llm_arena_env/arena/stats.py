@@ -14,6 +14,9 @@ Who "the player" is depends on the kind of game:
   :attr:`Stats.clembench` holds its whole table, computed by :func:`games.dialogue.scores.aggregate`,
   with each team's clemscore.
 
+Tokens and cost are summed over every attempt of the player (rethinks and vote samples included);
+``cost_usd`` is NaN where no call reported a cost.
+
 Episodes that ended in a transport ``error`` (the model could not be reached or answered nothing usable)
 are not played games: they count nowhere but in ``errors``, a column of every player that took part (for
 clembench-scored games, of the team), and never in clembench's table or clemscore.
@@ -59,8 +62,10 @@ class PlayerStats:
     parse_failures: int  # attempts whose output could not be parsed
     parse_failure_rate: float  # parse_failures / attempts (NaN without attempts)
     prompt_tokens: int
-    completion_tokens: int
+    completion_tokens: int  # reasoning tokens included
     mean_latency_s: float  # mean seconds per attempt (NaN without attempts)
+    reasoning_tokens: int = 0  # where the provider reported them
+    cost_usd: float = math.nan  # summed where calls reported (or were priced with) a cost; NaN: none did
     played: float = math.nan  # clembench % Played (clembench-scored games only)
     quality: float = math.nan  # clembench Quality Score (clembench-scored games only)
     errors: int = 0  # episodes that ended in a transport error: counted in no other column
@@ -158,8 +163,9 @@ class _Tally:
     def __init__(self) -> None:
         self.results: Counter[str] = Counter()
         self.actions = self.illegal = self.attempts = self.parse_failures = 0
-        self.prompt_tokens = self.completion_tokens = 0
+        self.prompt_tokens = self.completion_tokens = self.reasoning_tokens = 0
         self.latency = 0.0
+        self.cost: float | None = None  # None until a call reports a cost
         self.errors = 0
 
     def add_result(self, outcome: str) -> None:
@@ -182,6 +188,9 @@ class _Tally:
                 self.prompt_tokens += int(attempt.get("prompt_tokens") or 0)
                 self.completion_tokens += int(attempt.get("completion_tokens") or 0)
                 self.latency += float(attempt.get("latency_s") or 0.0)
+                self.reasoning_tokens += int(attempt.get("reasoning_tokens") or 0)
+                if attempt.get("cost_usd") is not None:
+                    self.cost = (self.cost or 0.0) + float(attempt["cost_usd"])
 
     def row(self, game: str, player: str, benchmark: Benchmark | None) -> PlayerStats:
         summary = benchmark.games.get((game, player)) if benchmark is not None else None
@@ -195,6 +204,8 @@ class _Tally:
             parse_failure_rate=_ratio(self.parse_failures, self.attempts),
             prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
             mean_latency_s=_ratio(self.latency, self.attempts),
+            reasoning_tokens=self.reasoning_tokens,
+            cost_usd=math.nan if self.cost is None else self.cost,
             played=summary.played if summary else math.nan,
             quality=summary.quality if summary else math.nan,
             errors=self.errors,

@@ -283,7 +283,8 @@ def decision_fold(step: Mapping[str, Any]) -> str:
     return fold(esc(summary), body, css="trace")
 
 
-_ATTEMPT_FIELDS = ("parsed", "legal", "prompt_tokens", "completion_tokens", "tokens", "latency_s")
+_ATTEMPT_FIELDS = ("parsed", "legal", "prompt_tokens", "completion_tokens", "reasoning_tokens", "tokens", "latency_s",
+                   "cost_usd")
 _ATTEMPT_TEXTS = ("raw_output", "reason", "feedback", "error")
 _ATTEMPT_OTHERS = ("reasoning", "votes", "prompt")
 
@@ -300,7 +301,9 @@ def attempt_html(number_: int, attempt: Mapping[str, Any]) -> str:
         if key == "raw_output" or attempt.get(key):
             parts.append(f'<div class="role">{esc(key.replace("_", " "))}</div>{text_block(attempt.get(key, ""))}')
     if attempt.get("reasoning"):
-        parts.append(fold("reasoning", text_block(attempt["reasoning"])))
+        spent = _float(attempt.get("reasoning_tokens"))
+        title = f"reasoning ({spent:,.0f} tokens)" if spent else "reasoning"
+        parts.append(fold(esc(title), text_block(attempt["reasoning"])))
     votes = attempt.get("votes")
     if isinstance(votes, Mapping) and votes:
         ranked = sorted(votes.items(), key=lambda kv: -_float(kv[1]))

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from llm_arena_env.agents.backends.base import Completion, Request
+from llm_arena_env.agents.backends.base import Completion, Request, split_think
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
 from llm_arena_env.agents.concurrency import current_scope
 from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
@@ -144,13 +144,7 @@ class OpenAIBackend:
         except BackendError as error:
             return error
         # latency: what the caller waited, retries included
-        return Completion(
-            completion.text,
-            completion.reasoning,
-            completion.prompt_tokens,
-            completion.completion_tokens,
-            time.perf_counter() - start,
-        )
+        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)
 
     async def _acomplete_one(self, request: Request) -> Completion | BackendError:
         start = time.perf_counter()
@@ -247,12 +241,19 @@ class OpenAIBackend:
                 kind=ErrorKind.MALFORMED,
             ) from None
         reasoning = message.get("reasoning_content") or message.get("reasoning")
+        reasoning = reasoning if isinstance(reasoning, str) else ""
+        thought, text = split_think(text)  # a server without a reasoning parser leaves <think> in the text
+        reasoning = "\n\n".join(r for r in (reasoning, thought) if r)
         usage = data.get("usage") if isinstance(data.get("usage"), Mapping) else {}
+        details = usage.get("completion_tokens_details") if isinstance(usage.get("completion_tokens_details"), Mapping) else {}
+        cost = usage.get("cost")  # OpenRouter and LiteLLM proxies report it
         return Completion(
             text=text,
-            reasoning=reasoning if isinstance(reasoning, str) else "",
+            reasoning=reasoning,
             prompt_tokens=_count(usage.get("prompt_tokens")),
             completion_tokens=_count(usage.get("completion_tokens")),
+            reasoning_tokens=_count(details.get("reasoning_tokens")),
+            cost_usd=float(cost) if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None,
         )
 
     def _status_error(self, error: Any) -> BackendError:
