@@ -43,6 +43,22 @@ def server():
         yield fake
 
 
+OPENED: list[OpenAIBackend] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_backends():
+    yield
+    while OPENED:
+        OPENED.pop().close()
+
+
+def openai_backend(url: str, **kwargs) -> OpenAIBackend:
+    kwargs.setdefault("retry_policy", FAST)
+    OPENED.append(OpenAIBackend("fake", base_url=url, **kwargs))
+    return OPENED[-1]
+
+
 def jobs_for(specs, episodes: int) -> list[EpisodeJob]:
     return [EpisodeJob(TTT, {}, k, None, specs, f"{k:04d}") for k in range(episodes)]
 
@@ -75,8 +91,7 @@ def gathering(server: FakeOpenAIServer, first: int):
 
 
 def llm_player(server: FakeOpenAIServer, **backend) -> Rethink:
-    backend.setdefault("retry_policy", FAST)
-    return Rethink(Parse(LLMAgent(OpenAIBackend("fake", base_url=server.url, **backend))), max_rethinks=1)
+    return Rethink(Parse(LLMAgent(openai_backend(server.url, **backend))), max_rethinks=1)
 
 
 def moves(records) -> list[list[str]]:
@@ -196,14 +211,14 @@ def test_a_remote_model_has_the_runs_concurrency_in_flight_and_plays_the_same_ga
 
 def test_one_in_flight_limit_per_backend_is_shared_by_every_episode_and_vote(server):
     server.responder = gathering(server, 4)
-    voter = MajorityVote(Parse(LLMAgent(OpenAIBackend("fake", base_url=server.url, retry_policy=FAST))), n=3)
+    voter = MajorityVote(Parse(LLMAgent(openai_backend(server.url))), n=3)
     play_many(jobs_for(("llm", "random"), 4), concurrency=4, agents={"llm": voter}, progress=False)
     assert server.max_in_flight == 4  # 4 episodes x 3 samples wanted, the run's concurrency allowed
 
 
 def test_a_votes_samples_go_out_together(server):
     server.responder = gathering(server, 5)
-    voter = MajorityVote(Parse(LLMAgent(OpenAIBackend("fake", base_url=server.url, max_concurrency=5))), n=5)
+    voter = MajorityVote(Parse(LLMAgent(openai_backend(server.url, max_concurrency=5))), n=5)
     (record,) = play_many(jobs_for(("llm", "random"), 1), agents={"llm": voter}, progress=False)
     assert server.max_in_flight == 5
     assert record.steps[0].decision["attempts"][-1]["votes"]
@@ -228,7 +243,7 @@ def ask(text: str) -> Request:
 
 
 def test_the_async_path_retries_and_fails_as_the_sync_path_does(server):
-    backend = OpenAIBackend("fake", base_url=server.url, api_key="sk-test-SECRET-123", retry_policy=FAST, timeout=1)
+    backend = openai_backend(server.url, api_key="sk-test-SECRET-123", timeout=1)
     server.script(Reply.error(429, retry_after=0.01), Reply.answer("e4", completion_tokens=3))
     [answer] = complete_async(backend, ask("move"))
     assert isinstance(answer, Completion) and answer.text == "e4" and answer.completion_tokens == 3
@@ -242,11 +257,10 @@ def test_the_async_path_retries_and_fails_as_the_sync_path_does(server):
     server.script(Reply.hang(3), Reply.answer("d4"))
     [late] = complete_async(backend, ask("slow"))
     assert late.text == "d4"  # timed out after 1 s, then retried
-    backend.close()
 
 
 def test_the_async_path_names_a_refused_connection():
-    backend = OpenAIBackend("fake", base_url="http://127.0.0.1:9/v1", max_retries=0)
+    backend = openai_backend("http://127.0.0.1:9/v1", max_retries=0, retry_policy=None)
     [refused] = complete_async(backend, ask("move"))
     assert refused.kind is ErrorKind.CONNECTION and "could not connect to http://127.0.0.1:9/v1" in str(refused)
 
