@@ -170,7 +170,8 @@ def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what
           + f" -> {store.run_dir}", file=sys.stderr)
     store.manifest_on_first_episode(manifest)
     try:
-        play_many(jobs, concurrency=concurrency, results=store, progress=progress, executor=executor)
+        play_many(jobs, concurrency=concurrency, results=store, progress=progress, executor=executor,
+                  keep_records=False)  # every record is in the store; none held in memory
     except (AgentBuildError, GameBuildError, ResultsConflictError, RayNotInstalledError) as error:
         raise UsageError(str(error)) from None
     except FatalModelError as error:
