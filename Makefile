@@ -8,10 +8,10 @@ test: setup-test
 	.venv/bin/python -m pytest -q
 
 setup-demo:
-	scripts/setup.sh
+	scripts/setup.sh hf
 
 setup-test:
-	scripts/setup.sh dev hf train ray
+	scripts/setup.sh dev hf train ray llama
 
 clean:
 	rm -rf .venv build *.egg-info

@@ -49,10 +49,12 @@ class TransformersBackend:
         trust_remote_code: bool = False,
         chat_template: str | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
+        cpu_threads: int | None = None,
         **generation: Any,
     ):
         """``model``: a local folder, a Hub id, or a ``.gguf`` file (converted once into ``cache_dir``, see
-        :func:`converted_gguf`). ``generation``: default options of every call (temperature, top_p, stop, seed, max_tokens, and any
+        :func:`converted_gguf`). ``cpu_threads``: torch's intra-op threads while this model generates (set
+        around each ``generate`` and restored after; None: torch's setting). ``generation``: default options of every call (temperature, top_p, stop, seed, max_tokens, and any
         ``generate`` argument such as ``top_k`` or ``do_sample``). ``chat_template`` replaces the model's own
         (or supplies one where it has none)."""
         import torch
@@ -93,6 +95,9 @@ class TransformersBackend:
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._stop_ids = _eos_ids(self.model.generation_config.eos_token_id, self.tokenizer.eos_token_id)
+        if cpu_threads is not None and cpu_threads < 1:
+            raise ValueError("cpu_threads must be >= 1 (or None for torch's own setting)")
+        self.cpu_threads = cpu_threads
         self._lock = threading.Lock()  # one generate at a time: the model and seeded generators are shared
         self._warned_image = False
 
@@ -158,7 +163,7 @@ class TransformersBackend:
         try:
             inputs = self._encode(prompts, images)
             start = time.perf_counter()
-            with self._lock, torch.inference_mode(), _seeded(seed, self.device):
+            with self._lock, torch.inference_mode(), _seeded(seed, self.device), _threads(self.cpu_threads):
                 output = self.model.generate(**inputs, **kwargs)
             latency = time.perf_counter() - start
         except torch.cuda.OutOfMemoryError:
@@ -379,6 +384,22 @@ def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     return "".join(p.get("text", "") for p in content)
+
+
+@contextmanager
+def _threads(count: int | None) -> Iterator[None]:
+    """torch's intra-op thread count set to ``count`` for this block only."""
+    if count is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @contextmanager
