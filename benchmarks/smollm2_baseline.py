@@ -37,8 +37,8 @@ GAMES: dict[str, tuple[str, ...]] = {
     "dialogue/wordle": (LLM,),
     "grid/textmapworld": (LLM,),
 }
-#: make() kwargs that keep the run short: a chess game against Stockfish ends within 60 plies.
-GAME_KWARGS: dict[str, dict[str, Any]] = {"chess": {"max_plies": 60}}
+#: make() kwargs that keep the run short: a chess game against Stockfish ends within 40 plies.
+GAME_KWARGS: dict[str, dict[str, Any]] = {"chess": {"max_plies": 40}}
 
 
 def player(settings: str) -> Any:

