@@ -150,7 +150,7 @@ def test_make_agent_human():
 
 
 @pytest.mark.parametrize("spec, message", [
-    ("nope", "known kinds: hf, human, openai, random, stockfish"),
+    ("nope", "known kinds: .*hf, human, .*openai, random, .*stockfish"),  # every kind, in order
     ("", "known kinds"),
     ("random:3", "takes no argument"),
     ("human:me", "takes no argument"),
