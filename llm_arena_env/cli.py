@@ -15,14 +15,27 @@ EXAMPLES = """\
 examples:
   llm-arena list games --kind board
   llm-arena list agents
+  llm-arena list models
+  llm-arena play chess --players claude-sonnet gemini-flash --watch
+  llm-arena --import my_games play my/game --players random
   llm-arena play chess --players stockfish:3 random --episodes 4 --seed 0
   llm-arena play openspiel/tic_tac_toe --players human random
   llm-arena play chess --players random random --max-illegal 2 --game-arg observation_mode=text
   llm-arena demo
 """
 
-EXIT_USAGE = 2
+EXIT_USAGE = 2  # bad arguments or a failed pre-flight check: nothing was played
+EXIT_ERRORS = 3  # some episodes ended in a transport error
 EXIT_INTERRUPTED = 130  # the shell's code for a run ended by Ctrl-C
+EXIT_STATUS = """\
+exit status:
+  0    every episode was played
+  2    bad arguments, an agent that cannot play a game, or a failed pre-flight check: nothing was played
+  3    some episodes ended in a transport error (server down, bad key, timeouts): they are not scored (and
+       `run`/`tournament` play them again when run again); a rejected key or an unknown model stops after
+       the first such episode
+  130  interrupted (Ctrl-C); the finished episodes are kept
+"""
 
 
 class UsageError(Exception):
@@ -45,8 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit.code if isinstance(exit.code, int) else EXIT_USAGE
     from llm_arena_env.agents.human import HumanQuit
 
+    from llm_arena_env.plugins import PluginError, import_modules, load_entry_points
+
     try:
+        load_entry_points()
+        import_modules(args.imports)
         return args.command(args)
+    except PluginError as error:
+        print(f"llm-arena: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except UsageError as error:
         print(f"llm-arena: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -65,26 +85,33 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE",
+                        help="import a module (or a .py file) first, for the games, agents or backends it "
+                             "registers; repeatable. Installed plugins (entry points) load by themselves")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    listing = sub.add_parser("list", help="list the games or the agent kinds", epilog=EXAMPLES,
+    listing = sub.add_parser("list", help="list the games, agent kinds, registered models or backends", epilog=EXAMPLES,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    listing.add_argument("what", choices=("games", "agents"))
+    listing.add_argument("what", choices=("games", "agents", "models", "backends"))
     listing.add_argument("--kind", choices=("board", "dialogue", "grid"), help="only games of this kind")
     listing.set_defaults(command=list_command)
 
-    play = sub.add_parser("play", help="play episodes of a game between agents", epilog=EXAMPLES,
+    play = sub.add_parser("play", help="play episodes of a game between agents", epilog=EXAMPLES + EXIT_STATUS,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     play.add_argument("game", help="a game id, as `llm-arena list games` shows it")
     play.add_argument("--players", nargs="+", required=True, metavar="AGENT",
                       help="one agent spec per player, in seat order (see `llm-arena list agents`)")
-    play.add_argument("--episodes", type=int_at_least(1), default=1, metavar="N", help="episodes to play (default 1)")
+    play.add_argument("--episodes", type=int_at_least(1, at_most=MAX_EPISODES), default=1, metavar="N",
+                      help="episodes to play (default 1)")
     play.add_argument("--seed", type=int_at_least(0), default=None, metavar="S",
                       help="seed of the first episode; episode i gets S+i (default: unseeded)")
     play.add_argument("--max-illegal", type=int_at_least(0), default=None, metavar="N",
-                      help="rejected actions a player may retry before it forfeits (game default: 0)")
+                      help="rejected actions a player may retry per turn before it forfeits (game default: 0)")
     play.add_argument("--game-arg", action="append", default=[], metavar="KEY=VALUE",
                       help="a keyword argument of the game (int, float, true/false, none or text); repeatable")
+    play.add_argument("--watch", action="store_true",
+                      help="print every move as it is made: the prompt, the reasoning, the raw reply, the parsed "
+                           "move, each rethink with its feedback")
     play.set_defaults(command=play_command)
 
     demo = sub.add_parser("demo", help="play a few short games with agents that need no API key")
@@ -104,11 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     from llm_arena_env.arena.transcribe_cli import add_transcribe_parser
 
     add_transcribe_parser(sub)
+    from llm_arena_env.arena.bench_cli import add_bench_parsers
+
+    add_bench_parsers(sub)
+    from llm_arena_env.arena.prompt_cli import add_prompt_parser
+
+    add_prompt_parser(sub)
     return parser
 
 
-def int_at_least(minimum: int) -> Callable[[str], int]:
-    """An argparse type: an int >= minimum."""
+MAX_EPISODES = 100_000  # as arena.config.MAX_EPISODES: a typo must not start an endless run
+
+
+def int_at_least(minimum: int, at_most: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an int >= minimum (and <= ``at_most``, where given)."""
 
     def parse(text: str) -> int:
         try:
@@ -117,6 +153,8 @@ def int_at_least(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        if at_most is not None and value > at_most:
+            raise argparse.ArgumentTypeError(f"must be <= {at_most:,}, got {text}")
         return value
 
     return parse
@@ -126,6 +164,10 @@ def int_at_least(minimum: int) -> Callable[[str], int]:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    if args.what in ("models", "backends"):
+        from llm_arena_env.agents.models_cli import print_listing
+
+        return print_listing(args.what, args)
     if args.what == "agents":
         if args.kind:
             raise UsageError("--kind applies to `list games` only")
@@ -165,11 +207,19 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def play_command(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from llm_arena_env.agents.errors import is_fatal
     from llm_arena_env.arena.episode import play_episode
 
     kwargs = parse_game_args(args.game_arg)
     if args.max_illegal is not None:
         kwargs["max_illegal_actions"] = args.max_illegal
+    graphics = None
+    if args.watch:
+        from llm_arena_env.arena.watch import terminal_graphics
+
+        graphics = terminal_graphics(sys.stdout)
+        if graphics and "render_mode" not in kwargs:  # the board as a picture after each move
+            kwargs["render_mode"] = "rgb_array"
     env = make_env(args.game, kwargs)
     agents: list[Any] = []
     try:
@@ -179,18 +229,44 @@ def play_command(args: argparse.Namespace) -> int:
                 f"{args.game} has {len(players)} players ({', '.join(players)}), "
                 f"but --players names {len(args.players)}"
             )
+        from llm_arena_env.agents.specs import cannot_play
+
+        reasons = [reason for spec in args.players if (reason := cannot_play(spec, args.game))]
+        if reasons:
+            raise UsageError(f"{args.game}: {' vs '.join(args.players)} cannot be played: {'; '.join(reasons)}")
         agents = make_agents(args.players, args.seed)
+        from llm_arena_env.agents.human import HumanAgent
+        from llm_arena_env.wrappers.rethink import env_checker
+
+        for agent in agents:  # a person's reply is judged as the env would, and asked again, not forfeited
+            if isinstance(agent, HumanAgent) and agent.checker is None:
+                agent.checker = env_checker(env)
         seeds = [None if args.seed is None else args.seed + i for i in range(args.episodes)]
         someone_types = any(spec.strip() == "human" for spec in args.players)  # a bar would garble the prompts
-        records = [
-            play_episode(env, agents, seed=seed)
-            for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types)
-        ]
+        watcher = None
+        if args.watch:
+            from llm_arena_env.arena.watch import Watcher
+
+            watcher = Watcher(sys.stdout, dict(zip(players, args.players)), graphics=graphics,
+                              picture=env.render if env.render_mode == "rgb_array" else None)
+        records = []
+        for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types or args.watch):
+            records.append(play_episode(env, agents, seed=seed, on_step=watcher))
+            if records[-1].error and is_fatal(records[-1].error.get("kind", "")):
+                break  # a rejected key or a missing model fails every episode alike
     finally:
         close_all(agents)
         env.close()
     print(format_results(records, dict(zip(players, args.players))))
+    from llm_arena_env.arena.run_cli import error_summary
+
+    line = error_summary(records)
+    if line:
+        stopped = f"; stopped after {len(records)} of {args.episodes}" if len(records) < args.episodes else ""
+        print(f"llm-arena: {line}{stopped}", file=sys.stderr)
+        return EXIT_ERRORS
     return 0
+
 
 
 def parse_game_args(pairs: Sequence[str]) -> dict[str, Any]:
@@ -226,7 +302,7 @@ def make_env(game: str, kwargs: dict[str, Any]) -> Any:
         return llm_arena_env.make(game, **kwargs)
     except llm_arena_env.UnknownGameError as error:
         raise UsageError(str(error)) from None
-    except (TypeError, ValueError) as error:  # a keyword the game does not take, or a bad value
+    except (TypeError, ValueError, OSError) as error:  # a keyword the game does not take, a bad value or file
         shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
         raise UsageError(f"could not make {game!r}" + (f" with {shown}" if shown else "") + f": {error}") from None
 
@@ -235,11 +311,13 @@ def make_agents(specs: Sequence[str], seed: int | None) -> list[Any]:
     """One agent per spec; seat i gets its own seed derived from ``seed``, so two random players differ."""
     from llm_arena_env.agents.specs import make_agent
     from llm_arena_env.agents.stockfish import StockfishNotFoundError
+    from llm_arena_env.arena.runner import preflight
 
     agents: list[Any] = []
     try:
         for index, spec in enumerate(specs):
             agents.append(make_agent(spec, seed=None if seed is None else seed * 1000 + index))
+            preflight(spec, agents[-1])
     except (ValueError, StockfishNotFoundError) as error:
         close_all(agents)
         raise UsageError(str(error)) from None

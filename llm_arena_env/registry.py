@@ -92,6 +92,10 @@ def spec(id: str) -> GameSpec:
     prefix, _, name = id.partition("/")
     if name and prefix in _namespaces:
         return _namespaces[prefix](name)
+    from llm_arena_env.plugins import load_entry_points
+
+    if load_entry_points():  # an installed plugin may register it (loaded once per process)
+        return spec(id)
     raise UnknownGameError(f"unknown game {id!r}.{_suggestion(id)} `llm-arena list games` lists all games.")
 
 

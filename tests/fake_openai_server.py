@@ -1,17 +1,27 @@
-"""A small OpenAI-compatible HTTP server for tests: scripted replies, errors, hangs, bad JSON.
+"""A small OpenAI-compatible HTTP server for tests: scripted replies and every fault a real one shows.
 
 >>> with FakeOpenAIServer() as server:
 ...     server.script(Reply.error(429, retry_after=0.2), Reply.answer("e4"))
 ...     backend = OpenAIBackend("fake", base_url=server.url)
 
-Replies come from the script (in arrival order), then from ``responder(body)`` if set, then a default
-answer. Every request is recorded with its headers and JSON body. The server answers at most
-``max_requests`` requests with a scripted reply, then 400s, so a client stuck in a retry loop stops.
+Faults: ``Reply.error`` (401, 403, 404, 429 with Retry-After, 5xx), ``Reply.hang`` (past the client's
+timeout), ``Reply.malformed`` (cut-off JSON), ``Reply.truncated`` (fewer bytes than Content-Length, then the
+connection closes), ``Reply.reset`` (the connection is reset, nothing answered), ``Reply.answer`` with a lone
+surrogate in its text, ``Reply.raw_answer`` (content bytes as given, e.g. invalid UTF-8). An outage is a
+stopped server (connection refused).
+
+Chat replies come from the script (in arrival order), then from ``responder(body)`` if set, then a default
+answer. ``GET /v1/models`` lists ``models`` (``models_reply`` replaces that answer, e.g. with a 401). Every
+chat request is recorded with its headers and JSON body (model listings in ``model_requests``). The server
+answers at most ``max_requests`` requests with a scripted reply, then 400s, so a client stuck in a retry
+loop stops.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -29,6 +39,8 @@ class Reply:
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0  # seconds to wait before answering
+    length: int | None = None  # the Content-Length to claim (default: the body's); more = a truncated body
+    reset_connection: bool = False  # reset the connection instead of answering
 
     @classmethod
     def answer(cls, text: str, *, reasoning: str | None = None, reasoning_field: str = "reasoning_content",
@@ -64,6 +76,22 @@ class Reply:
     def malformed(cls) -> Reply:
         return cls(200, b'{"choices": [{"message": {"content": "e4"', (("Content-Type", "application/json"),))
 
+    @classmethod
+    def truncated(cls, text: str = "e4") -> Reply:
+        """A whole answer's headers, half its body, then the connection closes."""
+        whole = cls.answer(text)
+        return cls(200, whole.body[: len(whole.body) // 2], whole.headers, length=len(whole.body))
+
+    @classmethod
+    def reset(cls) -> Reply:
+        return cls(200, b"", (), reset_connection=True)
+
+    @classmethod
+    def raw_answer(cls, content: bytes) -> Reply:
+        """An answer whose content is ``content`` byte for byte (say, invalid UTF-8) inside valid JSON."""
+        body = cls.answer("@@CONTENT@@").body.replace(b"@@CONTENT@@", content)
+        return cls(200, body, (("Content-Type", "application/json"),))
+
 
 @dataclass
 class Recorded:
@@ -78,10 +106,13 @@ class Recorded:
 class FakeOpenAIServer:
     """Serves POST /v1/chat/completions on 127.0.0.1 at a free port, in a background thread."""
 
-    def __init__(self, max_requests: int = 200):
+    def __init__(self, max_requests: int = 200, models: tuple[str, ...] = ("fake", "fake-model")):
         self.max_requests = max_requests
         self.requests: list[Recorded] = []
+        self.model_requests: list[Recorded] = []
         self.responder: Callable[[Any], Reply] | None = None
+        self.models = models
+        self.models_reply: Reply | None = None
         self.max_in_flight = 0
         self._script: deque[Reply] = deque()
         self._in_flight = 0
@@ -126,6 +157,15 @@ class FakeOpenAIServer:
                 return self._script.popleft()
         if self.responder is not None:
             return self.responder(body)
+        return self.default_reply()
+
+    # ------------------------------------------------------------------ what a protocol's fake overrides
+
+    def accepts(self, path: str) -> bool:
+        """Whether ``path`` is the protocol's endpoint; other paths get a 404."""
+        return path.rstrip("/") == "/v1/chat/completions"
+
+    def default_reply(self) -> Reply:
         return Reply.answer("Final Answer: ok")
 
     def _enter(self) -> None:
@@ -138,9 +178,24 @@ class FakeOpenAIServer:
             self._in_flight -= 1
 
 
+    def _models_reply(self) -> Reply:
+        if self.models_reply is not None:
+            return self.models_reply
+        data = [{"id": name, "object": "model", "created": 0, "owned_by": "fake"} for name in self.models]
+        return Reply(200, json.dumps({"object": "list", "data": data}).encode(), (("Content-Type", "application/json"),))
+
+
 def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802
+            with server._lock:
+                server.model_requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, None))
+            if self.path.rstrip("/") != "/v1/models":
+                self._send(Reply.error(404, f"no route {self.path}"))
+                return
+            self._send(server._models_reply())
 
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -150,7 +205,7 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 body = raw.decode("utf-8", "replace")
             with server._lock:
                 server.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body, raw))
-            if self.path.rstrip("/") != "/v1/chat/completions":
+            if not server.accepts(self.path):
                 self._send(Reply.error(404, f"no route {self.path}"))
                 return
             server._enter()
@@ -164,12 +219,20 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, reply: Reply) -> None:
             try:
+                if reply.reset_connection:  # SO_LINGER 0: close() sends a TCP RST
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    return
                 self.send_response(reply.status)
                 for name, value in reply.headers:
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
+                self.send_header("Content-Length", str(reply.length if reply.length is not None else len(reply.body)))
+                if reply.length is not None:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(reply.body)
+                if reply.length is not None:
+                    self.close_connection = True
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timed out) first
 

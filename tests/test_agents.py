@@ -150,7 +150,7 @@ def test_make_agent_human():
 
 
 @pytest.mark.parametrize("spec, message", [
-    ("nope", "known kinds: .*hf, human, .*openai, random, .*stockfish"),  # every kind, in order
+    ("nope", "known kinds: anthropic, google, gguf, hf, human, litellm, llama-server, openai, random, smollm2, stockfish"),
     ("", "known kinds"),
     ("random:3", "takes no argument"),
     ("human:me", "takes no argument"),
@@ -289,3 +289,38 @@ def test_stockfish_refuses_a_game_that_is_not_chess():
     stockfish_or_skip()
     with StockfishAgent() as engine, pytest.raises(ValueError, match="FEN"):
         engine.decide({"text": "Stones left: 3", "legal_actions": ("1", "2")})
+
+
+@pytest.mark.parametrize("game, reply, move", [
+    ("chess", "g1f3", "Nf3"),  # UCI, which the chess prompt advertises beside SAN
+    ("chess", "Final Answer: Nf3", "Nf3"),
+    ("openspiel/tic_tac_toe", "1,1", "x(1,1)"),  # "(1,1) or 1,1 alone also works"
+    ("openspiel/tic_tac_toe", "(0,2)", "x(0,2)"),
+])
+def test_human_may_use_every_notation_the_prompt_advertises(game, reply, move):
+    import llm_arena_env
+
+    env = llm_arena_env.make(game)
+    env.reset(seed=0)
+    agent, output = human(f"{reply}\n")
+    observation = env.observe(env.agent_selection)
+    assert agent.act(observation) == move
+    assert env.check_action(env.agent_selection, move) == (True, "")
+    assert "Final Answer: <move>" in observation["text"]  # what a model is told...
+    assert "Final Answer" not in output.getvalue()  # ...is not shown to a person
+
+
+def test_human_with_the_envs_checker_is_told_why_and_asked_again_not_forfeited():
+    import llm_arena_env
+    from llm_arena_env.wrappers.rethink import env_checker
+
+    env = llm_arena_env.make("dialogue/wordle")
+    env.reset(seed=0)
+    agent, output = human("guess: crane\nexplanation: common letters\\nguess: crane\n")
+    agent.checker = env_checker(env)
+    decision = agent.decide(env.observe(env.agent_selection))
+    assert decision.action == "explanation: common letters\nguess: crane"
+    assert "must start with 'explanation:'" in output.getvalue() and "\\n" in output.getvalue()
+    assert [a.legal for a in decision.attempts] == [False, True]
+    env.step(decision.action)
+    assert env.result is None and "rejection" not in env.infos[env.possible_agents[0]]

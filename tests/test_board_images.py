@@ -20,6 +20,8 @@ GAMES = [
     ("connect_four", {}, [3, 3, 4, 2]),
     ("othello", {}, None),  # the first legal move each turn: every move flips discs
     ("go", {"board_size": 5}, [1, 0, 5]),  # white at A1 is captured by B1 and A2
+    ("breakthrough", {}, None),
+    ("checkers", {}, None),
 ]
 
 
@@ -60,12 +62,12 @@ def test_boards_are_read_as_the_game_shows_them():
     assert read_board("othello", llm_arena_env.make("openspiel/othello").state)[3][3:5] in (["o", "x"], ["x", "o"])
 
 
-def test_games_without_a_drawing_fall_back_to_their_text():
-    env = llm_arena_env.make("openspiel/breakthrough", render_mode="rgb_array", image_size=64)
-    text = llm_arena_env.make("openspiel/breakthrough", render_mode="ansi")
+def test_games_without_a_drawing_render_their_text():
+    env = llm_arena_env.make("openspiel/pig", render_mode="rgb_array", image_size=64)
+    text = llm_arena_env.make("openspiel/pig", render_mode="ansi")
     env.reset(seed=0)
     text.reset(seed=0)
-    assert draw_board("breakthrough", env.state, 64) is None
+    assert draw_board("pig", env.state, 64) is None
     assert np.array_equal(env.render(), text_to_image(text.render(), 64))
 
 

@@ -16,7 +16,7 @@ from pettingzoo.test import api_test
 import llm_arena_env
 from llm_arena_env.core.outcome import EndReason, Outcome
 from llm_arena_env.games.chess import fen_from_text
-from llm_arena_env.games.chess.draw import draw_board
+from llm_arena_env.games.chess.draw import draw_board, square_box
 from llm_arena_env.games.chess.env import ChessEnv
 from llm_arena_env.games.chess.moves import move_to_id
 
@@ -288,7 +288,7 @@ def test_image_observation_modes(mode: str) -> None:
 
 
 def test_one_move_changes_exactly_its_two_squares() -> None:
-    size, cell = 256, 32
+    size = 256
     board = chess.Board()
     before = draw_board(board, size)
     move = chess.Move.from_uci("e2e4")
@@ -298,20 +298,29 @@ def test_one_move_changes_exactly_its_two_squares() -> None:
     changed = np.any(before != after, axis=2)
     expected = np.zeros_like(changed)
     for square in (chess.E2, chess.E4):
-        left, top = chess.square_file(square) * cell, (7 - chess.square_rank(square)) * cell
-        assert changed[top : top + cell, left : left + cell].any()
-        expected[top : top + cell, left : left + cell] = True
+        left, top, right, bottom = square_box(square, size)
+        assert changed[top:bottom, left:right].any()
+        expected[top:bottom, left:right] = True
     assert not (changed & ~expected).any()
 
 
 def test_pieces_are_drawn_in_both_colours() -> None:
     image = draw_board(chess.Board(), 256)
-    square = 32
-    white_king = image[7 * square : 8 * square, 4 * square : 5 * square]
-    black_king = image[0:square, 4 * square : 5 * square]
-    empty = image[4 * square : 5 * square, 4 * square : 5 * square]
-    assert white_king.max() > 245 and black_king.min() < 40
-    assert len(np.unique(empty.reshape(-1, 3), axis=0)) == 1
+
+    def at(square):
+        left, top, right, bottom = square_box(square, 256)
+        return image[top:bottom, left:right]
+
+    assert at(chess.E1).max() > 245 and at(chess.E8).min() < 40
+    assert len(np.unique(at(chess.E4).reshape(-1, 3), axis=0)) == 1
+
+
+def test_a_king_in_check_is_ringed_and_only_its_square_changes() -> None:
+    checked = chess.Board("4k3/8/8/8/8/8/8/4R1K1 b - - 0 1")
+    quiet = draw_board(chess.Board("4k3/8/8/8/8/8/8/4R1K1 w - - 0 1"), 256)
+    changed = np.any(draw_board(checked, 256) != quiet, axis=2)
+    left, top, right, bottom = square_box(chess.E8, 256)
+    assert changed[top:bottom, left:right].any() and changed.sum() == changed[top:bottom, left:right].sum()
 
 
 # ---------------------------------------------------------------------- robustness and conformance

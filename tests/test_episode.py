@@ -145,7 +145,7 @@ def test_a_forfeit_ends_the_episode_with_the_offender_losing():
     assert record.end_reason == str(EndReason.ILLEGAL_ACTION)
     assert record.outcomes == {"first": "win", "second": "loss"}
     assert record.rewards == {"first": 1.0, "second": -1.0}
-    assert record.scores["aborted"] == 1.0
+    assert record.scores["Aborted"] == 1.0
 
 
 def test_on_step_sees_every_step_as_it_happens():

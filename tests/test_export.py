@@ -96,3 +96,10 @@ def test_cli_mistakes_are_one_line_usage_errors(results, tmp_path, capsys, monke
     assert main(["export", str(results), "--kind", "sft", "--out", str(tmp_path / "x.parquet")]) == 2
     assert "llm-arena-env[train]" in capsys.readouterr().err
     assert not (tmp_path / "x.parquet").exists()
+
+
+def test_export_game_filter_takes_selectors(results, tmp_path):
+    out = tmp_path / "ttt.jsonl"
+    assert main(["export", str(results), "--kind", "sft", "--game", "openspiel/tic_*", "--out", str(out)]) == 0
+    assert {r["game"] for r in _lines(out)} == {TTT}
+    assert main(["export", str(results), "--kind", "sft", "--game", "nothing/*", "--out", str(out)]) == 2

@@ -55,7 +55,7 @@ def test_a_planning_agent_completes_go_to_missions(seed):
         env.step(action)
     assert env.infos["player"]["outcome"] is Outcome.SUCCESS and env.terminations["player"]
     scores = env.infos["player"]["scores"]
-    assert scores["main_score"] == 100.0 and 0 < env.rewards["player"] == scores["reward"] <= 1
+    assert scores["Main Score"] == 100.0 and 0 < env.rewards["player"] == scores["reward"] <= 1
 
 
 def test_the_words_match_what_is_in_front_and_turn_with_the_agent():

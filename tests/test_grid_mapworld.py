@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -59,10 +61,10 @@ def test_an_agent_that_visits_every_room_gets_full_exploration(seed):
         env.step(f"GO: {direction}")
     env.step("DONE")
     scores = env.infos["player"]["scores"]
-    assert scores["exploration"] == 100.0 and scores["success"] == 1.0
+    assert scores["exploration"] == 100.0 and scores["Success"] == 1.0
     assert scores["moves"] == len(walk) and scores["efficiency"] == pytest.approx(100 * 5 / len(walk))
-    assert scores["main_score"] == pytest.approx(2 * 100 * scores["efficiency"] / (100 + scores["efficiency"]))
-    assert env.infos["player"]["outcome"] is Outcome.SUCCESS and env.rewards["player"] == scores["main_score"] / 100
+    assert scores["Main Score"] == pytest.approx(2 * 100 * scores["efficiency"] / (100 + scores["efficiency"]))
+    assert env.infos["player"]["outcome"] is Outcome.SUCCESS and env.rewards["player"] == scores["Main Score"] / 100
 
 
 def test_efficiency_drops_with_each_move_into_a_room_already_seen():
@@ -71,7 +73,7 @@ def test_efficiency_drops_with_each_move_into_a_room_already_seen():
         env.step(command)
     scores = env.infos["player"]["scores"]
     assert (scores["moves"], scores["efficiency"], scores["exploration"]) == (4, 50.0, 100.0)
-    assert scores["main_score"] == pytest.approx(200 / 3)
+    assert scores["Main Score"] == pytest.approx(200 / 3)
     env = make_env(instance=LINE)
     env.step(4)  # DONE at once: no move, so no efficiency, and a third of the house seen
     assert env.infos["player"]["scores"]["efficiency"] == 0.0
@@ -99,8 +101,8 @@ def test_an_invalid_move_aborts_by_default_keeping_the_measures():
     env.step("GO: east")
     env.step("GO: east")
     info = env.infos["player"]
-    assert info["outcome"] is Outcome.ABORTED and info["scores"]["aborted"] == 1.0
-    assert info["scores"]["main_score"] == 0.0 and info["scores"]["exploration"] == 100.0
+    assert info["outcome"] is Outcome.ABORTED and info["scores"]["Aborted"] == 1.0
+    assert math.isnan(info["scores"]["Main Score"]) and info["scores"]["Success"] == 0.0 and info["scores"]["exploration"] == 100.0
 
 
 def test_the_turn_limit_truncates_and_messages_carry_the_walk():
@@ -141,12 +143,12 @@ def test_finding_the_named_room():
         env.step(f"GO: {direction}")
     env.step("DONE")
     scores = env.infos["player"]["scores"]
-    assert scores["success"] == 1.0 and scores["main_score"] == 100.0 and scores["path_efficiency"] == 100.0
+    assert scores["Success"] == 1.0 and scores["Main Score"] == 100.0 and scores["path_efficiency"] == 100.0
     assert scores["distance_to_target"] == 0.0
 
     env = make_env("grid/textmapworld_specificroom", seed=3, rooms=6)
     env.step("DONE")  # still in the start room
-    assert env.infos["player"]["outcome"] is Outcome.FAILURE and env.infos["player"]["scores"]["main_score"] == 0.0
+    assert env.infos["player"]["outcome"] is Outcome.FAILURE and env.infos["player"]["scores"]["Main Score"] == 0.0
     assert env.infos["player"]["scores"]["distance_to_target"] == len(path)
 
 

@@ -88,7 +88,7 @@ def test_a_solver_driven_agent_solves_levels_through_the_env(seed):
         env.step(name if i % 2 else ["up", "down", "left", "right"].index(name))  # strings and ids alike
     info = env.infos["player"]
     assert info["outcome"] is Outcome.SUCCESS and env.rewards["player"] == 1.0 and env.terminations["player"]
-    assert info["scores"]["main_score"] == 100.0 and info["scores"]["optimal_moves"] == len(solution)
+    assert info["scores"]["Main Score"] == 100.0 and info["scores"]["optimal_moves"] == len(solution)
 
 
 def test_moves_beyond_the_optimum_lower_the_main_score():
@@ -97,8 +97,8 @@ def test_moves_beyond_the_optimum_lower_the_main_score():
     for name in ["left", "right", *optimal]:  # a detour of two moves
         env.step(name)
     scores = env.infos["player"]["scores"]
-    assert scores["success"] == 1.0 and scores["moves"] == len(optimal) + 2
-    assert scores["main_score"] == pytest.approx(100 * len(optimal) / (len(optimal) + 2))
+    assert scores["Success"] == 1.0 and scores["moves"] == len(optimal) + 2
+    assert scores["Main Score"] == pytest.approx(100 * len(optimal) / (len(optimal) + 2))
 
 
 def test_walking_into_walls_and_pushing_boxes_into_walls_or_boxes_is_rejected():
@@ -128,7 +128,7 @@ def test_pushing_a_box_into_a_dead_corner_ends_the_game():
     info = env.infos["player"]
     assert info["outcome"] is Outcome.FAILURE and info["end_reason"] is EndReason.GAME_OVER
     assert info["end_detail"] == "deadlock: the box at (1, 1) can never reach a goal from there"
-    assert info["scores"]["success"] == 0.0 and env.rewards["player"] == 0.0
+    assert info["scores"]["Success"] == 0.0 and env.rewards["player"] == 0.0
 
 
 def test_two_boxes_frozen_against_a_wall_are_a_deadlock():

@@ -33,7 +33,7 @@ def ask(env, *questions_and_answers):
 @pytest.mark.parametrize("reply, expected", [
     ("QUESTION: Is it an animal?", rules.Question("QUESTION: Is it an animal?")),
     ("QUESTION: Is it an animal", rules.Question("QUESTION: Is it an animal")),
-    ("  QUESTION: Can it fly? \n", rules.Question("QUESTION: Can it fly?")),
+    ("QUESTION: Can it fly? \n", rules.Question("QUESTION: Can it fly? \n")),  # relayed as sent
     ("QUESTION: Is the target word an animal?", rules.Question("QUESTION: Is the target word an animal?")),
     ("GUESS: Cobra", rules.Guess("cobra")),
     ("GUESS: cobra.", rules.Guess("cobra")),
@@ -46,6 +46,7 @@ def test_guesser_replies_accept_the_documented_forms(reply, expected):
 @pytest.mark.parametrize("reply, reason", [
     ("Is it an animal?", "start your reply with"),
     ("question: is it an animal?", "start your reply with"),
+    ("  QUESTION: Can it fly?", "start your reply with"),  # clembench reads the raw reply
     ("QUESTION: Is it red? QUESTION: Is it big?", "only one question"),
     ("QUESTION: Is it red? Or blue?", "end with its question mark"),
     ("QUESTION: Is it red? I think so.", "end with its question mark"),
@@ -63,12 +64,13 @@ def test_guesser_replies_out_of_format_or_banned_are_rejected(reply, reason):
         rules.parse_guesser(reply)
 
 
-@pytest.mark.parametrize("reply", list(rules.ANSWER_VARIATIONS) + [" ANSWER: yes\n"])
+@pytest.mark.parametrize("reply", list(rules.ANSWER_VARIATIONS))
 def test_answers_accept_clembench_variations(reply):
     assert rules.parse_answer(reply) == reply.strip()
 
 
-@pytest.mark.parametrize("reply", ["yes", "ANSWER: yes.", "ANSWER: maybe", "ANSWER: Yes, it is.", "ANSWER:yes", ""])
+@pytest.mark.parametrize("reply", ["yes", "ANSWER: yes.", "ANSWER: maybe", "ANSWER: Yes, it is.", "ANSWER:yes", "",
+                                   " ANSWER: yes", "ANSWER: yes\n"])  # clembench: exactly one of its variations
 def test_answers_reject_everything_else(reply):
     with pytest.raises(rules.InvalidReply):
         rules.parse_answer(reply)
@@ -87,7 +89,7 @@ def test_a_perfect_guesser_succeeds_with_the_top_score():
     scores = env.infos["guesser"]["scores"]
     assert all(env.infos[p]["outcome"] is Outcome.SUCCESS for p in env.possible_agents)
     assert scores["Success"] == 1 and scores["Main Score"] == 100 and scores["Speed"] == 100 and scores["Turns"] == 3
-    assert scores["Request Count"] == 5
+    assert scores["Request Count"] == 3  # clembench: one request per round
 
 
 def test_each_player_sees_only_its_side():

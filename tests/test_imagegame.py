@@ -33,11 +33,11 @@ def play_perfectly(env):
         letters = [(c, x) for c, x in enumerate(row) if x != E]
         if not letters:
             continue
-        env.step(f"Instruction: in row {r + 1} put {letters[0][1]} in columns {', '.join(str(c + 1) for c, _ in letters)}")
+        env.step(f"Command: in row {r + 1} put {letters[0][1]} in columns {', '.join(str(c + 1) for c, _ in letters)}")
         for c, x in letters:
             cells[r][c] = x
         env.step("\n".join(" ".join(row) for row in cells))
-    env.step("Instruction: DONE")
+    env.step("Command: DONE")
 
 
 # ---------------------------------------------------------------------------------------------- formats
@@ -63,23 +63,23 @@ def test_drawn_grid_rejects_everything_else(reply):
 
 
 @pytest.mark.parametrize("reply, done", [
-    ("Instruction: put an X in the top left", False),
-    ("instruction: fill row 2 with B", False),
-    ("INSTRUCTION:put an A in the middle\n", False),
-    ("Instruction: DONE", True),
-    ("instruction: done", True),
-    ("Instruction:  Done  ", True),
-    ("Instruction: DONE.", True),
-    ("Instruction: Done, that is all", False),  # an instruction, relayed as it is
+    ("Command: put an X in the top left", False),
+    ("command: fill row 2 with B", False),
+    ("COMMAND: put an A in the middle\n", False),
+    ("Command: DONE", True),
+    ("command: done", True),
+    ("Command:  Done  ", True),
+    ("Command: DONE.", False),  # clembench: not its DONE pattern, so an instruction, relayed as it is
+    ("Command: Done, that is all", False),
 ])
 def test_instruction_accepts_the_tag_in_any_case_and_done(reply, done):
     instruction = rules.parse_instruction(reply)
     assert instruction is not None and instruction.done is done
 
 
-@pytest.mark.parametrize("reply", ["put an X in the top left", "Instruction:", "Instruction:   ",
-                                   "Instruction: put X top left\nInstruction: put Y below",
-                                   "Sure! Instruction: put X", "DONE", ""])
+@pytest.mark.parametrize("reply", ["put an X in the top left", "Command:", "Command:put X", " Command: put X",
+                                   "Command: put X top left\nCommand: put Y below",
+                                   "Sure! Command: put X", "DONE", ""])
 def test_instruction_rejects_everything_else(reply):
     assert rules.parse_instruction(reply) is None
 
@@ -116,22 +116,22 @@ def test_a_perfect_pair_succeeds_with_the_top_score():
 def test_each_player_sees_only_its_side():
     env = make()
     giver = env.observe("giver")["messages"]
-    assert TARGET in giver[0]["content"] and giver[0]["content"].endswith("What is your next instruction?")
-    env.step("Instruction: put P in row 3, all columns")
+    assert TARGET in giver[0]["content"] and giver[0]["content"].endswith("What is your next command?")
+    env.step("Command: put P in row 3, all columns")
     follower = env.observe("follower")["messages"]
-    assert len(follower) == 1 and follower[0]["content"].endswith("Instruction: put P in row 3, all columns")
-    assert TARGET not in follower[0]["content"] and "P P P P P" not in follower[0]["content"].split("Instruction:")[0]
+    assert len(follower) == 1 and follower[0]["content"].endswith("Command: put P in row 3, all columns")
+    assert TARGET not in follower[0]["content"] and "P P P P P" not in follower[0]["content"].split("Command:")[0]
     env.step(f"{E} {E} {E} {E} {E}\n{E} {E} {E} {E} {E}\nP P P P P\n{E} {E} {E} {E} {E}\n{E} {E} {E} {E} {E}")
     giver = env.observe("giver")["messages"]
     assert [m["role"] for m in giver] == ["user", "assistant", "user"]
-    assert giver[-1]["content"] == "What is your next instruction?"  # the drawn grid is not shown to the giver
+    assert giver[-1]["content"] == "What is your next command?"  # the drawn grid is not shown to the giver
 
 
 def test_a_wrong_drawing_loses_with_its_f1():
     env = make()
-    env.step("Instruction: put P in the whole middle row")
+    env.step("Command: put P in the whole middle row")
     env.step(f"{E} {E} {E} {E} {E}\n{E} {E} {E} {E} {E}\nP P P P P\n{E} {E} {E} {E} {E}\n{E} {E} {E} {E} {E}")
-    env.step("Instruction: DONE")
+    env.step("Command: DONE")
     scores = env.infos["follower"]["scores"]
     assert env.infos["follower"]["outcome"] is Outcome.FAILURE
     assert scores["Lose"] == 1 and scores["Aborted"] == 0 and scores["Main Score"] == scores["F1"] == 71  # 5/9 recall
@@ -139,13 +139,13 @@ def test_a_wrong_drawing_loses_with_its_f1():
 
 def test_done_before_any_drawing_scores_zero():
     env = make()
-    env.step("Instruction: DONE")
+    env.step("Command: DONE")
     assert env.infos["giver"]["scores"]["Main Score"] == 0 and env.infos["giver"]["scores"]["Lose"] == 1
 
 
-@pytest.mark.parametrize("replies", [["Put an X in the top left"], ["Instruction: put X\nand then Y"],
-                                     ["Instruction: put P in row 3", "Sure, here it is:\n" + TARGET],
-                                     ["Instruction: put P in row 3", TARGET.lower()]])
+@pytest.mark.parametrize("replies", [["Put an X in the top left"], ["Command: put X\nand then Y"],
+                                     ["Command: put P in row 3", "Sure, here it is:\n" + TARGET],
+                                     ["Command: put P in row 3", TARGET.lower()]])
 def test_format_violations_abort(replies):
     env = make()
     for reply in replies:
@@ -160,17 +160,17 @@ def test_format_violations_abort(replies):
 def test_the_game_stops_after_max_rounds():
     env = make(max_rounds=2)
     for _ in range(2):
-        env.step("Instruction: put P in row 3")
+        env.step("Command: put P in row 3")
         env.step(TARGET)
     assert env.result is not None and env.result.detail == "played all 2 turns"
     assert env.infos["giver"]["scores"]["Success"] == 1
-    assert make().rounds_limit == 25  # clembench: grid_dimension ** 2
+    assert make().rounds_limit == 50  # clembench: grid_dimension * grid_dimension * 2
 
 
 def test_junk_ends_the_game_cleanly():
     env = llm_arena_env.make("dialogue/imagegame")
     env.reset(seed=3)
-    for junk in ["", "\x00", "🙂" * 20, "Instruction: ok", "no grid"]:
+    for junk in ["", "\x00", "🙂" * 20, "Command: ok", "no grid"]:
         if env.result is not None:
             break
         env.step(junk)
@@ -184,11 +184,11 @@ def test_a_clembench_instance_file_loads_and_plays(tmp_path):
         "game_id": 0,
         "player_1_prompt_header": "HEADER ONE describe the grid.",
         "player_2_prompt_header": "HEADER TWO draw the grid.",
-        "player_1_question": "What is your next instruction?",
+        "player_1_question": "What is your next command?",
         "grid_dimension": 5, "number_of_letters": 9,
-        "player_1_response_pattern": "^instruction: [^\\n]+$",
-        "player_1_terminate_pattern": "^instruction:\\s*(?i)done\\b",
-        "player_2_response_pattern": "^\\n*([A-Z▢]\\s){4}[A-Z▢]\\n*$",
+        "player_1_response_pattern": "^command: [^\\n]+$",
+        "player_1_terminate_pattern": "^\\s*command\\s*:\\s*done\\s*$",
+        "player_2_response_pattern": "^\\n*(([A-Z▢] ){4}[A-Z▢]\\n){4}([A-Z▢] ){4}[A-Z▢]\\n*$",
         "fill_row": False, "fill_column": False,
         "target_grid": f"\n{TARGET}\n",
     }]}]}
@@ -197,10 +197,10 @@ def test_a_clembench_instance_file_loads_and_plays(tmp_path):
     env = llm_arena_env.make("dialogue/imagegame", instances=str(path))
     env.reset(seed=0)
     assert env.observe("giver")["text"].startswith("HEADER ONE describe the grid.\n" + TARGET)
-    env.step("Instruction: put P in row 3")
-    assert env.observe("follower")["text"].startswith("HEADER TWO draw the grid.\nInstruction:")
+    env.step("Command: put P in row 3")
+    assert env.observe("follower")["text"].startswith("HEADER TWO draw the grid.\nCommand:")
     env.step(TARGET)
-    env.step("Instruction: DONE")
+    env.step("Command: DONE")
     assert env.infos["giver"]["scores"]["Main Score"] == 100
 
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from llm_arena_env.agents.backends import Completion, OpenAIBackend, Request, Retrier, RetryPolicy
-from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
+from llm_arena_env.agents.errors import BackendError, ErrorKind, NonRetryableError, RetryableError, scrub_key
 from llm_arena_env.agents.llm import LLMAgent
 from tests.fake_openai_server import FakeOpenAIServer, Reply
 
@@ -135,20 +135,45 @@ def test_a_hang_without_retries_left_fails_cleanly(server):
     assert "within 0.3s" in str(result)
 
 
-def test_malformed_json_gives_a_clear_error_and_is_not_retried(server):
-    server.script(Reply.malformed())
+@pytest.mark.parametrize("fault", [Reply.malformed, Reply.truncated, Reply.reset], ids=["malformed", "truncated", "reset"])
+def test_a_bad_or_cut_reply_is_retried_like_a_5xx(server, fault):
+    server.script(fault(), Reply.answer("Final Answer: e4"))
     with backend_for(server) as backend:
         (result,) = backend.complete([ask("hi")])
-    assert isinstance(result, BackendError) and not isinstance(result, RetryableError)
-    assert "malformed response from http://127.0.0.1" in str(result)
-    assert len(server.requests) == 1
+    assert isinstance(result, Completion) and result.text == "Final Answer: e4"
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("fault, kind", [(Reply.malformed, ErrorKind.MALFORMED), (Reply.truncated, None),
+                                         (Reply.reset, ErrorKind.CONNECTION)], ids=["malformed", "truncated", "reset"])
+def test_a_reply_that_stays_bad_is_a_retryable_error_once_retries_are_spent(server, fault, kind):
+    server.script(*(fault() for _ in range(3)))
+    with backend_for(server) as backend:
+        (result,) = backend.complete([ask("hi")])
+    assert isinstance(result, RetryableError) and "gave up after 3 attempts" in str(result)
+    # a truncated body shows up as a dropped connection or as cut-off JSON, depending on when it is noticed
+    assert result.kind == kind if kind else result.kind in (ErrorKind.MALFORMED, ErrorKind.CONNECTION)
+    assert len(server.requests) == 3
+
+
+def test_a_lone_surrogate_or_invalid_utf8_in_the_text_is_kept_visible(server):
+    server.script(Reply.answer("Final Answer: e4 \ud800"), Reply.raw_answer(b"Final Answer: d4 \xff\xfe"))
+    with backend_for(server) as backend:
+        first, second = backend.complete([ask("a")]) + backend.complete([ask("b")])
+    assert first.text.startswith("Final Answer: e4 ") and second.text.startswith("Final Answer: d4 ")
+    assert "\ufffd" in second.text
+    agent = LLMAgent(backend_for(server))
+    server.script(Reply.answer("Final Answer: e4 \ud800"))
+    decision = agent.decide({"messages": ({"role": "user", "content": "move?"},)})
+    decision.action.encode("utf-8")  # the record can be written: nothing unencodable is left
+    assert "e4" in decision.action and decision.action != "Final Answer: e4 "
 
 
 def test_a_json_body_that_is_no_chat_completion_is_a_clear_error(server):
-    server.script(Reply(200, b'{"hello": "world"}', (("Content-Type", "application/json"),)))
+    server.script(*[Reply(200, b'{"hello": "world"}', (("Content-Type", "application/json"),))] * 3)
     with backend_for(server) as backend:
         (result,) = backend.complete([ask("hi")])
-    assert isinstance(result, BackendError)
+    assert isinstance(result, BackendError) and result.kind == ErrorKind.MALFORMED
     assert "malformed response" in str(result)
 
 
@@ -304,3 +329,44 @@ def test_retry_stops_at_max_elapsed():
     with pytest.raises(RetryableError):
         retry(failing([RetryableError("down")] * 100))
     assert clock.now <= 3.0 and len(clock.sleeps) >= 3
+
+
+# ---------------------------------------------------------------------- reasoning in the text
+
+
+@pytest.mark.parametrize(
+    "content, reasoning, answer",
+    [
+        ("<think>d4 or e4? e4.</think>\n\nFinal Answer: e4", "d4 or e4? e4.", "Final Answer: e4"),
+        ("d4 or e4? e4.</think>Final Answer: e4", "d4 or e4? e4.", "Final Answer: e4"),  # template opened <think>
+        ("<think>still weighing Final Answer: d4", "still weighing Final Answer: d4", ""),  # cut off mid-thought
+        ("Final Answer: e4 (no <think> here)", "", "Final Answer: e4 (no <think> here)"),
+    ],
+)
+def test_think_tags_in_the_text_are_reasoning_not_answer(server, content, reasoning, answer):
+    server.script(Reply.answer(content))
+    with backend_for(server) as backend:
+        (result,) = backend.complete([ask("move?")])
+    assert (result.reasoning, result.text) == (reasoning, answer)
+
+
+def test_reasoning_content_and_think_tags_are_both_kept(server):
+    server.script(Reply.answer("<think>second thought</think>e4", reasoning="first thought"))
+    with backend_for(server) as backend:
+        (result,) = backend.complete([ask("move?")])
+    assert (result.reasoning, result.text) == ("first thought\n\nsecond thought", "e4")
+
+
+def test_scrub_key_masks_fragments_of_six_or_more_characters_only():
+    key = "sk-proj-ABCDEFGHIJKLMNOP"
+    assert scrub_key("Incorrect API key provided: sk-proj-****MNOP", key) == "Incorrect API key provided: [key]****MNOP"
+    assert scrub_key("key GHIJKL leaked", key) == "key [key] leaked"
+    assert scrub_key("key GHIJK and sk-pr stay", key) == "key GHIJK and sk-pr stay"  # five characters: chance
+    assert scrub_key("bad things", key) == "bad things"
+
+
+def test_a_server_quoting_part_of_the_key_leaks_no_fragment(server):
+    server.script(Reply.error(400, f"Incorrect API key provided: {SECRET[:4]}***{SECRET[-7:]}"))
+    with backend_for(server) as backend:
+        (result,) = backend.complete([ask("hi")])
+    assert SECRET[-7:] not in str(result) and "[key]" in str(result)

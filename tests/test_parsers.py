@@ -53,9 +53,10 @@ def test_hostile_replies_are_read_quickly_without_errors(reply):
     assert time.perf_counter() - started < 5  # quadratic scans took 30 s and more on these
 
 
-def test_free_text_games_get_the_stated_answer_or_the_whole_reply():
-    assert default_parser().parse(ParserInput("Let me think.\nFinal Answer: apple pie")) == "apple pie"
-    assert default_parser().parse(ParserInput("  CLUE: fruit  ")) == "CLUE: fruit"
+def test_free_text_games_get_the_whole_reply_unchanged():
+    for reply in ("Let me think.\nFinal Answer: apple pie", "  CLUE: fruit  ",
+                  "CLUE: the final answer to a riddle about fruit", "GUESS: <answer>x</answer> \\boxed{y}"):
+        assert default_parser().parse(ParserInput(reply)) == reply
     assert default_parser().parse(ParserInput("   ")) is None
 
 

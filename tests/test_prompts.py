@@ -48,8 +48,9 @@ def test_board_games_show_history_and_legal_moves_only_when_asked(game_id, histo
     observation = _observe(game_id, history=history, legal_moves=legal_moves)
     assert ("Moves so far:" in observation["text"]) == history
     assert ("Legal moves:" in observation["text"]) == legal_moves
-    if legal_moves:
-        assert ", ".join(observation["legal_actions"]) in observation["text"]
+    if legal_moves:  # hold'em's thousands of bet sizes are shown as a range
+        listed = observation["legal_actions"]
+        assert ", ".join(listed if len(listed) < 1000 else listed[:2]) in observation["text"]
 
 
 @pytest.mark.parametrize("shown", [("fen",), ("board",), ("pieces",), ("fen", "pieces"), ("fen", "board", "pieces", "image")])

@@ -106,3 +106,56 @@ def test_stats_as_json_have_no_nan_and_episodes_without_agents_are_noted():
     assert data["episodes"] == 3 and len(data["rows"]) == 3
     assert data["rows"][0]["quality"] is None and data["clemscores"][0]["clemscore"] == 0.0
     assert stats.skipped == ("episode 1 (chess) names no agents",)
+
+
+def test_reasoning_tokens_and_cost_are_summed_per_player_and_shown_by_score():
+    from llm_arena_env.arena.leaderboard import format_stats
+
+    def priced(parsed, reasoning_tokens, cost):
+        return {**_attempt(parsed, 10, 20), "reasoning_tokens": reasoning_tokens, "cost_usd": cost}
+
+    episode = _episode("chess", {"white": "claude", "black": "gemini"}, {"white": "win", "black": "loss"}, [
+        _step("white", True, [priced(None, 5, 0.25), priced("e4", 7, 0.5)]),  # a rethink costs too
+        _step("black", True, [priced("e5", 0, None)]),  # a provider that reports no cost
+    ])
+    stats = episode_stats([episode])
+    claude, gemini = (next(r for r in stats.rows if r.player == p) for p in ("claude", "gemini"))
+    assert (claude.reasoning_tokens, claude.cost_usd) == (12, 0.75)
+    assert gemini.reasoning_tokens == 0 and math.isnan(gemini.cost_usd)
+    table = format_stats(stats)
+    assert "reasoning" in table and "cost $" in table and "0.7500" in table
+    assert stats.to_dict()["rows"][1]["cost_usd"] is None  # NaN as JSON null
+
+
+def _error(game, agents):
+    """An episode whose model call failed: no scores, every seat's outcome is "error"."""
+    episode = _episode(game, agents, {seat: "error" for seat in agents})
+    return {**episode, "end_reason": "error", "error": {"player": next(iter(agents)), "kind": "server"}}
+
+
+def test_error_episodes_count_only_as_errors_never_in_results_or_clemscore():
+    team = {"describer": "m", "guesser": "m"}
+    played = [_dialogue("dialogue/taboo", team, s) for s in (80, 40)]
+    chess = [_episode("chess", {"white": "m", "black": "r"}, {"white": "win", "black": "loss"})]
+    errors = [_error("dialogue/taboo", team), _error("chess", {"white": "m", "black": "r"}),
+              _error("chess", {"white": "r", "black": "m"})]
+    stats = episode_stats(played + chess + errors)
+    clean = episode_stats(played + chess)
+    rows = {(r.game, r.player): r for r in stats.rows}
+    assert rows[("dialogue/taboo", "m")].errors == 1 and rows[("dialogue/taboo", "m")].games == 2
+    assert (rows[("chess", "m")].errors, rows[("chess", "m")].games, rows[("chess", "m")].win_rate) == (2, 1, 1.0)
+    assert rows[("chess", "r")].errors == 2 and rows[("chess", "r")].losses == 1
+    assert stats.clembench.players["m"].clemscore == clean.clembench.players["m"].clemscore  # 100% played still
+    assert [r.to_dict() | {"errors": 0} for r in stats.rows] == [r.to_dict() for r in clean.rows]
+
+
+def test_error_episodes_are_neither_rated_nor_trained_on():
+    from llm_arena_env.arena.ratings import matches_from_episodes
+    from llm_arena_env.training.datasets import iter_trajectories
+
+    chess = _episode("chess", {"white": "m", "black": "r"}, {"white": "win", "black": "loss"},
+                     [_step("white", True, [_attempt("e4")])])
+    error = {**_error("chess", {"white": "m", "black": "r"}), "steps": [_step("white", True, [_attempt("e4")])]}
+    matches, notes = matches_from_episodes([chess, error, error])
+    assert len(matches) == 1 and any("2 episode(s) that ended in a transport error" in n for n in notes)
+    assert [t.outcome for t in iter_trajectories([chess, error])] == ["win", "loss"]

@@ -94,7 +94,7 @@ def test_a_win_gives_rewards_outcomes_and_scores():
     assert env.rewards == {"first": 1.0, "second": -1.0}
     assert env.infos["first"]["outcome"] is Outcome.WIN
     assert env.infos["second"]["outcome"] is Outcome.LOSS
-    assert env.infos["first"]["scores"] == {"aborted": 0.0, "turns": 3}
+    assert env.infos["first"]["scores"] == {"Aborted": 0.0, "turns": 3}
     assert all(env.terminations.values()) and not any(env.truncations.values())
 
 
@@ -106,7 +106,7 @@ def test_default_policy_illegal_action_loses_the_game():
     assert env.rewards == {"first": -1.0, "second": 1.0}
     assert env.infos["first"]["outcome"] is Outcome.LOSS
     assert env.infos["first"]["rejection"] == "you may take 1 to 3 stones"
-    assert env.infos["first"]["scores"]["aborted"] == 1.0
+    assert env.infos["first"]["scores"]["Aborted"] == 1.0
     assert env.infos["first"]["illegal_actions"] == 1
 
 
@@ -186,3 +186,19 @@ def test_images_are_deterministic_and_follow_the_state():
     assert np.array_equal(first, env.observe("first")["image"])
     env.step("1")
     assert not np.array_equal(env.render(), first)
+
+
+def test_max_illegal_actions_counts_per_turn_not_per_episode():
+    env = Nim(max_illegal_actions=2, stones=30)
+    env.reset(seed=0, options={"stones": 30})
+    for _ in range(3):  # three turns of "first", each with the two retries it is allowed
+        env.step("0")
+        env.step("9")
+        assert env.result is None and env.agent_selection == "first"
+        env.step("1")
+        env.step("1")  # second
+    assert env.result is None and env.illegal_action_counts == {"first": 6, "second": 0}
+    env.step("0")
+    env.step("0")
+    env.step("0")  # the third rejection in one turn forfeits
+    assert env.infos["first"]["outcome"] is Outcome.LOSS and env.infos["first"]["illegal_actions"] == 9

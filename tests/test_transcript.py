@@ -37,7 +37,7 @@ HOSTILE = (SCRIPT, IMG, ATTR, BREAKOUT, UNICODE)
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "h1", "h2", "h3", "h4", "p",
     "table", "tbody", "tr", "th", "td", "details", "summary", "div", "pre", "span", "section", "figure", "figcaption",
-    "img", "strong", "br", "ul", "li", "a",
+    "img", "strong", "br", "ul", "li", "a", "input", "label",  # radio buttons that sort and filter, by CSS alone
 }
 
 
@@ -73,6 +73,8 @@ def assert_nothing_injected(page: Page) -> None:
         assert attrs.get("id") != "pwned"
         if tag == "img":
             assert attrs["src"].startswith("data:image/png;base64,")
+        if tag == "input":
+            assert attrs.get("type") == "radio" and "form" not in attrs
         if tag == "a":
             assert ":" not in attrs["href"], "links stay inside the results folder"
 
@@ -323,3 +325,35 @@ def test_transcribe_one_episode_file(tmp_path, capsys):
 def test_transcribe_usage_errors(tmp_path, capsys, argv, message):
     assert main([a.format(tmp=tmp_path) for a in argv]) == 2
     assert message.format(tmp=tmp_path) in capsys.readouterr().err
+
+
+def test_reasoning_is_folded_with_its_token_count_apart_from_the_reply():
+    html = attempt_html(1, {"raw_output": "Final Answer: e4", "parsed": "e4", "reasoning": f"weighing {SCRIPT} d4",
+                            "reasoning_tokens": 1234, "completion_tokens": 1300, "cost_usd": 0.012})
+    page = Page(html)
+    assert_nothing_injected(page)
+    assert "<details" in html and "reasoning (1,234 tokens)</summary>" in html  # folded, closed by default
+    assert f"weighing {SCRIPT} d4" in page.text and "cost_usd0.012" in page.text
+    quiet = Page(attempt_html(1, {"raw_output": "e4", "reasoning_tokens": 0, "cost_usd": None}))
+    assert "reasoning_tokens" not in quiet.text and "cost_usd" not in quiet.text
+
+
+def test_an_error_episode_says_plainly_it_was_not_played_to_the_end():
+    from llm_arena_env.arena.episode import EpisodeStepper
+
+    class Down(BaseAgent):
+        def decide(self, observation):
+            return Decision("", (Attempt(raw_output="", error="503 from http://x: <b>busy</b>", error_kind="server"),))
+
+    env = llm_arena_env.make("openspiel/tic_tac_toe")
+    stepper = EpisodeStepper(env, [Down(), Down()], seed=0, game="openspiel/tic_tac_toe", agent_names=["m", "r"])
+    _, agent, observation = stepper.pending()
+    assert stepper.apply(agent.decide(observation)) is None and stepper.pending() is None
+    record = stepper.record().to_dict()
+    assert record["outcomes"] == {"player_0": "error", "player_1": "error"} and record["steps"] == []
+    assert record["error"] == {"player": "player_0", "agent": "m", "kind": "server",
+                               "message": "503 from http://x: <b>busy</b>"}
+    assert env.illegal_action_counts == {"player_0": 0, "player_1": 0}  # the env never saw an (empty) move
+    page = Page(episode_html(record))
+    assert "Not played to the end" in page.text and "not scored" in page.text and "<b>busy</b>" in page.text
+    assert page.count("b") == 0  # the server's text is escaped

@@ -33,10 +33,13 @@ class Attempt:
     reason: str = ""  # why the move was rejected, or why parsing failed
     feedback: str = ""  # what was told to the model before the next attempt
     error: str = ""  # transport failure (backend down, timeout), never a secret
+    error_kind: str = ""  # its ErrorKind value (agents/errors.py), where there was one
     reasoning: str = ""  # reasoning text the server returned beside the answer
     prompt_tokens: int = 0
-    completion_tokens: int = 0
+    completion_tokens: int = 0  # reasoning tokens included
     latency_s: float = 0.0
+    reasoning_tokens: int = 0
+    cost_usd: float | None = None  # where the provider reported it
     votes: Mapping[str, int] = field(default_factory=dict)  # majority vote: move -> count
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +60,13 @@ class Decision:
     @property
     def failed_attempts(self) -> int:
         return sum(1 for a in self.attempts if a.legal is False or a.parsed is None or a.error)
+
+    @property
+    def transport_error(self) -> Attempt | None:
+        """The attempt whose model call failed for good, where the decision ends on one: then there is no
+        move at all, and the arena ends the episode as an ``error`` rather than play or judge one."""
+        last = self.attempts[-1] if self.attempts else None
+        return last if last is not None and last.error else None
 
     def with_action(self, action: str) -> Decision:
         return replace(self, action=action)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Callable, TextIO
 
 from llm_arena_env.agents.base import Attempt, BaseAgent, Decision, Observation
 
@@ -17,14 +17,25 @@ class HumanQuit(Exception):
 class HumanAgent(BaseAgent):
     """Reads moves from ``input`` (default ``sys.stdin``) and writes prompts to ``output`` (default ``sys.stdout``).
 
-    Where the game lists its legal moves, anything else is re-asked here with a message; free-text games
-    list none, so every reply goes to the env, which stays the judge of the rules.
+    A reply is read as a model's would be (the project's default parser), so every notation the prompt
+    advertises works: UCI ``g1f3`` or SAN ``Nf3`` in chess, ``1,1`` in tic-tac-toe, ``Final Answer: Nf3``.
+    Where the game lists its legal moves, a reply that names none of them, or names several equally, is
+    re-asked here with a message rather than forfeiting; free-text games list none, so every reply goes
+    to the env, which stays the judge of the rules. The answer-format line written for models ("End your
+    reply with ... Final Answer: ...") is not shown to a person.
+
+    In free-text games a reply of several lines is typed on one line with ``\n`` between them.
+    ``checker(observation, move) -> (ok, reason)`` (e.g. ``rethink.env_checker(env)``, which ``llm-arena
+    play`` gives a human) judges each reply as the env would before it is sent: a rejected one (a one-line
+    reply where a dialogue game wants two lines, say) is explained and asked again rather than forfeited.
     """
 
-    def __init__(self, input: TextIO | None = None, output: TextIO | None = None):
+    def __init__(self, input: TextIO | None = None, output: TextIO | None = None,
+                 checker: Callable[[Observation, str], tuple[bool, str]] | None = None):
         # Resolved at each use, not bound at definition, so redirected streams (tests, notebooks) are seen.
         self._input = input
         self._output = output
+        self.checker = checker
 
     @property
     def input(self) -> TextIO:
@@ -36,7 +47,7 @@ class HumanAgent(BaseAgent):
 
     def decide(self, observation: Observation) -> Decision:
         legal = [str(a) for a in observation.get("legal_actions") or ()]
-        self._say(f"\n{observation.get('text', '')}\n")
+        self._say(f"\n{for_a_person(str(observation.get('text', '')))}\n")
         if legal:
             self._say(f"Legal moves: {' '.join(legal)}\n")
         attempts: list[Attempt] = []
@@ -44,13 +55,17 @@ class HumanAgent(BaseAgent):
             line = self._read_line()
             if not line:
                 continue
-            move = match_legal(line, legal) if legal else line
-            if move is not None:
-                attempts.append(Attempt(raw_output=line, parsed=move, legal=True if legal else None))
+            if not legal:  # free text: a reply of several lines is typed on one, with \n between them
+                line = line.replace("\\n", "\n")
+            move = read_move(line, legal, str(observation.get("text", ""))) if legal else line
+            ok, reason = (True, "") if move is None or self.checker is None else self.checker(observation, move)
+            if move is not None and ok:
+                attempts.append(Attempt(raw_output=line, parsed=move, legal=True if legal or self.checker else None))
                 return Decision(move, tuple(attempts))
-            reason = f"{line!r} is not a legal move here"
-            attempts.append(Attempt(raw_output=line, parsed=line, legal=False, reason=reason))
-            self._say(f"{reason}. Legal moves: {' '.join(legal)}\n")
+            reason = reason or f"{line!r} is not a legal move here"
+            attempts.append(Attempt(raw_output=line, parsed=move or line, legal=False, reason=reason))
+            self._say(f"{reason.rstrip('.')}. " + (f"Legal moves: {' '.join(legal)}\n" if legal else
+                                                  "Try again (type \\n where the reply needs a new line).\n"))
 
     def _read_line(self) -> str:
         self._say("Your move (or 'quit'): ")
@@ -71,6 +86,27 @@ class HumanAgent(BaseAgent):
 
     def __repr__(self) -> str:
         return "HumanAgent()"
+
+
+def for_a_person(text: str) -> str:
+    """``text`` without the answer-format line written for models."""
+    from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT
+
+    return "\n".join(line for line in text.split("\n") if line.strip() != DEFAULT_ANSWER_FORMAT).rstrip()
+
+
+def read_move(line: str, legal: list[str], state_text: str) -> str | None:
+    """The legal move a person's ``line`` names: :func:`match_legal`, else what the default parser finds
+    (other notations, "Final Answer: X"), unless it could only guess between several moves."""
+    move = match_legal(line, legal)
+    if move is not None:
+        return move
+    from llm_arena_env.wrappers.parsers import ParserInput, default_parser
+
+    found = default_parser().parse(ParserInput(text=line, legal_actions=tuple(legal), state_text=state_text))
+    if found is None or "equally" in str(getattr(found, "note", "")):  # parsers.pick: a tie it broke at random
+        return None
+    return str(found)
 
 
 def match_legal(line: str, legal: list[str]) -> str | None:

@@ -6,8 +6,11 @@
 
 The agent is stateless: the observation's ``messages`` carry the whole chat, so one agent serves many
 games at once and ``decide_batch`` sends all of them to the backend in one call. A failed call is not an
-exception: its Decision has an empty action and the error in its attempt, and the env rejects the
-empty action by its own rules.
+exception: its Decision has an empty action and the error (and its kind) in its attempt, which the arena
+ends the episode on as an ``error``, never as the model's move (:attr:`Decision.transport_error`).
+
+Text that cannot be encoded (a lone surrogate a server sent as ``\ud800``) is kept visible as its escape,
+so the game judges it like any other text and the record can be written.
 """
 
 from __future__ import annotations
@@ -88,19 +91,32 @@ class LLMAgent(BaseAgent):
 def _decision(request: Request, result: Completion | BackendError) -> Decision:
     prompt: tuple[Mapping[str, str], ...] = request.messages
     if isinstance(result, BackendError):
-        error = str(result) or type(result).__name__
-        return Decision(action="", attempts=(Attempt(raw_output="", prompt=prompt, error=error),))
+        error = encodable(str(result) or type(result).__name__)
+        kind = str(getattr(result, "kind", "") or "local")
+        return Decision(action="", attempts=(Attempt(raw_output="", prompt=prompt, error=error, error_kind=kind),))
     if not isinstance(result, Completion):
         raise TypeError(f"a backend returned {type(result).__name__}, expected Completion or BackendError")
+    text = encodable(result.text)
     attempt = Attempt(
-        raw_output=result.text,
+        raw_output=text,
         prompt=prompt,
-        reasoning=result.reasoning,
+        reasoning=encodable(result.reasoning),
         prompt_tokens=result.prompt_tokens,
         completion_tokens=result.completion_tokens,
         latency_s=result.latency_s,
+        reasoning_tokens=result.reasoning_tokens,
+        cost_usd=result.cost_usd,
     )
-    return Decision(action=result.text, attempts=(attempt,))
+    return Decision(action=text, attempts=(attempt,))
+
+
+def encodable(text: str) -> str:
+    """``text`` with anything UTF-8 cannot encode (lone surrogates) written as its ``\\udXXX`` escape."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 __all__ = ["LLMAgent"]

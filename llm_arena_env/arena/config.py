@@ -4,7 +4,9 @@
 run_name = "ttt-baselines"                 # the folder under results_root; default: derived from the fields
 results_root = "results"
 games = ["openspiel/tic_tac_toe", { id = "chess", kwargs = { max_plies = 80 } },
-         { id = "dialogue/taboo", instances = "all" }]   # or instances = [0, 3, 7]
+         { id = "dialogue/taboo", instances = "all" }]   # or instances = [0, 3, 7], or 5 (a sample)
+                                           # selectors too: "all", "dialogue/*", "openspiel/*_poker"
+instances = "all"    # or N: every game with an instance set plays all of them (or a seeded sample of N)
 game_args = { observation_mode = "text" } # kwargs for every game (a game's own kwargs win), --game-arg
 players = ["random", "stockfish:1", "openai:gpt-4o-mini"]
 episodes = 10        # per pairing (and per instance)
@@ -28,6 +30,7 @@ import difflib
 import hashlib
 import json
 import os
+import random
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -49,7 +52,7 @@ class GameEntry:
 
     id: str
     kwargs: Mapping[str, Any] = field(default_factory=dict)
-    instances: str | tuple[int, ...] | None = None  # "all", or indices into the game's instance set
+    instances: str | int | tuple[int, ...] | None = None  # "all", a sample of N, or indices into the instance set
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class RunConfig:
     swap_sides: bool | None = None
     executor: str = "local"
     ray_address: str | None = None
+    instances: str | int | None = None  # "all" or a sample of N, for every game with an instance set
 
     # ------------------------------------------------------------------ reading
 
@@ -111,6 +115,8 @@ class RunConfig:
             return self.run_name
         how = ("run_name", "results_root", "concurrency", "executor", "ray_address")  # not what is played
         deciding = {k: v for k, v in self.to_dict().items() if k not in how}
+        if deciding["instances"] is None:  # runs named before the field existed keep their folder
+            del deciding["instances"]
         digest = hashlib.sha256(json.dumps(deciding, sort_keys=True).encode()).hexdigest()[:8]
         return f"{'tournament' if self.tournament else 'run'}-{digest}"
 
@@ -144,8 +150,14 @@ class RunConfig:
         for game in self.games:
             kwargs = self.game_kwargs(game)
             players, instance_count = _inspect_game(game.id, kwargs)
-            for specs in self._seatings(game.id, players):
-                for instance in self._instances(game, instance_count):
+            seatings = self._seatings(game.id, players)
+            instances = self._instances(game, instance_count)
+            total = len(jobs) + len(seatings) * len(instances) * self.episodes
+            if total > MAX_EPISODES:  # counted before any is built: a typo must not fill the memory
+                raise ConfigError(f"the run would play {total:,} episodes or more, over the limit of "
+                                  f"{MAX_EPISODES:,} per run; split it into several runs")
+            for specs in seatings:
+                for instance in instances:
                     for k in range(self.episodes):
                         jobs.append(EpisodeJob(
                             game=game.id,
@@ -176,12 +188,16 @@ class RunConfig:
         return seatings
 
     def _instances(self, game: GameEntry, count: int | None) -> list[int | None]:
-        if game.instances is None:
-            return [None]
+        if game.instances is None and (self.instances is None or count is None):
+            return [None]  # the run-wide choice applies to the games that have instance sets
+        choice = game.instances if game.instances is not None else self.instances
         if count is None:
             raise ConfigError(f"field 'games': {game.id} has no instance set, so 'instances' does not apply")
-        if game.instances == "all":
+        if choice == "all":
             return list(range(count))
+        if isinstance(choice, int):  # a sample, the same for the same game and seed
+            rng = random.Random(f"{game.id}|{self.seed}")
+            return sorted(rng.sample(range(count), min(choice, count)))
         for index in game.instances:
             if index >= count:
                 raise ConfigError(f"field 'games': {game.id} has {count} instances (0 to {count - 1}), "
@@ -262,6 +278,10 @@ def _normalized(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     return result
 
 
+#: The most episodes one run plays (its jobs are held in memory; a larger benchmark is several runs).
+MAX_EPISODES = 100_000
+
+
 def _int(minimum: int) -> Callable[[Any, _Field], int]:
     def check(value: Any, where: _Field) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -313,12 +333,14 @@ def _players(value: Any, where: _Field) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, Sequence) or not items:
         raise where.error(f"must be a list of agent specs, got {value!r}")
+    from llm_arena_env.agents.model_registry import load_registry
+
     specs = tuple(_text(item, where) for item in items)
     for spec in specs:
         kind = spec.partition(":")[0]
-        if kind not in AGENT_SPECS:
+        if kind not in AGENT_SPECS and spec not in load_registry():
             raise where.error(f"names unknown agent {spec!r}; known kinds: {', '.join(sorted(AGENT_SPECS))} "
-                              "(see `llm-arena list agents`)")
+                              "(see `llm-arena list agents`), nor is it a registered model (`llm-arena list models`)")
     return specs
 
 
@@ -329,13 +351,27 @@ def _games(value: Any, where: _Field) -> tuple[GameEntry, ...]:
     items = [value] if isinstance(value, (str, Mapping)) else value
     if not isinstance(items, Sequence) or not items:
         raise where.error(f"must be a list of game ids or {{id, kwargs, instances}} tables, got {value!r}")
-    games = tuple(_game(item, where) for item in items)
+    games = tuple(_game(entry, where) for item in items for entry in _expanded(item, where))
     ids = [g.id for g in games]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise where.error(f"lists {', '.join(repeated)} more than once; a run plays each game once "
                           "(put other kwargs of the same game in another run)")
     return games
+
+
+def _expanded(item: Any, where: _Field) -> list[Any]:
+    """A selector (``all``, ``dialogue/*``) as one entry per game it names; anything else as it is."""
+    from llm_arena_env.arena.selectors import is_selector, select_games
+
+    game_id = item if isinstance(item, str) else item.get("id") if isinstance(item, Mapping) else None
+    if not isinstance(game_id, str) or not is_selector(game_id):
+        return [item]
+    try:
+        ids = select_games([game_id])
+    except ValueError as error:
+        raise where.error(str(error)) from None
+    return [i if isinstance(item, str) else {**item, "id": i} for i in ids]
 
 
 def _game(item: Any, where: _Field) -> GameEntry:
@@ -354,12 +390,23 @@ def _game(item: Any, where: _Field) -> GameEntry:
     return GameEntry(game_id, kwargs, _instance_choice(item.get("instances"), _Field(f"{where.name}.{game_id}.instances", where.source)))
 
 
-def _instance_choice(value: Any, where: _Field) -> str | tuple[int, ...] | None:
+def _instance_choice(value: Any, where: _Field) -> str | int | tuple[int, ...] | None:
     if value is None or value == "all":
         return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _int(1)(value, where)  # a sample of this many
     if isinstance(value, Sequence) and not isinstance(value, str) and value:
         return tuple(_int(0)(v, where) for v in value)
-    raise where.error(f"must be \"all\" or a list of instance indices, got {value!r}")
+    raise where.error(f"must be \"all\", a number of instances to sample, or a list of instance indices, got {value!r}")
+
+
+def _instances_field(value: Any, where: _Field) -> str | int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    choice = _instance_choice(value, where)
+    if choice is None or isinstance(choice, tuple):
+        raise where.error(f"must be \"all\" or a number of instances to sample, got {value!r}")
+    return choice
 
 
 def _check_game_id(game_id: str, where: _Field) -> None:
@@ -381,7 +428,7 @@ def _inspect_game(game: str, kwargs: Mapping[str, Any]) -> tuple[list[str], int 
 
     try:
         env = llm_arena_env.make(game, **kwargs)
-    except (llm_arena_env.UnknownGameError, TypeError, ValueError) as error:
+    except (llm_arena_env.UnknownGameError, TypeError, ValueError, OSError) as error:  # OSError: a missing file
         shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
         raise ConfigError(f"field 'games': could not make {game!r}" + (f" with {shown}" if shown else "")
                           + f": {error}") from None
@@ -406,7 +453,8 @@ _CHECKS: dict[str, Callable[[Any, _Field], Any]] = {
     "swap_sides": _bool,
     "executor": _executor,
     "ray_address": _text,
+    "instances": _instances_field,
 }
-_NULLABLE = frozenset({"run_name", "seed", "max_illegal", "swap_sides", "ray_address"})
+_NULLABLE = frozenset({"run_name", "seed", "max_illegal", "swap_sides", "ray_address", "instances"})
 
 __all__ = ["RunConfig", "GameEntry", "ConfigError", "read_config_file", "DEFAULT_RESULTS_ROOT"]

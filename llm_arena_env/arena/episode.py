@@ -8,6 +8,11 @@
 advance many episodes at once and send their observations to each agent in one batch. A record holds what
 is needed to play its episode again (game id, make() kwargs, seed, reset options, every action):
 :func:`replay` does that, for board images at every move.
+
+A decision whose model call failed for good (:attr:`Decision.transport_error`) is not played: the episode
+ends there with outcome ``error`` for every player, end reason ``error`` and the failure in ``error``
+(player, agent, kind, message); it is not a step. The env never sees it, so it is never judged as an
+(empty) move.
 """
 
 from __future__ import annotations
@@ -64,6 +69,9 @@ class EpisodeRecord:
     game_kwargs: Mapping[str, Any] = field(default_factory=dict)  # what make() was given, JSON-plain
     options: Mapping[str, Any] | None = None  # what reset() was given (e.g. a dialogue game's instance)
     episode_id: str = ""
+    error: Mapping[str, str] | None = None  # where a model call failed: player, agent, kind, message
+    teams: Mapping[str, str] = field(default_factory=dict)  # player -> team, in team games (werewolf)
+    pgn: str = ""  # chess: the game as PGN
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -107,8 +115,10 @@ class EpisodeStepper:
         self.steps: list[StepRecord] = []
         self.rewards = {player: 0.0 for player in env.possible_agents}
         self._outcomes: dict[str, str] = {}
+        self._teams: dict[str, str] = {}
         self._end_info: dict[str, Any] = {}
         self._pending: tuple[str, Observation] | None = None
+        self._error: dict[str, str] | None = None
         self.done = False
         env.reset(seed=seed, options=None if self.options is None else dict(self.options))
         self._started = time.perf_counter()
@@ -123,12 +133,17 @@ class EpisodeStepper:
         player, observation = self._pending
         return player, self.players[player], observation
 
-    def apply(self, decision: Decision) -> StepRecord:
-        """Play ``decision`` for the pending player and record the step."""
+    def apply(self, decision: Decision) -> StepRecord | None:
+        """Play ``decision`` for the pending player and record the step (None: the model call failed, and
+        the episode ended in error)."""
         if self.pending() is None:
             raise RuntimeError("the episode is over; there is no decision to apply")
         player, observation = self._pending  # type: ignore[misc]  (set by pending())
         self._pending = None
+        failed = decision.transport_error
+        if failed is not None:
+            self._end_in_error(player, failed)
+            return None
         self.env.step(decision.action)
         rejection = self.env.infos.get(player, {}).get("rejection")
         attempts = decision.attempts
@@ -151,6 +166,17 @@ class EpisodeStepper:
             self.on_step(step)
         return step
 
+    def _end_in_error(self, player: str, failed: Any) -> None:
+        """End the episode where ``player``'s model call failed. The failure is kept in the record's
+        ``error``, not as a step: steps are moves, and this was none."""
+        kind = failed.error_kind or "local"
+        agent = self.agent_names[player]
+        self._error = {"player": player, "agent": agent, "kind": kind, "message": failed.error}
+        self._outcomes = {p: "error" for p in self.env.possible_agents}
+        self._end_info = {"end_reason": "error", "end_detail": f"{agent} ({player}): {kind}: {failed.error}"}
+        self.done = True
+        self._seconds = time.perf_counter() - self._started
+
     def _advance(self) -> tuple[str, Observation] | None:
         """Step past players whose game is over (the AEC loop's ``step(None)``) to the next one to move."""
         env = self.env
@@ -161,6 +187,8 @@ class EpisodeStepper:
             if terminated or truncated:
                 if "outcome" in info:
                     self._outcomes[player] = str(info["outcome"])
+                if "team" in info:
+                    self._teams[player] = str(info["team"])
                 self._end_info = self._end_info or dict(info)
                 env.step(None)
                 continue
@@ -188,6 +216,9 @@ class EpisodeStepper:
             game_kwargs=to_plain(self.game_kwargs),
             options=to_plain(self.options),
             episode_id=self.episode_id,
+            error=dict(self._error) if self._error else None,
+            teams=dict(self._teams),
+            pgn=str(end.get("pgn", "")),
         )
 
 

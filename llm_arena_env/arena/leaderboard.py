@@ -139,12 +139,16 @@ def format_leaderboard(board: Leaderboard) -> str:
 def format_stats(stats: Stats) -> str:
     """The statistics table; clembench's columns and clemscore table where a game has them."""
     clem = any(not math.isnan(r.played) for r in stats.rows)
-    headers = ["game", "player", "games", "wins", "draws", "losses", "aborted", "win rate", "illegal",
+    headers = ["game", "player", "games", "wins", "draws", "losses", "aborted", "errors", "win rate", "illegal",
                "parse fail", "tokens in", "tokens out", "latency s"] + (["% played", "quality"] if clem else [])
+    reasoning = any(r.reasoning_tokens for r in stats.rows)
+    cost = any(not math.isnan(r.cost_usd) for r in stats.rows)
+    headers[12:12] = (["reasoning"] if reasoning else []) + (["cost $"] if cost else [])
     rows = []
     for r in stats.rows:
-        row = [r.game, r.player, r.games, r.wins, r.draws, r.losses, r.aborted, _percent(r.win_rate),
+        row = [r.game, r.player, r.games, r.wins, r.draws, r.losses, r.aborted, r.errors, _percent(r.win_rate),
                _percent(r.illegal_rate), _percent(r.parse_failure_rate), r.prompt_tokens, r.completion_tokens,
+               *([r.reasoning_tokens] if reasoning else []), *([_number(r.cost_usd, 4)] if cost else []),
                _number(r.mean_latency_s, 3)]
         rows.append(row + ([_number(r.played, 1), _number(r.quality, 2)] if clem else []))
     parts = [format_table(headers, rows, left=2)]

@@ -23,7 +23,7 @@ Both are on the Elo scale: a player rated 400 points above another is expected t
   is ``base`` in Bradley-Terry, and Elo starts everyone there.
 
 Every pair of seats in an episode of a competitive game (outcomes win/loss/draw) played by two different
-agent specs is one match; self-play and cooperative or aborted episodes are not rated.
+agent specs is one match (in team games, recorded with ``teams``, only pairs from opposite teams); self-play and cooperative or aborted episodes are not rated.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+
+from llm_arena_env.core.outcome import is_error
 
 ELO_SCALE = 400.0 / math.log(10.0)  # rating points per unit of log-odds
 DEFAULT_BASE = 1000.0
@@ -88,23 +90,29 @@ class Ratings:
 def matches_from_episodes(episodes: Iterable[Mapping[str, Any]]) -> tuple[list[Match], list[str]]:
     """The rated matches of ``episodes`` (episode-record dicts), and a note for each kind left out."""
     matches: list[Match] = []
-    self_play = not_competitive = 0
+    self_play = not_competitive = errors = 0
     for index, episode in enumerate(episodes):
         agents = episode.get("agents") or {}
         outcomes = episode.get("outcomes") or {}
+        if is_error(outcomes):
+            errors += 1
+            continue
         if len(agents) < 2 or any(outcomes.get(seat) not in _RANK for seat in agents):
             not_competitive += 1
             continue
+        teams = episode.get("teams") or {}  # team games: teammates share a result, they did not play each other
         found = False
         for seat_a, seat_b in itertools.combinations(agents, 2):
             a, b = str(agents[seat_a]), str(agents[seat_b])
-            if a == b:
+            if a == b or (teams.get(seat_a) is not None and teams.get(seat_a) == teams.get(seat_b)):
                 continue
             rank_a, rank_b = _RANK[outcomes[seat_a]], _RANK[outcomes[seat_b]]
             matches.append(Match(index, a, b, 0.5 if rank_a == rank_b else float(rank_a > rank_b)))
             found = True
         self_play += not found
     notes = []
+    if errors:
+        notes.append(f"{errors} episode(s) that ended in a transport error (no one played) are not rated")
     if not_competitive:
         notes.append(f"{not_competitive} episode(s) without win/loss/draw outcomes for every seat "
                      "(cooperative, single-player or unfinished) are not rated")

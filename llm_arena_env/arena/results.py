@@ -8,7 +8,8 @@
 ``<game>`` is the game id with ``/`` written ``__`` (``openspiel__tic_tac_toe``); ``<pairing>`` joins the
 seats' agent specs with ``__vs__`` (``random__vs__stockfish-1``). Every file is written to a temporary name
 and renamed into place, so a file is whole or absent; ``episode.json`` is written last and is what marks an
-episode as done, so a re-run plays again exactly the episodes without one.
+episode as done, so a re-run plays again exactly the episodes without one, and those that ended in a
+transport ``error`` (unless the store is made with ``retry_errors=False``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
+from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.episode import EpisodeRecord, scrub, to_plain
 from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write
+from llm_arena_env.core.outcome import is_error
 
 if TYPE_CHECKING:
     from llm_arena_env.arena.runner import EpisodeJob
@@ -57,13 +60,13 @@ def game_folder(game: str) -> str:
 
 
 def pairing_folder(player_specs: Sequence[str]) -> str:
-    return "__vs__".join(folder_name(scrub(spec)) for spec in player_specs)
+    return "__vs__".join(folder_name(scrub(agent_identity(spec))) for spec in player_specs)
 
 
 class ResultsStore:
     """The folder of one run under ``root``: where its episodes are written, found and read back."""
 
-    def __init__(self, root: str | os.PathLike[str], run_name: str):
+    def __init__(self, root: str | os.PathLike[str], run_name: str, *, retry_errors: bool = True):
         if not run_name or folder_name(run_name) != run_name:
             raise ValueError(
                 f"a run name is one folder name of letters, digits and ._+=- characters, got {run_name!r}"
@@ -71,6 +74,7 @@ class ResultsStore:
         self.root = Path(root)
         self.run_name = run_name
         self.run_dir = self.root / run_name
+        self.retry_errors = retry_errors  # does an episode that ended in a transport error count as not played?
         self.transcript_failures = 0
         self.first_transcript_error = ""
         self._manifest: Mapping[str, Any] | None = None
@@ -83,8 +87,9 @@ class ResultsStore:
         return self.run_dir / game_folder(job.game) / pairing_folder(job.player_specs) / job.episode_id
 
     def finished(self, job: EpisodeJob) -> bool:
-        """Is ``job``'s episode already in the store? A corrupt file counts as not played (with a warning);
-        a whole file from another job (other kwargs, seed or players) is a :class:`ResultsConflictError`."""
+        """Is ``job``'s episode already in the store? A corrupt file counts as not played (with a warning),
+        and so does an episode that ended in error where ``retry_errors``; a whole file from another job
+        (other kwargs, seed or players) is a :class:`ResultsConflictError`."""
         path = self.episode_dir(job) / EPISODE_FILE
         if self._done.get(path) == job:
             return True
@@ -99,6 +104,8 @@ class ResultsStore:
                 f"{path} holds an episode played with other settings ({'; '.join(differences)}); "
                 "use another run name, or delete that folder to play it again"
             )
+        if self.retry_errors and is_error(record.get("outcomes") or {}):
+            return False
         self._done[path] = job
         return True
 
@@ -112,7 +119,8 @@ class ResultsStore:
         _remove_stale_temp_files(folder)
         self._write_transcript(data, folder)
         atomic_write(folder / EPISODE_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-        self._done[folder / EPISODE_FILE] = job
+        if not (self.retry_errors and is_error(data.get("outcomes") or {})):
+            self._done[folder / EPISODE_FILE] = job
         return folder
 
     def _write_transcript(self, data: Mapping[str, Any], folder: Path) -> None:
@@ -181,7 +189,7 @@ def job_differences(job: EpisodeJob, record: Mapping[str, Any]) -> list[str]:
         "game_kwargs": _json_roundtrip(job.game_kwargs),
         "seed": job.seed,
         "options": _json_roundtrip(job.options),
-        "players": [scrub(spec) for spec in job.player_specs],
+        "players": [scrub(agent_identity(spec)) for spec in job.player_specs],
         "episode_id": job.episode_id,
     }
     found = {**{k: record.get(k) for k in expected}, "players": list(dict(record.get("agents") or {}).values())}

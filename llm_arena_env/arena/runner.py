@@ -11,6 +11,11 @@ pending observation of every live episode, groups them by agent object, and call
 ``decide_batch`` once per group, so a local model generates for many games at once and the OpenAI backend
 sends its requests concurrently.
 
+An episode whose model call failed for good ends with outcome ``error`` (see arena/episode.py) and is
+written like any other; a re-run plays it again. Where the failure will hit every call of that agent (a
+rejected key, no permission, a model that is not there: :attr:`ErrorKind.fatal`), the run stops after
+that episode with :class:`FatalModelError`, naming the agent and the cause; finished episodes are kept.
+
 Agents are built from their specs once per run and shared by every episode, except the cheap agents of
 :data:`EPISODE_AGENT_KINDS` (``random``), which draw random numbers: each episode gets its own, seeded from
 the episode's seed and seat. An episode therefore plays the same whatever else runs beside it, at any
@@ -26,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from llm_arena_env.agents.base import decide_batch
+from llm_arena_env.agents.errors import is_fatal
+from llm_arena_env.agents.specs import agent_identity, cannot_play
 from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, describe_agent, scrub
 from llm_arena_env.arena.results import ResultsStore, folder_name
 
@@ -78,6 +85,15 @@ class AgentBuildError(ValueError):
 class AgentError(RuntimeError):
     """An agent raised instead of deciding (a bug, or an agent given a game it cannot play); the run stops,
     and the episodes finished until then are kept."""
+
+
+class FatalModelError(AgentError):
+    """A model call failed in a way every later call of the same agent would (401, 403, model not found):
+    the run stops rather than fill the results with error episodes."""
+
+    def __init__(self, error: Mapping[str, str]):
+        self.error = dict(error)
+        super().__init__(f"agent {error.get('agent')!r} cannot play ({error.get('kind')}): {error.get('message')}")
 
 
 class GameBuildError(ValueError):
@@ -154,6 +170,8 @@ def play_many(
         if results is not None:
             results.write_episode(job, record)
         played[position[job.key]] = record
+        if record.error and is_fatal(record.error.get("kind", "")):
+            raise FatalModelError(record.error)
         tokens["prompt"] += sum(step.prompt_tokens for step in record.steps)
         tokens["completion"] += sum(step.completion_tokens for step in record.steps)
         if tokens["prompt"] or tokens["completion"]:
@@ -175,6 +193,18 @@ def _resolve_executor(executor: str | Executor) -> Executor:
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; known: {', '.join(sorted(EXECUTORS))}")
     return EXECUTORS[executor]
+
+
+def incompatibility(job: EpisodeJob) -> str:
+    """Why ``job``'s players cannot play its game ("" where they can, as far as the specs tell): an agent
+    that plays other games only (an engine of one game). Seat counts are checked where the game is made
+    (:meth:`EnvPool.check`), since a game's kwargs may change them."""
+    return "; ".join(reason for reason in dict.fromkeys(cannot_play(s, job.game) for s in job.player_specs) if reason)
+
+
+def pairing_name(job: EpisodeJob) -> str:
+    """``game: a vs b`` for messages (specs scrubbed)."""
+    return f"{job.game}: {' vs '.join(scrub(s) for s in job.player_specs)}"
 
 
 def _check_unique(jobs: Sequence[EpisodeJob]) -> None:
@@ -206,6 +236,9 @@ def run_local(
     pool = AgentPool(agents)
     envs = EnvPool()
     try:
+        for job in {(j.game, j.player_specs): j for j in jobs}.values():
+            if reason := incompatibility(job):
+                raise GameBuildError(f"{pairing_name(job)} cannot be played: {reason}")
         pool.prepare(job.player_specs for job in jobs)  # bad specs and missing keys fail before any move
         for job in {(j.game, _kwargs_key(j.game_kwargs)): j for j in jobs}.values():
             envs.check(job)
@@ -255,7 +288,8 @@ class _LiveEpisode:
         env = envs.acquire(job)
         seats = pool.for_job(job)
         stepper = EpisodeStepper(env, seats, job.seed, job.options, game=job.game, game_kwargs=job.game_kwargs,
-                                 episode_id=job.episode_id, agent_names=job.player_specs)
+                                 episode_id=job.episode_id,
+                                 agent_names=[agent_identity(spec) for spec in job.player_specs])
         return cls(job, env, seats, stepper)
 
     def release(self, envs: EnvPool, pool: AgentPool) -> None:
@@ -297,12 +331,13 @@ class AgentPool:
         self.shared: dict[str, Any] = {}
 
     def prepare(self, spec_lists: Iterable[Sequence[str]]) -> None:
-        """Build every shared agent now, and one of each per-episode kind, so that errors come first."""
+        """Build every shared agent now, and one of each per-episode kind, and run the pre-flight check of
+        every remote model (:func:`preflight`), so that errors come before the first episode."""
         for spec in dict.fromkeys(spec for specs in spec_lists for spec in specs):
             if self._per_episode(spec):
                 _close(self._build(spec, seed=0))
             else:
-                self._shared(spec)
+                preflight(spec, self._shared(spec))
 
     def for_job(self, job: EpisodeJob) -> list[Any]:
         return [
@@ -340,6 +375,24 @@ class AgentPool:
             raise AgentBuildError(f"could not build agent {scrub(spec)!r}: {scrub(str(error))}") from error
 
 
+def preflight(spec: str, agent: Any) -> None:
+    """Check once that the model behind ``agent`` can be used (server reachable, key accepted, model there),
+    through the ``check()`` of every backend found under its wrappers; a failure is an
+    :class:`AgentBuildError` naming the spec, in seconds rather than after each episode's retries."""
+    from llm_arena_env.agents.errors import BackendError
+
+    seen = 0
+    while agent is not None and seen < 20:  # wrappers hold the wrapped agent as .agent, LLMAgent its .backend
+        check = getattr(getattr(agent, "backend", None), "check", None)
+        if callable(check):
+            try:
+                check()
+            except BackendError as error:
+                raise AgentBuildError(f"agent {scrub(spec)!r} failed its pre-flight check ({error.kind}): "
+                                      f"{scrub(str(error))}") from None
+        agent, seen = getattr(agent, "agent", None), seen + 1
+
+
 class EnvPool:
     """Envs by game and kwargs, reused across episodes (``reset`` starts each afresh), closed at the end."""
 
@@ -364,7 +417,7 @@ class EnvPool:
 
         try:
             env = llm_arena_env.make(job.game, **job.game_kwargs)
-        except (llm_arena_env.UnknownGameError, TypeError, ValueError) as error:
+        except (llm_arena_env.UnknownGameError, TypeError, ValueError, OSError) as error:
             shown = ", ".join(f"{k}={v!r}" for k, v in job.game_kwargs.items())
             raise GameBuildError(f"could not make {job.game!r}" + (f" with {shown}" if shown else "")
                                  + f": {error}") from error
@@ -398,9 +451,13 @@ __all__ = [
     "register_executor",
     "Executor",
     "AgentPool",
+    "preflight",
+    "incompatibility",
+    "pairing_name",
     "EnvPool",
     "AgentBuildError",
     "AgentError",
+    "FatalModelError",
     "GameBuildError",
     "EPISODE_AGENT_KINDS",
 ]

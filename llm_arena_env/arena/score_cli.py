@@ -66,7 +66,7 @@ def add_score_parsers(subparsers: Any) -> None:
 
 def _add_game_filter(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--game", action="append", default=[], metavar="GAME",
-                        help="only the episodes of this game id; repeatable")
+                        help="only the episodes of this game id or selector ('dialogue/*'); repeatable")
 
 
 # ---------------------------------------------------------------------------------------------- commands
@@ -129,7 +129,10 @@ def load_results(path: str, games: Sequence[str] = ()) -> list[dict[str, Any]]:
         raise _usage(f"no episodes found under {path} (it holds no readable episode.json)")
     if games:
         found = sorted({str(e.get("game")) for e in episodes})
-        episodes = [e for e in episodes if e.get("game") in set(games)]
+        from fnmatch import fnmatchcase
+
+        patterns = ["*" if g == "all" else g for g in games]  # selectors as elsewhere: all, dialogue/*
+        episodes = [e for e in episodes if any(fnmatchcase(str(e.get("game")), p) for p in patterns)]
         if not episodes:
             raise _usage(f"no episodes of {', '.join(games)} under {path}; its games: {', '.join(found)}")
     return episodes

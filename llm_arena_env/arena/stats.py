@@ -14,6 +14,13 @@ Who "the player" is depends on the kind of game:
   :attr:`Stats.clembench` holds its whole table, computed by :func:`games.dialogue.scores.aggregate`,
   with each team's clemscore.
 
+Tokens and cost are summed over every attempt of the player (rethinks and vote samples included);
+``cost_usd`` is NaN where no call reported a cost.
+
+Episodes that ended in a transport ``error`` (the model could not be reached or answered nothing usable)
+are not played games: they count nowhere but in ``errors``, a column of every player that took part (for
+clembench-scored games, of the team), and never in clembench's table or clemscore.
+
 Rates: ``illegal_rate`` = actions the env rejected / actions; ``parse_failure_rate`` = attempts whose raw
 output could not be parsed (``parsed`` is None) / attempts. ``win_rate`` counts success as a win.
 """
@@ -25,7 +32,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
-from llm_arena_env.games.dialogue.scores import ABORTED, MAIN_SCORE, Benchmark, aggregate, player_label
+from llm_arena_env.core.outcome import is_error
+from llm_arena_env.core.metrics import ABORTED, MAIN_SCORE
+from llm_arena_env.games.dialogue.scores import Benchmark, aggregate, player_label
 
 # Outcomes folded into the table's four result columns.
 WIN_OUTCOMES = frozenset({"win", "success"})
@@ -53,10 +62,13 @@ class PlayerStats:
     parse_failures: int  # attempts whose output could not be parsed
     parse_failure_rate: float  # parse_failures / attempts (NaN without attempts)
     prompt_tokens: int
-    completion_tokens: int
+    completion_tokens: int  # reasoning tokens included
     mean_latency_s: float  # mean seconds per attempt (NaN without attempts)
+    reasoning_tokens: int = 0  # where the provider reported them
+    cost_usd: float = math.nan  # summed where calls reported (or were priced with) a cost; NaN: none did
     played: float = math.nan  # clembench % Played (clembench-scored games only)
     quality: float = math.nan  # clembench Quality Score (clembench-scored games only)
+    errors: int = 0  # episodes that ended in a transport error: counted in no other column
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,6 +121,12 @@ def episode_stats(episodes: Iterable[Mapping[str, Any]]) -> Stats:
             skipped.append(f"episode {index} ({game_of(episode)}) names no agents")
             continue
         game = game_of(episode)
+        if is_error(episode.get("outcomes") or {}):
+            teams = [player_label(agents)] if is_clembench_scored(episode) or _played_as_team(episode) \
+                else [str(spec) for spec in dict.fromkeys(agents.values())]
+            for team in teams:
+                tallies.setdefault((game, team), _Tally()).errors += 1
+            continue
         if is_clembench_scored(episode):
             clem_episodes.append({**episode, "game": game})
             team = player_label(agents)
@@ -125,6 +143,12 @@ def episode_stats(episodes: Iterable[Mapping[str, Any]]) -> Stats:
     return Stats(rows, benchmark, count, tuple(skipped))
 
 
+def _played_as_team(episode: Mapping[str, Any]) -> bool:
+    """An error episode has no scores to tell its kind by: a dialogue game (registry id ``dialogue/...``)
+    is played by a team."""
+    return game_of(episode).startswith("dialogue/")
+
+
 def _team_outcome(episode: Mapping[str, Any]) -> str:
     """A cooperative episode's outcome: every seat shares it, so the first seat's."""
     outcomes = list((episode.get("outcomes") or {}).values())
@@ -139,8 +163,10 @@ class _Tally:
     def __init__(self) -> None:
         self.results: Counter[str] = Counter()
         self.actions = self.illegal = self.attempts = self.parse_failures = 0
-        self.prompt_tokens = self.completion_tokens = 0
+        self.prompt_tokens = self.completion_tokens = self.reasoning_tokens = 0
         self.latency = 0.0
+        self.cost: float | None = None  # None until a call reports a cost
+        self.errors = 0
 
     def add_result(self, outcome: str) -> None:
         self.results["games"] += 1
@@ -162,6 +188,9 @@ class _Tally:
                 self.prompt_tokens += int(attempt.get("prompt_tokens") or 0)
                 self.completion_tokens += int(attempt.get("completion_tokens") or 0)
                 self.latency += float(attempt.get("latency_s") or 0.0)
+                self.reasoning_tokens += int(attempt.get("reasoning_tokens") or 0)
+                if attempt.get("cost_usd") is not None:
+                    self.cost = (self.cost or 0.0) + float(attempt["cost_usd"])
 
     def row(self, game: str, player: str, benchmark: Benchmark | None) -> PlayerStats:
         summary = benchmark.games.get((game, player)) if benchmark is not None else None
@@ -175,8 +204,11 @@ class _Tally:
             parse_failure_rate=_ratio(self.parse_failures, self.attempts),
             prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
             mean_latency_s=_ratio(self.latency, self.attempts),
+            reasoning_tokens=self.reasoning_tokens,
+            cost_usd=math.nan if self.cost is None else self.cost,
             played=summary.played if summary else math.nan,
             quality=summary.quality if summary else math.nan,
+            errors=self.errors,
         )
 
 

@@ -43,7 +43,7 @@ MAX_FIELD_CHARS = 20_000  # longest text shown whole; longer fields are cut with
 
 # No script, no network: images only from data: URLs, styles only from the page itself.
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-_OUTCOME_CLASSES = frozenset({"win", "loss", "draw", "aborted", "success", "failure"})
+_OUTCOME_CLASSES = frozenset({"win", "loss", "draw", "aborted", "success", "failure", "error"})
 # C0 controls (but tab, newline and carriage return), DEL and lone surrogates: shown as visible symbols.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -163,6 +163,7 @@ class Frames:
 
     start: bytes | None = None
     after: dict[int, bytes] = field(default_factory=dict)
+    seen: dict[int, bytes] = field(default_factory=dict)  # the image observation each step's player was given
     steps_done: int = 0  # steps replayed as recorded; where ``note`` is set, the images stop after these
     note: str = ""
 
@@ -203,7 +204,7 @@ def _collect(record: Mapping[str, Any], kwargs: dict[str, Any], frames: Frames, 
                 _check_step(env, step, frames, image_size, max_frames)
             else:
                 frames.start = png(env.render(), image_size)
-            _check_observation(env, steps, frames.steps_done)
+            _check_observation(env, steps, frames, image_size)
 
 
 def _check_step(env: Any, step: Mapping[str, Any], frames: Frames, image_size: int, max_frames: int) -> None:
@@ -220,14 +221,19 @@ def _check_step(env: Any, step: Mapping[str, Any], frames: Frames, image_size: i
     frames.steps_done = index + 1
 
 
-def _check_observation(env: Any, steps: Sequence[Mapping[str, Any]], index: int) -> None:
-    """The player to move next must see what the record says it saw; else the replay went another way."""
+def _check_observation(env: Any, steps: Sequence[Mapping[str, Any]], frames: Frames, image_size: int) -> None:
+    """The player to move next must see what the record says it saw; else the replay went another way.
+    Where the player was given an image, keep it: the transcript shows what the model received."""
+    index = frames.steps_done
     if index >= len(steps) or not env.agents or env.agent_selection != steps[index].get("player"):
         return  # the replay itself reports a wrong player to move; nobody to check at the end
     player = env.agent_selection
-    if str(env.observe(player).get("text", "")) != str(steps[index].get("observation", "")):
+    observation = env.observe(player)
+    if str(observation.get("text", "")) != str(steps[index].get("observation", "")):
         raise _Diverged(f"at step {index + 1} the replayed game shows {player!r} another position than the "
                         "record (an unseeded game of chance, or another version of the game?).")
+    if observation.get("image") is not None and len(frames.seen) < MAX_FRAMES:
+        frames.seen[index] = png(observation["image"], image_size)
 
 
 def png(frame: Any, image_size: int = IMAGE_SIZE) -> bytes:
@@ -277,7 +283,8 @@ def decision_fold(step: Mapping[str, Any]) -> str:
     return fold(esc(summary), body, css="trace")
 
 
-_ATTEMPT_FIELDS = ("parsed", "legal", "prompt_tokens", "completion_tokens", "tokens", "latency_s")
+_ATTEMPT_FIELDS = ("parsed", "legal", "prompt_tokens", "completion_tokens", "reasoning_tokens", "tokens", "latency_s",
+                   "cost_usd")
 _ATTEMPT_TEXTS = ("raw_output", "reason", "feedback", "error")
 _ATTEMPT_OTHERS = ("reasoning", "votes", "prompt")
 
@@ -294,7 +301,9 @@ def attempt_html(number_: int, attempt: Mapping[str, Any]) -> str:
         if key == "raw_output" or attempt.get(key):
             parts.append(f'<div class="role">{esc(key.replace("_", " "))}</div>{text_block(attempt.get(key, ""))}')
     if attempt.get("reasoning"):
-        parts.append(fold("reasoning", text_block(attempt["reasoning"])))
+        spent = _float(attempt.get("reasoning_tokens"))
+        title = f"reasoning ({spent:,.0f} tokens)" if spent else "reasoning"
+        parts.append(fold(esc(title), text_block(attempt["reasoning"])))
     votes = attempt.get("votes")
     if isinstance(votes, Mapping) and votes:
         ranked = sorted(votes.items(), key=lambda kv: -_float(kv[1]))
@@ -342,14 +351,19 @@ def episode_html(record: Mapping[str, Any], *, images: bool = True, image_size: 
     game = str(record.get("game", "?"))
     kind = game_kind(game)
     if kind == "dialogue":
-        body = dialogue_html(record)
+        frames = board_frames(record, image_size) if images and _sees_images(record) else None
+        body = dialogue_html(record, frames)
     else:
         frames = board_frames(record, image_size) if images and kind else None
         if kind is None:
             frames = Frames(note=f"No board images: {game!r} is not a registered game here.")
-        body = moves_html(record, frames)
+        body = pgn_html(record) + moves_html(record, frames)
     title = f"{game} \u00b7 {record.get('episode_id') or 'episode'}"
     return page(title, header_html(record) + f"<main>{body}{ending_html(record)}</main>")
+
+
+def _sees_images(record: Mapping[str, Any]) -> bool:
+    return "image" in str(mapping(record, "game_kwargs").get("observation_mode", ""))
 
 
 def header_html(record: Mapping[str, Any]) -> str:
@@ -381,8 +395,24 @@ def ending_html(record: Mapping[str, Any]) -> str:
     who = " ".join(f"{esc(p)} {outcome_badge(outcomes[p])}" for p in seats) or esc("no outcome recorded")
     reason = esc(record.get("end_reason") or "?")
     detail = record.get("end_detail") or ""
+    error = mapping(record, "error")
+    if error:  # a transport failure: say plainly that no one lost, and what failed
+        return (f'<section class="ending error"><strong>Not played to the end:</strong> the model call of '
+                f'{esc(error.get("agent", "?"))} ({esc(error.get("player", "?"))}) failed '
+                f'({esc(error.get("kind", "?"))}). {who}<br>This episode is not scored; a re-run plays it again.'
+                + text_block(str(error.get("message", "")), 2_000) + "</section>")
     return (f'<section class="ending"><strong>End:</strong> {reason} {who}'
             + (text_block(detail, 2_000) if detail else "") + "</section>")
+
+
+def pgn_html(record: Mapping[str, Any]) -> str:
+    """Chess: the moves in one compact line (the PGN's movetext) and the whole PGN in a fold."""
+    pgn = str(record.get("pgn") or "")
+    if not pgn.strip():
+        return ""
+    movetext = " ".join(line for line in pgn.splitlines() if line.strip() and not line.startswith("["))
+    return (f'<section class="pgn"><p><strong>Moves:</strong> <span class="movetext">{short(movetext, 20_000)}</span></p>'
+            f"{fold('PGN', text_block(pgn))}</section>")
 
 
 def moves_html(record: Mapping[str, Any], frames: Frames | None) -> str:
@@ -397,13 +427,14 @@ def moves_html(record: Mapping[str, Any], frames: Frames | None) -> str:
     for index, step in enumerate(steps):
         if index == frames.steps_done:
             cards.append(warning)
-        cards.append(_move_card(record, index, step, frames.after.get(index)))
+        cards.append(_move_card(record, index, step, frames.after.get(index), frames.seen.get(index)))
     if frames.steps_done >= len(steps):
         cards.append(warning)
     return f'<div class="moves">{"".join(cards)}</div>'
 
 
-def _move_card(record: Mapping[str, Any], index: int, step: Mapping[str, Any], image: bytes | None) -> str:
+def _move_card(record: Mapping[str, Any], index: int, step: Mapping[str, Any], image: bytes | None,
+               seen: bytes | None = None) -> str:
     player = str(step.get("player", "?"))
     agent = mapping(record, "agents").get(player, "?")
     accepted = bool(step.get("accepted", True))
@@ -417,14 +448,23 @@ def _move_card(record: Mapping[str, Any], index: int, step: Mapping[str, Any], i
         f'<section class="move{"" if accepted else " rejected"}" id="step-{index + 1}">{figure}<div class="body">'
         f'<h3>Step {index + 1} \u00b7 {esc(player)} <span class="meta">({short(agent, 80)})</span></h3>'
         f'<p><span class="action">{short(step.get("action", ""), 500)}</span> {verdict}</p>{rejection}'
-        f"{fold(esc(f'what {player} saw'), text_block(step.get('observation', '')))}"
+        f"{fold(esc(f'what {player} saw'), _seen_image(seen, player) + text_block(step.get('observation', '')))}"
         f"{decision_fold(step)}</div></section>"
     )
 
 
-def dialogue_html(record: Mapping[str, Any]) -> str:
-    """Dialogue games: the game master's messages in the middle, each player's replies on its side."""
+def _seen_image(seen: bytes | None, player: str) -> str:
+    if seen is None:
+        return ""
+    return f'<figure class="seen">{image_tag(seen, f"the image {player} was given")}<figcaption>the image {esc(player)} was given</figcaption></figure>'
+
+
+def dialogue_html(record: Mapping[str, Any], frames: Frames | None = None) -> str:
+    """Dialogue games: the game master's messages in the middle, each player's replies on its side, with the
+    images the players were given (image observation modes) and wordle's feedback as coloured tiles."""
     agents = mapping(record, "agents")
+    frames = frames or Frames()
+    warning = f'<p class="warning">{esc(frames.note)}</p>' if frames.note else ""
     seats = {p: i for i, p in enumerate(players_of(record))}
     rows = []
     for index, step in enumerate(steps_of(record)):
@@ -433,8 +473,8 @@ def dialogue_html(record: Mapping[str, Any]) -> str:
         side = "left" if seat == "seat-even" else "right"
         rows.append(
             f'<div class="row centre" id="step-{index + 1}"><div class="bubble gm">'
-            f'<div class="who">Game master \u2192 {esc(player)}</div>'
-            f'{text_block(step.get("observation", ""))}</div></div>'
+            f'<div class="who">Game master \u2192 {esc(player)}</div>{_seen_image(frames.seen.get(index), player)}'
+            f'{feedback_tiles(str(step.get("observation", "")))}{text_block(step.get("observation", ""))}</div></div>'
         )
         accepted = bool(step.get("accepted", True))
         rejection = "" if accepted else (
@@ -444,7 +484,21 @@ def dialogue_html(record: Mapping[str, Any]) -> str:
             f"<div class=\"who\">{esc(player)} ({short(agents.get(player, '?'), 80)}) \u00b7 step {index + 1}</div>"
             f'{text_block(step.get("action", ""))}{rejection}{decision_fold(step)}</div></div>'
         )
-    return f'<div class="chat">{"".join(rows)}</div>'
+    return f'<div class="chat">{warning}{"".join(rows)}</div>'
+
+
+_FEEDBACK = re.compile(r"(?:(?<=\s)|^)((?:\S<(?:green|yellow|red)>\s*){2,})", re.MULTILINE)
+_MARK = re.compile(r"(\S)<(green|yellow|red)>")
+
+
+def feedback_tiles(text: str) -> str:
+    """Wordle's letter feedback (``p<yellow> a<green> ...``) as rows of coloured tiles; "" where there is none."""
+    rows = [
+        '<div class="tiles">' + "".join(f'<span class="tile {colour}">{esc(letter.upper())}</span>'
+                                        for letter, colour in _MARK.findall(found)) + "</div>"
+        for found in _FEEDBACK.findall(text)
+    ]
+    return "".join(rows)
 
 
 def page(title: str, body: str) -> str:
@@ -488,7 +542,8 @@ def index_html(run_folder: str | os.PathLike[str]) -> str:
     for entry in entries:
         if entry.record is not None:
             games.setdefault(str(entry.record.get("game", "?")), []).append(entry)
-    sections = [_game_section(game, games[game], run) for game in sorted(games)]
+    sections = [_summary(games)] if games else []
+    sections += [_game_section(i, game, games[game], run) for i, game in enumerate(sorted(games))]
     broken = [e for e in entries if e.record is None]
     if broken:
         items = "".join(f"<li>{esc(e.folder.as_posix())}: {esc(e.error)}</li>" for e in broken)
@@ -515,28 +570,76 @@ def _entries(run: Path) -> Iterable[_Entry]:
             yield _Entry(folder, None, "not an episode record (a JSON object)")
 
 
-def _game_section(game: str, entries: Sequence[_Entry], run: Path) -> str:
-    head = "<tr><th>episode</th><th>players</th><th>outcomes</th><th>end</th><th>steps</th><th>seed</th></tr>"
+_FILTERS = ("win", "loss", "draw", "success", "failure", "aborted", "error")
+_SORTS = (("first", "in order", ""), ("steps-up", "fewest steps", "var(--steps)"),
+          ("steps-down", "most steps", "calc(-1 * var(--steps))"), ("reward-down", "best reward", "calc(-1 * var(--reward))"))
+
+
+def _game_section(number_: int, game: str, entries: Sequence[_Entry], run: Path) -> str:
+    """One game's episodes, sortable and filterable with radio buttons and CSS alone (the page has no script)."""
+    key = f"g{number_}"
+    controls = ['<span class="meta">sort:</span>']
+    controls += [f'<input type="radio" name="{key}-sort" id="{key}-{s}" class="sort-{s}"{" checked" if s == "first" else ""}>'
+                 f'<label for="{key}-{s}">{esc(label)}</label>' for s, label, _ in _SORTS]
+    controls.append('<span class="meta gap">show:</span>')
+    shown = [o for o in _FILTERS if any(o in mapping(e.record or {}, "outcomes").values() for e in entries)]
+    controls += [f'<input type="radio" name="{key}-show" id="{key}-{o}" class="only-{o}"{" checked" if o == "all" else ""}>'
+                 f'<label for="{key}-{o}">{esc(o)}</label>' for o in ("all", *shown)]
+    head = ('<div class="row head"><span>episode</span><span>players</span><span>outcomes</span><span>end</span>'
+            '<span class="num">steps</span><span class="num">seed</span></div>')
+    rows = [_index_row(entry, run) for entry in entries]
+    # the radio buttons must be siblings of the rows: the stylesheet sorts and filters with "input:checked ~"
+    listing = f'{"".join(controls)}<div class="rows">{head}{"".join(rows)}</div>'
+    many = len(entries) > 50  # a long list starts folded, so the summary and other games stay in view
+    body = fold(f"{_plural(len(entries), 'episode')}", listing) if many else listing
+    return f'<section class="game"><h2>{esc(game)}</h2>{_tally(entries)}{body}</section>'
+
+
+def _index_row(entry: _Entry, run: Path) -> str:
+    record = entry.record or {}
+    agents, outcomes, rewards = mapping(record, "agents"), mapping(record, "outcomes"), mapping(record, "rewards")
+    target = entry.folder / (TRANSCRIPT_FILE if (run / entry.folder / TRANSCRIPT_FILE).exists() else EPISODE_FILE)
+    href = quote(target.as_posix())
+    seats = players_of(record)
+    players = "<br>".join(f"{esc(p)}: {short(agents.get(p, '?'), 80)}" for p in seats)
+    results = "<br>".join(f'<span class="nowrap">{esc(p)} {outcome_badge(outcomes[p])}</span>'
+                          for p in seats if p in outcomes)
+    name = entry.folder.parts[1:] if len(entry.folder.parts) > 2 else entry.folder.parts  # the game is the heading
+    ending = short(record.get("end_reason") or "?") + (
+        f'<br><span class="meta">{short(record["end_detail"], 120)}</span>' if record.get("end_detail") else "")
+    kinds = " ".join(f"o-{o}" for o in sorted({str(v) for v in outcomes.values()}) if o in _FILTERS)
+    best = max((_float(v) for v in rewards.values()), default=0.0)
+    order = f"--steps: {len(steps_of(record))}; --reward: {round(best * 1000) if math.isfinite(best) else 0}"
+    return (
+        f'<div class="row {kinds}" style="{esc(order)}"><span><a href="{esc(href)}">{esc("/".join(name))}</a></span>'
+        f'<span>{players}</span><span>{results}</span><span>{ending}</span>'
+        f'<span class="num">{len(steps_of(record))}</span><span class="num">{esc(record.get("seed"))}</span></div>'
+    )
+
+
+def _summary(games: Mapping[str, Sequence[_Entry]]) -> str:
+    """One line per game: episodes, outcomes, the share played to the end, quality and errors."""
+    head = ("<tr><th>game</th><th>episodes</th><th>outcomes</th><th>played to the end</th>"
+            "<th>mean Main Score</th><th>rejected actions per step</th><th>errors</th></tr>")
     rows = []
-    for entry in entries:
-        record = entry.record or {}
-        agents, outcomes = mapping(record, "agents"), mapping(record, "outcomes")
-        target = entry.folder / (TRANSCRIPT_FILE if (run / entry.folder / TRANSCRIPT_FILE).exists() else EPISODE_FILE)
-        href = quote(target.as_posix())
-        seats = players_of(record)
-        players = "<br>".join(f"{esc(p)}: {short(agents.get(p, '?'), 80)}" for p in seats)
-        results = "<br>".join(f'<span class="nowrap">{esc(p)} {outcome_badge(outcomes[p])}</span>'
-                              for p in seats if p in outcomes)
-        name = entry.folder.parts[1:] if len(entry.folder.parts) > 2 else entry.folder.parts  # the game is the heading
-        ending = short(record.get("end_reason") or "?") + (
-            f'<br><span class="meta">{short(record["end_detail"], 120)}</span>' if record.get("end_detail") else "")
-        rows.append(
-            f'<tr><td><a href="{esc(href)}">{esc("/".join(name))}</a></td><td>{players}</td>'
-            f'<td>{results}</td><td>{ending}</td><td class="num">{len(steps_of(record))}</td>'
-            f'<td class="num">{esc(record.get("seed"))}</td></tr>'
-        )
-    tally = _tally(entries)
-    return f'<h2>{esc(game)}</h2>{tally}<table class="index">{head}{"".join(rows)}</table>'
+    for game in sorted(games):
+        records = [e.record or {} for e in games[game]]
+        outcomes: dict[str, int] = {}
+        for record in records:
+            for outcome in mapping(record, "outcomes").values():
+                outcomes[str(outcome)] = outcomes.get(str(outcome), 0) + 1
+        played = sum(str(r.get("end_reason")) in ("game_over", "max_turns") for r in records)
+        errors = sum(str(r.get("end_reason")) == "error" or "error" in map(str, mapping(r, "outcomes").values())
+                     for r in records)
+        main = [float(m) for r in records if isinstance(m := mapping(r, "scores").get("Main Score"), (int, float))
+                and not isinstance(m, bool) and math.isfinite(m)]
+        steps = [s for r in records for s in steps_of(r)]
+        rejected = sum(not s.get("accepted", True) for s in steps)
+        cells = [esc(game), str(len(records)), esc(", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))),
+                 f"{100 * played / max(1, len(records)):.0f}%", f"{sum(main) / len(main):.1f}" if main else "-",
+                 f"{rejected / len(steps):.3f}" if steps else "-", str(errors)]
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    return f'<h2>Summary</h2><table class="summary">{head}{"".join(rows)}</table>'
 
 
 def _tally(entries: Sequence[_Entry]) -> str:

@@ -16,6 +16,10 @@ class Outcome(str, enum.Enum):
     ABORTED = "aborted"
     SUCCESS = "success"
     FAILURE = "failure"
+    # The model could not be reached or answered nothing usable: no one played, so nothing is scored,
+    # rated or trained on, and a resumed run plays the episode again. Never a loss, never "aborted"
+    # (clembench's aborted is a player breaking the format).
+    ERROR = "error"
 
     def __str__(self) -> str:
         return self.value
@@ -27,6 +31,7 @@ class EndReason(str, enum.Enum):
     GAME_OVER = "game_over"  # the rules ended it (mate, full board, solved, out of rounds, ...)
     ILLEGAL_ACTION = "illegal_action"  # a player broke a rule or the format too often
     MAX_TURNS = "max_turns"  # truncated by the env's turn limit
+    ERROR = "error"  # a player's model call failed for good (the arena ends the episode; see Outcome.ERROR)
 
     def __str__(self) -> str:
         return self.value
@@ -41,6 +46,11 @@ class Result:
     reason: EndReason = EndReason.GAME_OVER
     detail: str = ""  # e.g. "checkmate", "threefold repetition"
     scores: Mapping[str, float] = field(default_factory=dict)
+
+
+def is_error(outcomes: Mapping[str, str]) -> bool:
+    """Whether an episode with these outcomes (player -> outcome) ended in a transport error."""
+    return any(str(o) == Outcome.ERROR.value for o in outcomes.values())
 
 
 def zero_sum(agents: list[str], winner: str | None) -> tuple[dict[str, float], dict[str, Outcome]]:

@@ -15,6 +15,7 @@ from gymnasium.utils import seeding
 from pettingzoo import AECEnv
 
 from llm_arena_env.core import outcome as oc
+from llm_arena_env.core.metrics import ABORTED
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.spaces import FreeText, observation_space
@@ -46,7 +47,15 @@ class IllegalAction(Exception):
 
 
 class TextEnv(AECEnv):
-    """Base of every game. Subclasses implement the hooks in the second half of this class."""
+    """Base of every game. Subclasses implement the hooks in the second half of this class.
+
+    The illegal-action policy: an action the game rejects (``check_action`` says why) is never applied.
+    With ``max_illegal_actions=0`` (the default) the offender forfeits at once (clembench's "aborted",
+    game_arena's forfeit). With ``max_illegal_actions=N`` the same player is asked again, the reason in its
+    next observation, up to N times **per turn**: the count starts afresh once one of its actions is
+    accepted, as game_arena's retries count per move and clembench's wordle re-prompts per guess; the N+1st
+    rejection in a row forfeits. ``illegal_action_counts`` (and ``infos[agent]["illegal_actions"]`` at
+    the end) count every rejection of the episode."""
 
     metadata = {"render_modes": ["human", "ansi", "rgb_array"], "name": "text_env", "is_parallelizable": False}
 
@@ -56,6 +65,9 @@ class TextEnv(AECEnv):
     max_action_length: int = 20_000
     #: The game's prompt: a ``str.format`` template over the fields of ``_prompt_fields``.
     default_prompt_template: str = "{state}\n\n{answer_format}"
+    #: Whether the game is drawn as a picture; a game whose only picture would be its text refuses image
+    #: observations (``render_mode="rgb_array"`` still draws its text, for people watching).
+    has_picture: bool = True
 
     def __init__(
         self,
@@ -72,6 +84,8 @@ class TextEnv(AECEnv):
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}, got {render_mode!r}")
         if observation_mode not in OBSERVATION_MODES:
             raise ValueError(f"observation_mode must be one of {OBSERVATION_MODES}, got {observation_mode!r}")
+        if "image" in observation_mode and not self.has_picture:
+            raise ValueError(f"{self.metadata['name']} has no picture, only text: use observation_mode='text'")
         if not isinstance(max_illegal_actions, int) or max_illegal_actions < 0:
             raise ValueError(f"max_illegal_actions must be an int >= 0, got {max_illegal_actions!r}")
         if not isinstance(image_size, int) or not 16 <= image_size <= 4096:
@@ -121,6 +135,7 @@ class TextEnv(AECEnv):
             self._reject(agent, action, str(rejection))
         else:
             self._rejections[agent] = None
+            self._rejected_this_turn[agent] = 0  # max_illegal_actions counts per turn
             self.infos[agent].pop("rejection", None)
             self._apply(agent, move)
             result = self._result()
@@ -191,8 +206,8 @@ class TextEnv(AECEnv):
         self.infos = {a: {} for a in self.agents}
         self.result = None
         self._rejections: dict[str, str | None] = {a: None for a in self.agents}
-        self._illegal_streak = {a: 0 for a in self.agents}
-        self._illegal_counts = {a: 0 for a in self.agents}
+        self._rejected_this_turn = {a: 0 for a in self.agents}  # what max_illegal_actions limits
+        self._illegal_counts = {a: 0 for a in self.agents}  # every rejection of the episode, reported
         self._new_game(options or {})
         self.agent_selection = self._current_agent()
 
@@ -217,11 +232,11 @@ class TextEnv(AECEnv):
 
     def _reject(self, agent: str, action: Any, reason: str) -> None:
         self._illegal_counts[agent] += 1
-        self._illegal_streak[agent] += 1
+        self._rejected_this_turn[agent] += 1
         shown = action[:200] + "..." if isinstance(action, str) and len(action) > 200 else action
         message = f"Your action {shown!r} was rejected: {reason}."
         self.infos[agent]["rejection"] = reason
-        if self._illegal_streak[agent] > self.max_illegal_actions:
+        if self._rejected_this_turn[agent] > self.max_illegal_actions:
             self._finish(self._forfeit(agent, message))
         else:
             self._rejections[agent] = message
@@ -229,7 +244,7 @@ class TextEnv(AECEnv):
     def _finish(self, result: Result) -> None:
         self.result = result
         truncated = result.reason is EndReason.MAX_TURNS
-        scores = {"aborted": float(result.reason is EndReason.ILLEGAL_ACTION), **result.scores}
+        scores = {ABORTED: float(result.reason is EndReason.ILLEGAL_ACTION), **result.scores}
         for a in self.agents:
             self.rewards[a] = float(result.rewards.get(a, 0.0))
             (self.truncations if truncated else self.terminations)[a] = True

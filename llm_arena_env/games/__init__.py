@@ -21,3 +21,7 @@ register_dialogue_games(register)
 from llm_arena_env.games.grid.catalog import register_grid_games  # noqa: E402
 
 register_grid_games(register)
+
+from llm_arena_env.games.social import register_social_games  # noqa: E402
+
+register_social_games(register)

@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Collection, Iterable, Iterator, Mapping
 
+from llm_arena_env.core.outcome import Outcome
 from llm_arena_env.training.trajectory import Trajectory, Turn, conversation, trajectories_from_episode
 
 TRAIN_EXTRA_HINT = "pip install 'llm-arena-env[train]'"
@@ -43,16 +44,18 @@ def require_datasets() -> Any:
 
 
 def iter_trajectories(source: Iterable[Any]) -> Iterator[Trajectory]:
-    """Trajectories from episodes (records or their dicts) and trajectories, in order."""
+    """Trajectories from episodes (records or their dicts) and trajectories, in order. Those of episodes
+    that ended in a transport error are left out: no one played them, so there is nothing to learn."""
     for item in source:
         if isinstance(item, Trajectory):
-            yield item
+            found: Iterable[Trajectory] = (item,)
         elif hasattr(item, "to_dict") and hasattr(item, "steps"):
-            yield from trajectories_from_episode(item.to_dict())
+            found = trajectories_from_episode(item.to_dict())
         elif isinstance(item, Mapping):
-            yield from trajectories_from_episode(item)
+            found = trajectories_from_episode(item)
         else:
             raise TypeError(f"expected episode records, their dicts, or Trajectory objects; got {type(item).__name__}")
+        yield from (t for t in found if t.outcome != Outcome.ERROR.value)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="jsonl or parquet (default: from FILE's suffix, else jsonl); parquet needs the train extra")
     export.add_argument("--outcome", nargs="+", default=None, metavar="OUTCOME",
                         help="keep players with these outcomes (win, loss, draw, aborted, success, failure)")
-    export.add_argument("--game", nargs="+", default=None, metavar="GAME", help="keep these games")
+    export.add_argument("--game", nargs="+", default=None, metavar="GAME", help="keep these games (ids or selectors: 'dialogue/*')")
     export.add_argument("--player", nargs="+", default=None, metavar="PLAYER",
                         help="keep these seats (white, player_0) or agent specs (hf:...)")
     export.add_argument("--min-score", type=float, default=None, metavar="X",
@@ -54,7 +54,13 @@ def export_command(args: argparse.Namespace) -> int:
     from llm_arena_env.cli import UsageError
     from llm_arena_env.training.export import export
 
-    options: dict[str, Any] = dict(outcome=args.outcome, game=args.game, player=args.player,
+    from llm_arena_env.arena.selectors import select_games
+
+    try:
+        games = select_games(args.game) if args.game else None  # selectors as elsewhere: all, 'dialogue/*'
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    options: dict[str, Any] = dict(outcome=args.outcome, game=games, player=args.player,
                                    min_score=args.min_score, min_return=args.min_return)
     if args.decay is not None:
         if args.kind != "rl":

@@ -36,8 +36,9 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping, Sequence
 
+from llm_arena_env.core.metrics import MAIN_SCORE  # noqa: F401  (read here, re-exported for callers)
+
 Message = Mapping[str, str]
-MAIN_SCORE = "Main Score"  # clembench's 0-100 episode score (llm_arena_env.games.dialogue.scores)
 
 
 @dataclass(frozen=True)

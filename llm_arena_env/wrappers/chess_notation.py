@@ -1,6 +1,6 @@
 """Soft matching of chess moves written the many ways models write them.
 
-Models answer "12... Nf3+", "nf3", "Ng1-f3", "g1f3", "0-0", "e8(Q)", "e:d5" or "♘f3" where the env asks
+Models answer "12... Nf3+", "nf3", "Ng1-f3", "g1f3", "0-0", "e8(Q)", "e:d5", "♘f3" or "Knight to f3" where the env asks
 for SAN (or UCI). :func:`chess_moves` reads such a string against a board and returns every legal move
 it could mean; the caller picks among several and writes the move in the env's notation.
 """
@@ -19,6 +19,11 @@ _FIGURINES = str.maketrans({"♔": "K", "♕": "Q", "♖": "R", "♗": "B", "♘
                             "♝": "B", "♞": "N", "♙": "", "♟": "", "×": "x", "–": "-", "—": "-"})
 # A move by its squares, optionally with the piece: e2e4, e2-e4, Ng1-f3, Ng1xf3, e7e8q, e7-e8=Q.
 _FROM_TO = re.compile(r"^([KQRBNP])?([a-h][1-8])[-x]?([a-h][1-8])(?:=?([QRBNqrbn]))?$")
+# A move in words: "Knight to f3", "knight f3", "bishop takes c3", "rook from a1 to a7", "queen on d1 to h5".
+_IN_WORDS = re.compile(
+    r"^(king|queen|rook|bishop|knight|pawn)(?:\s+(?:from|on|at)\s+([a-h][1-8]))?\s*"
+    r"(to|-|takes|captures|x)?\s*(?:on\s+)?([a-h][1-8])$", re.IGNORECASE)
+_PIECE_LETTERS = {"king": "K", "queen": "Q", "rook": "R", "bishop": "B", "knight": "N", "pawn": ""}
 _PIECES = {"K": chess.KING, "Q": chess.QUEEN, "R": chess.ROOK, "B": chess.BISHOP, "N": chess.KNIGHT, "P": chess.PAWN}
 
 
@@ -29,27 +34,35 @@ def clean_chess_move(text: str) -> str:
     move = _EN_PASSANT.sub("", move).rstrip("+#†‡!? ")
     move = move.replace(":", "x")  # "e:d5", "N:e5": the old colon capture
     move = _CASTLING.get(move.lower(), move)
+    move = _IN_WORDS.sub(_from_words, move)
     return _PROMOTION.sub(lambda m: f"{m[1]}={m[2].upper()}", move)
 
 
+def _from_words(found: re.Match) -> str:
+    piece, start, verb, end = found.groups()
+    capture = "x" if verb and verb.lower() in ("takes", "captures", "x") else ""
+    return f"{_PIECE_LETTERS[piece.lower()]}{start or ''}{capture}{end}"
+
+
 def chess_moves(text: str, board: chess.Board) -> list[chess.Move]:
-    """Every legal move on ``board`` that ``text`` may stand for, best readings first; [] if none."""
+    """Every legal move on ``board`` that ``text`` may stand for, by the first reading that finds any;
+    [] if none. The move as written comes first, so "bxc3" is the b-pawn's capture, as SAN says, even
+    where a bishop could take on c3 too; only where it is no legal move is it read as "Bxc3"."""
     move = clean_chess_move(text)
     if not move:
         return []
-    found: list[chess.Move] = []
     for spelling in _spellings(move):
-        for legal in _san_moves(spelling, board) + _square_moves(spelling, board):
-            if legal not in found:
-                found.append(legal)
-    return _prefer_queen(found)
+        found = list(dict.fromkeys(_san_moves(spelling, board) + _square_moves(spelling, board)))
+        if found:
+            return _prefer_queen(found)
+    return []
 
 
 def _spellings(move: str) -> list[str]:
     """The move as written, then other readings: a lower-case piece letter as a piece ("nf3" -> "Nf3"),
     a bare promotion square as a queen promotion ("e8" -> "e8=Q").
 
-    A lower-case "b" may be the b-pawn or a bishop, so both readings are kept ("bxc3")."""
+    A lower-case "b" is read as the b-pawn first ("bxc3"), as a bishop only where the pawn cannot."""
     spellings = [move]
     if re.fullmatch(r"(?:[a-h]x)?[a-h][18]", move):  # a promotion written without the piece means a queen
         spellings.append(move + "=Q")

@@ -22,7 +22,8 @@ class Parse(AgentWrapper):
 
     The decision's action becomes the parsed move; where no move is found, the attempt's ``parsed`` is None
     with reason :data:`COULD_NOT_PARSE` and the action stays the raw reply, so that the env rejects it with
-    its own reason. Transport failures pass through untouched. ``seed`` breaks ties between equally good
+    its own reason. In free-text games (the observation lists no legal moves) the reply goes to the env
+    exactly as written, whatever the parser: only the game's own rules read it. Transport failures pass through untouched. ``seed`` breaks ties between equally good
     matches (the pick is noted in the attempt's ``reason``)."""
 
     def __init__(self, agent: Any, parser: Parser | None = None, seed: int = 0):
@@ -42,6 +43,8 @@ class Parse(AgentWrapper):
         last = decision.attempts[-1] if decision.attempts else Attempt(raw_output=decision.action)
         if last.error:
             return decision
+        if not observation.get("legal_actions"):  # free text: the game judges the reply as written
+            return Decision(last.raw_output, decision.attempts[:-1] + (replace(last, parsed=last.raw_output),))
         parser_input = ParserInput(
             text=last.raw_output,
             legal_actions=tuple(observation.get("legal_actions", ())),

@@ -68,13 +68,15 @@ class ChainParser:
 # ---------------------------------------------------------------------------------------- extraction
 
 # Where a reply states its answer. The answer is the rest of the line after the tag.
-_FINAL_TAG = re.compile(r"\bfinal\s+answer\b(?:\s+is\b)?\s*[:：=\-–]?", re.I)
+# Prose that mentions "the final answer." is no tag: a separator, "is", or the end of the line must follow.
+_FINAL_TAG = re.compile(r"\bfinal\s+answer\b(?:\s+is\b\s*[:：=\-–]?|\s*[:：=\-–]|[ \t]*$)", re.I | re.M)
 _SOFT_TAGS = (
     re.compile(r"\banswer\s*(?:is\b\s*[:：=]?|[:：=])", re.I),
     # "Move: e4", "My move is e4", "best move: e4"; not "last move: e5" or "opponent's move: e5".
     re.compile(r"(?<!last )(?<!previous )(?<!opponent's )(?<!opponent’s )\bmove\s*(?:is\b\s*[:：=]?|[:：=])", re.I),
     re.compile(r"\bI\s*(?:will|'ll|’ll|shall|would)?\s*(?:play|choose|pick|go\s+with)\b\s*:?", re.I),
 )
+_ANSWER_TAG = re.compile(r"(?<!final )\banswer\s*[:：=]", re.I)
 _ANSWER_ELEMENT = re.compile(r"<answer>(.*?)</answer>", re.I | re.S)
 _BOXED = re.compile(r"\\boxed\s*\{")
 _BACKTICKS = re.compile(r"`+([^`\n]+?)`+")
@@ -139,8 +141,11 @@ def _last_few(pattern: re.Pattern, text: str) -> list[re.Match]:
 def final_answer(text: str) -> str | None:
     """The answer a reply states outright: its last "Final Answer:", else ``<answer>``, else ``\\boxed{}``."""
     flat = plain(text)
+    finals = _last_few(_FINAL_TAG, flat)
+    # "Before my final answer: d4 looks passive. Answer: e4": an "Answer:" after the last final tag is the answer
+    later = [m for m in _last_few(_ANSWER_TAG, flat) if finals and m.start() > finals[0].end()][:1]
     for answers in (
-        _tidied(_after_tag(flat, m.end()) for m in _last_few(_FINAL_TAG, flat))[::-1],
+        _tidied(_after_tag(flat, m.end()) for m in later + finals)[::-1],
         _tidied(m[1] for m in _last_few(_ANSWER_ELEMENT, text))[::-1],
         _tidied(_boxed(text)),
     ):
@@ -288,13 +293,14 @@ class RuleBasedParser:
     when it matches no legal move, so that the env can say what is wrong with it. Without one, weaker
     hints are tried in turn ("Answer: X", "Move: X", "I play X", the last line, backticks, bold, the words
     of a short reply) and the first that names a legal move wins. Free-text games (no legal moves listed)
-    get the stated final answer, or the whole reply."""
+    get the reply exactly as written: the game's own format rules judge it, and "final answer" or a tag
+    inside a clue or a guess is part of it (clembench's games read the whole reply)."""
 
     def parse(self, parser_input: ParserInput) -> str | None:
         text, seed = parser_input.text or "", parser_input.seed
-        answer = final_answer(text)
         if not parser_input.legal_actions:
-            return answer if answer is not None else (text.strip() or None)
+            return text if text.strip() else None
+        answer = final_answer(text)
         matcher = SoftMatcher(parser_input.legal_actions, parser_input.state_text)
         if answer is not None:
             move = match_text(answer, matcher, seed)
@@ -340,7 +346,9 @@ class LLMParser:
     def parse(self, parser_input: ParserInput) -> str | None:
         from llm_arena_env.agents.backends.base import Request
 
-        legal = ", ".join(parser_input.legal_actions) or "(any text)"
+        if not parser_input.legal_actions:  # nothing to choose among: a free-text reply is never rewritten
+            return None
+        legal = ", ".join(parser_input.legal_actions)
         content = self.prompt.format(reply=parser_input.text, legal_moves=legal)
         [result] = self.backend.complete([Request(({"role": "user", "content": content},), options=self.options)])
         if isinstance(result, Exception):

@@ -1,7 +1,8 @@
 """Model backends: each answers a batch of chat requests. Heavy ones are imported on first use.
 
 ``from llm_arena_env.agents.backends import OpenAIBackend`` loads the openai SDK only then, and
-``TransformersBackend`` loads torch and transformers only then.
+``TransformersBackend`` loads torch and transformers only then; ``AnthropicBackend``, ``GoogleBackend`` and
+``LiteLLMBackend`` need the ``anthropic``, ``google`` and ``litellm`` extras.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from llm_arena_env.agents.errors import BackendError, NonRetryableError, Retryab
 _LAZY = {
     "OpenAIBackend": "llm_arena_env.agents.backends.openai_backend",
     "TransformersBackend": "llm_arena_env.agents.backends.transformers_backend",
+    "AnthropicBackend": "llm_arena_env.agents.backends.anthropic_backend",
+    "GoogleBackend": "llm_arena_env.agents.backends.google_backend",
+    "LiteLLMBackend": "llm_arena_env.agents.backends.litellm_backend",
 }
 
 
@@ -41,4 +45,7 @@ __all__ = [
     "Retrier",
     "OpenAIBackend",
     "TransformersBackend",
+    "AnthropicBackend",
+    "GoogleBackend",
+    "LiteLLMBackend",
 ]

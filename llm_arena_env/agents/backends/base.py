@@ -46,8 +46,10 @@ class Completion:
     text: str
     reasoning: str = ""  # reasoning the server returned beside the answer
     prompt_tokens: int = 0
-    completion_tokens: int = 0
+    completion_tokens: int = 0  # reasoning tokens included, as providers count them
     latency_s: float = 0.0
+    reasoning_tokens: int = 0  # the part of completion_tokens spent on reasoning, where the provider says
+    cost_usd: float | None = None  # what the call cost, where the provider reports it
 
 
 @runtime_checkable
@@ -72,4 +74,23 @@ def cut_at_stop(text: str, stop: str | Sequence[str] | None) -> str:
     return text[: min(cuts)] if cuts else text
 
 
-__all__ = ["Request", "Completion", "Backend", "BackendError", "GENERATION_OPTIONS", "cut_at_stop"]
+THINK_START, THINK_END = "<think>", "</think>"
+
+
+def split_think(text: str) -> tuple[str, str]:
+    """``(reasoning, answer)`` of a reply that thinks aloud in ``<think>...</think>`` before answering.
+
+    Reasoning models served without a reasoning parser (and local ones) put their thoughts in the text;
+    the parser must see only the answer. A reply cut off inside ``<think>`` has no answer yet."""
+    stripped = text.lstrip()
+    if THINK_END in text and (stripped.startswith(THINK_START) or THINK_START not in text):
+        reasoning, _, answer = text.partition(THINK_END)
+        return reasoning.replace(THINK_START, "", 1).strip(), answer.lstrip()
+    if stripped.startswith(THINK_START):  # still thinking when the tokens ran out
+        return stripped[len(THINK_START):].strip(), ""
+    return "", text
+
+
+__all__ = [
+    "Request", "Completion", "Backend", "BackendError", "GENERATION_OPTIONS", "cut_at_stop", "split_think",
+]

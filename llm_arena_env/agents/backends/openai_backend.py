@@ -3,8 +3,12 @@
 >>> backend = OpenAIBackend("gpt-4o-mini")                                   # key from OPENAI_API_KEY
 >>> backend = OpenAIBackend("qwen3-8b", base_url="http://localhost:8000/v1")  # a local server, no key
 
-Uses the official ``openai`` SDK with its own retries off: :class:`Retrier` retries 429s, 5xx, timeouts
-and dropped connections with backoff, jitter and the server's Retry-After, and never 400/401/403/404.
+Uses the official ``openai`` SDK with its own retries off: :class:`Retrier` retries 429s, 5xx, timeouts,
+dropped connections and malformed or truncated replies with backoff, jitter and the server's Retry-After,
+and never 400/401/403/404 (see :mod:`llm_arena_env.agents.errors` for the kinds). The reply body is decoded
+leniently: invalid UTF-8 and lone surrogates in the model's text become visible replacements, not crashes.
+``check()`` is the pre-flight: one cheap request that fails in seconds on a dead server, a rejected key or
+an unknown model.
 A batch runs concurrently on a thread pool of ``max_concurrency`` threads. The API key never appears
 in ``name``, ``repr``, logs or error messages.
 """
@@ -12,6 +16,8 @@ in ``name``, ``repr``, logs or error messages.
 from __future__ import annotations
 
 import base64
+import contextlib
+import dataclasses
 import inspect
 import io
 import json
@@ -21,19 +27,21 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from llm_arena_env.agents.backends.base import Completion, Request
+from llm_arena_env.agents.backends.base import Completion, Request, split_think
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
-from llm_arena_env.agents.errors import BackendError, NonRetryableError, RetryableError
+from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 KEY_ENV = "OPENAI_API_KEY"
 PLACEHOLDER_KEY = "EMPTY"  # what local servers (vLLM, llama.cpp, Ollama) get when no key is set
-RETRYABLE_STATUS = frozenset({408, 409, 429})  # and every 5xx
+#: Reasoning models think for minutes before they answer (game_arena allows up to an hour per call).
+DEFAULT_TIMEOUT_S = 900.0
+PREFLIGHT_TIMEOUT_S = 10.0
 
 
 class OpenAIBackend:
@@ -45,7 +53,7 @@ class OpenAIBackend:
         *,
         base_url: str | None = None,
         api_key: str | None = None,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_TIMEOUT_S,
         max_retries: int = 5,
         max_concurrency: int = 8,
         retry_policy: RetryPolicy | None = None,
@@ -126,33 +134,32 @@ class OpenAIBackend:
         except BackendError as error:
             return error
         # latency: what the caller waited, retries included
-        return Completion(
-            completion.text,
-            completion.reasoning,
-            completion.prompt_tokens,
-            completion.completion_tokens,
-            time.perf_counter() - start,
-        )
+        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)
 
     def _call(self, request: Request) -> Completion:
-        """One HTTP request. Raises RetryableError, NonRetryableError or BackendError (bad response)."""
-        openai = self._openai
-        try:
-            response = self._client.chat.completions.create(
+        """One HTTP request. Raises a RetryableError or NonRetryableError of the kind that failed."""
+        with self._transport_errors(self.timeout):
+            raw = self._client.chat.completions.with_raw_response.create(
                 model=self.model, messages=chat_payload(request), **self._params(request.options)
             )
+            body = raw.http_response.content
+        return self._parse(body)
+
+    @contextlib.contextmanager
+    def _transport_errors(self, timeout: float) -> Iterator[None]:
+        """The SDK's exceptions as the kinds of agents/errors.py (HTTP statuses, timeouts, connections)."""
+        openai = self._openai
+        url = public_url(self.base_url)
+        try:
+            yield
         except openai.APIStatusError as error:
             raise self._status_error(error) from None
         except openai.APITimeoutError:
-            raise RetryableError(f"no answer from {public_url(self.base_url)} within {self.timeout:g}s") from None
+            raise RetryableError(f"no answer from {url} within {timeout:g}s", kind=ErrorKind.TIMEOUT) from None
         except openai.APIConnectionError as error:
             cause = error.__cause__ or error
-            raise RetryableError(
-                self._scrub(f"could not connect to {public_url(self.base_url)}: {type(cause).__name__}: {cause}")
-            ) from None
-        except (json.JSONDecodeError, openai.APIResponseValidationError) as error:
-            raise BackendError(self._scrub(f"malformed response from {public_url(self.base_url)}: {error}")) from None
-        return self._parse(response)
+            raise RetryableError(self._scrub(f"could not connect to {url}: {type(cause).__name__}: {cause}"),
+                                 kind=ErrorKind.CONNECTION) from None
 
     def _params(self, options: Mapping[str, Any]) -> dict[str, Any]:
         params = {k: v for k, v in {**self.generation, **options}.items() if v is not None}
@@ -164,24 +171,36 @@ class OpenAIBackend:
             params["extra_body"] = {**params.get("extra_body", {}), **extra}
         return params
 
-    def _parse(self, response: Any) -> Completion:
+    def _parse(self, body: bytes) -> Completion:
+        """The completion in a reply body. Invalid UTF-8 becomes U+FFFD, so a model's odd bytes are kept
+        visible rather than crashing the run; a body that is no completion is a (retryable) malformed reply."""
         try:
-            message = response.choices[0].message
-            text = message.content if message.content is not None else ""
+            data = json.loads(body.decode("utf-8", "replace"))
+            message = data["choices"][0]["message"]
+            text = message.get("content")
+            text = "" if text is None else text
             if not isinstance(text, str):
                 raise TypeError(f"content is a {type(text).__name__}")
-        except (AttributeError, IndexError, KeyError, TypeError) as error:
-            shown = str(response)[:200]
-            raise BackendError(
-                self._scrub(f"malformed response from {public_url(self.base_url)} ({error}): {shown!r}")
+        except (ValueError, LookupError, TypeError, AttributeError) as error:
+            shown = body[:200].decode("utf-8", "replace")
+            raise RetryableError(
+                self._scrub(f"malformed response from {public_url(self.base_url)} ({error}): {shown!r}"),
+                kind=ErrorKind.MALFORMED,
             ) from None
-        reasoning = getattr(message, "reasoning_content", None) or getattr(message, "reasoning", None)
-        usage = getattr(response, "usage", None)
+        reasoning = message.get("reasoning_content") or message.get("reasoning")
+        reasoning = reasoning if isinstance(reasoning, str) else ""
+        thought, text = split_think(text)  # a server without a reasoning parser leaves <think> in the text
+        reasoning = "\n\n".join(r for r in (reasoning, thought) if r)
+        usage = data.get("usage") if isinstance(data.get("usage"), Mapping) else {}
+        details = usage.get("completion_tokens_details") if isinstance(usage.get("completion_tokens_details"), Mapping) else {}
+        cost = usage.get("cost")  # OpenRouter and LiteLLM proxies report it
         return Completion(
             text=text,
-            reasoning=reasoning if isinstance(reasoning, str) else "",
-            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            reasoning=reasoning,
+            prompt_tokens=_count(usage.get("prompt_tokens")),
+            completion_tokens=_count(usage.get("completion_tokens")),
+            reasoning_tokens=_count(details.get("reasoning_tokens")),
+            cost_usd=float(cost) if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None,
         )
 
     def _status_error(self, error: Any) -> BackendError:
@@ -194,22 +213,50 @@ class OpenAIBackend:
         head = f"{status} {phrase} from {url}"
         detail = self._scrub(server_message(error.body, error.message))
         if status == 401:  # the server's text may quote part of the key, so it is left out
-            return NonRetryableError(f"{head}: check {KEY_ENV} (or the api_key argument)", status=status)
-        if status == 403:
-            return NonRetryableError(f"{head}: the API key may not use model {self.model!r}", status=status)
-        if status == 404:
-            return NonRetryableError(f"{head}: unknown model {self.model!r} or wrong base_url? {detail}", status=status)
-        if status in RETRYABLE_STATUS or status >= 500:
-            wait = retry_after_seconds(error.response.headers)
-            return RetryableError(f"{head}: {detail}", status=status, retry_after=wait)
-        return NonRetryableError(f"{head}: {detail}", status=status)
+            message = f"{head}: check {KEY_ENV} (or the api_key argument)"
+        elif status == 403:
+            message = f"{head}: the API key may not use model {self.model!r}"
+        elif status == 404:
+            message = f"{head}: unknown model {self.model!r} or wrong base_url? {detail}"
+        else:
+            message = f"{head}: {detail}"
+        return error_for_status(status, message, retry_after=retry_after_seconds(error.response.headers))
+
+    def check(self) -> None:
+        """Pre-flight: is the server there, is the key accepted, and is the model listed (where the server
+        lists models)? One request, no retries, at most :data:`PREFLIGHT_TIMEOUT_S`; raises the
+        :class:`BackendError` a model call would end in. A busy server (429, 5xx) passes: that may clear,
+        and so does one that lists no models (404, 405)."""
+        timeout = min(self.timeout, PREFLIGHT_TIMEOUT_S)
+        try:
+            with self._transport_errors(timeout):
+                body = self._client.with_options(timeout=timeout).models.with_raw_response.list().http_response.content
+        except BackendError as error:
+            if error.kind in (ErrorKind.AUTH, ErrorKind.PERMISSION) or error.status is None:
+                raise
+            return
+        try:
+            listed = {str(m.get("id")) for m in json.loads(body.decode("utf-8", "replace"))["data"]}
+        except (ValueError, LookupError, TypeError, AttributeError):
+            return  # not a model list: nothing to check against
+        if listed and self.model not in listed:
+            shown = ", ".join(sorted(listed)[:10]) + (", ..." if len(listed) > 10 else "")
+            raise error_for_status(404, f"404 Not Found from {public_url(self.base_url)}: model {self.model!r} is "
+                                        f"not among the server's models ({shown})")
 
     def _scrub(self, text: str) -> str:
-        """``text`` with the API key blanked out, in case a server or library echoed it."""
-        return text.replace(self._secret, "[key]") if len(self._secret) >= 4 else text
+        """``text`` with the API key, and any fragment of it, blanked out, in case a server echoed it."""
+        return scrub_key(text, self._secret)
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def chat_payload(request: Request) -> list[dict[str, Any]]:

@@ -76,6 +76,7 @@ class Retrier:
                         f"{error} (gave up after {attempt} attempt{'s' if attempt > 1 else ''})",
                         status=error.status,
                         retry_after=error.retry_after,
+                        kind=error.kind,
                     ) from error
                 retries = self.policy.max_attempts - 1
                 log.info("%s failed (%s); retry %d/%d in %.2fs", what, error, attempt, retries, wait)

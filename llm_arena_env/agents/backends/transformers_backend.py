@@ -29,10 +29,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from llm_arena_env.agents.backends.base import Completion, Request, cut_at_stop
+from llm_arena_env.agents.backends.base import Completion, Request, cut_at_stop, split_think
 from llm_arena_env.agents.errors import BackendError, NonRetryableError
-
-THINK_END = "</think>"
 
 
 class TransformersBackend:
@@ -228,10 +226,7 @@ class TransformersBackend:
                 end = j + 1  # the end-of-turn token was generated too
                 break
         text = cut_at_stop(self.tokenizer.decode(ids[:end], skip_special_tokens=True), stop)
-        reasoning = ""
-        if THINK_END in text:
-            reasoning, _, text = text.partition(THINK_END)
-            reasoning, text = reasoning.replace("<think>", "").strip(), text.lstrip()
+        reasoning, text = split_think(text)
         return Completion(text, reasoning, prompt_tokens, end, latency)
 
 

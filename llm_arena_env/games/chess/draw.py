@@ -1,82 +1,98 @@
-"""The chess board as a picture, drawn with Pillow: squares, coordinates, pieces as lettered discs.
+"""The chess board as a picture: Pillow squares and labels, the standard piece shapes from python-chess.
 
-Pieces are discs with the piece's letter (K, Q, R, B, N, P): white discs for White, black discs for Black,
-so the picture needs no chess font and looks the same on every machine. The two squares of the last move
-are tinted. Everything drawn for a square stays inside that square, so one move changes the pixels of
-exactly the squares it touches.
+Pieces are python-chess's own SVG pieces (the Cburnett set of ``chess.svg.piece``) rasterised with resvg
+(``resvg-py``, a self-contained wheel: no system libraries or fonts), so a person or a vision model sees
+the shapes of any chess diagram. Rank numbers and file letters stand in a margin around the board, on
+every side; the two squares of the last move are tinted yellow and a king in check is ringed in red.
+Everything drawn for a square stays inside that square, so one move changes the pixels of exactly the
+squares it touches (and of a king whose check begins or ends).
 """
 
 from __future__ import annotations
 
+import functools
+import io
+
 import chess
+import chess.svg
 import numpy as np
 from PIL import Image, ImageDraw
 
 from llm_arena_env.core.render import font
 
-BACKGROUND = (250, 250, 245)
+BACKGROUND = (48, 46, 43)
+LABEL = (235, 235, 230)
 LIGHT = (240, 217, 181)
 DARK = (181, 136, 99)
 LIGHT_MOVED = (247, 236, 116)
 DARK_MOVED = (218, 195, 50)
-DISC = {chess.WHITE: (252, 252, 252), chess.BLACK: (30, 30, 30)}
-LETTER = {chess.WHITE: (20, 20, 20), chess.BLACK: (245, 245, 245)}
-OUTLINE = (60, 60, 60)
-# Below this many pixels per square, letters would not fit: pieces are discs only and coordinates are left out.
-MIN_LETTERED_CELL = 12
+CHECK = (220, 30, 30)
+#: The label margin on every side, as a share of the picture; none below MIN_LABELLED_SIZE pixels.
+MARGIN = 0.06
+MIN_LABELLED_SIZE = 160
+
+
+def board_geometry(size: int) -> tuple[int, int]:
+    """(left/top offset of the board, pixels per square) in a ``size`` picture."""
+    margin = round(MARGIN * size) if size >= MIN_LABELLED_SIZE else 0
+    cell = (size - 2 * margin) // 8
+    return (size - 8 * cell) // 2, cell
+
+
+def square_box(square: int, size: int, flipped: bool = False) -> tuple[int, int, int, int]:
+    """The pixel box (left, top, right, bottom; right and bottom excluded) of ``square``."""
+    offset, cell = board_geometry(size)
+    file, rank = chess.square_file(square), chess.square_rank(square)
+    column, row = (7 - file, rank) if flipped else (file, 7 - rank)
+    left, top = offset + column * cell, offset + row * cell
+    return left, top, left + cell, top + cell
 
 
 def draw_board(
     board: chess.Board, size: int, *, flipped: bool = False, last_move: chess.Move | None = None
 ) -> np.ndarray:
     """A ``size`` x ``size`` x 3 uint8 picture of ``board``; ``flipped`` puts Black at the bottom."""
-    cell = size // 8
-    margin = (size - 8 * cell) // 2
     image = Image.new("RGB", (size, size), BACKGROUND)
     pen = ImageDraw.Draw(image)
+    offset, cell = board_geometry(size)
     moved = {last_move.from_square, last_move.to_square} if last_move else set()
-    lettered = cell >= MIN_LETTERED_CELL
-    piece_font = font(max(6, int(cell * 0.5))) if lettered else None
-    label_font = font(max(6, int(cell * 0.2))) if lettered else None
+    checked = board.king(board.turn) if board.is_check() else None
     for square in chess.SQUARES:
-        file, rank = chess.square_file(square), chess.square_rank(square)
-        column, row = (7 - file, rank) if flipped else (file, 7 - rank)
-        left, top = margin + column * cell, margin + row * cell
-        light = (file + rank) % 2 == 1
+        left, top, right, bottom = square_box(square, size, flipped)
+        light = (chess.square_file(square) + chess.square_rank(square)) % 2 == 1
         colour = (LIGHT_MOVED if light else DARK_MOVED) if square in moved else (LIGHT if light else DARK)
-        pen.rectangle((left, top, left + cell - 1, top + cell - 1), fill=colour)
-        if lettered:
-            _draw_labels(pen, label_font, square, column, row, left, top, cell, light)
+        pen.rectangle((left, top, right - 1, bottom - 1), fill=colour)
+        if square == checked:
+            ring = max(1, cell // 12)
+            pen.ellipse((left + 1, top + 1, right - 2, bottom - 2), outline=CHECK, width=ring)
         piece = board.piece_at(square)
-        if piece is not None:
-            _draw_piece(pen, piece_font, piece, left, top, cell)
+        if piece is not None and cell >= 4:
+            sprite = _piece(piece.symbol(), cell)
+            image.paste(sprite, (left, top), sprite)
+    if offset >= 8:
+        _labels(pen, offset, cell, flipped)
     return np.asarray(image, dtype=np.uint8)
 
 
-def _draw_labels(
-    pen: ImageDraw.ImageDraw, glyphs, square: int, column: int, row: int, left: int, top: int, cell: int, light: bool
-) -> None:
-    """Rank numbers down the left edge and file letters along the bottom edge, inside the squares."""
-    ink = DARK if light else LIGHT
-    pad = max(1, cell // 16)
-    if column == 0:
-        pen.text(
-            (left + pad, top + pad), chess.RANK_NAMES[chess.square_rank(square)], fill=ink, font=glyphs, anchor="lt"
-        )
-    if row == 7:
-        pen.text(
-            (left + cell - 1 - pad, top + cell - 1 - pad),
-            chess.FILE_NAMES[chess.square_file(square)],
-            fill=ink,
-            font=glyphs,
-            anchor="rb",
-        )
+@functools.lru_cache(maxsize=64)
+def _piece(symbol: str, cell: int) -> Image.Image:
+    """python-chess's SVG piece rasterised to ``cell`` pixels (RGBA), once per piece and size."""
+    import resvg_py  # a compiled wheel: imported when the first piece is drawn
+
+    svg = chess.svg.piece(chess.Piece.from_symbol(symbol), size=cell)
+    png = resvg_py.svg_to_bytes(svg_string=svg, width=cell, height=cell, skip_system_fonts=True)
+    return Image.open(io.BytesIO(bytes(png))).convert("RGBA")
 
 
-def _draw_piece(pen: ImageDraw.ImageDraw, glyphs, piece: chess.Piece, left: int, top: int, cell: int) -> None:
-    inset = max(1, int(cell * 0.14))
-    box = (left + inset, top + inset, left + cell - 1 - inset, top + cell - 1 - inset)
-    pen.ellipse(box, fill=DISC[piece.color], outline=OUTLINE, width=max(1, cell // 40))
-    if glyphs is not None:
-        centre = (left + cell // 2, top + cell // 2)
-        pen.text(centre, piece.symbol().upper(), fill=LETTER[piece.color], font=glyphs, anchor="mm")
+def _labels(pen: ImageDraw.ImageDraw, offset: int, cell: int, flipped: bool) -> None:
+    """File letters above and below the board, rank numbers left and right of it, in the margin."""
+    glyphs = font(max(8, int(offset * 0.7)))
+    far = offset + 8 * cell
+    for i in range(8):
+        file_name = chess.FILE_NAMES[7 - i if flipped else i]
+        rank_name = chess.RANK_NAMES[i if flipped else 7 - i]
+        middle = offset + i * cell + cell // 2
+        for y in (offset // 2, far + offset // 2):
+            pen.text((middle, y), file_name, fill=LABEL, font=glyphs, anchor="mm")
+        for x in (offset // 2, far + offset // 2):
+            pen.text((x, middle), rank_name, fill=LABEL, font=glyphs, anchor="mm")

@@ -33,6 +33,9 @@ Options (keyword arguments of ``make``):
 
 * ``notation="san"``: ``"san"`` or ``"uci"``, the notation of ``legal_actions`` and of the move history;
   both notations are always accepted as actions.
+* ``board_notation="diagram"``: the board in the prompt as an ASCII diagram with a piece list, or
+  ``"squares"``, a dictionary of the occupied squares (``{"e4": "white pawn", ...}``), as game_arena writes it.
+  The move history is numbered as in PGN (``1. e4 e5 2. Nf3``) either way.
 * ``show_legal_moves=False``: list the legal moves in the prompt.
 * ``max_plies=None``: end the episode after this many half-moves (truncation, outcome draw).
 * ``fen=None``: the start position (``reset(options={"fen": ...})`` sets it for one episode).
@@ -40,7 +43,7 @@ Options (keyword arguments of ``make``):
   ``prompt_template``, ``answer_format``.
 
 Prompt fields for ``prompt_template``: ``state`` (the default prompt without its last line), ``color``,
-``turn``, ``move_number``, ``fen``, ``board``, ``pieces``, ``history``, ``legal_moves``, ``answer_format``.
+``turn``, ``move_number``, ``fen``, ``board``, ``squares``, ``pieces``, ``history``, ``legal_moves``, ``answer_format``.
 
 Version history: v0, the first.
 """
@@ -62,6 +65,7 @@ from llm_arena_env.games.chess import draw, explain, moves
 
 PLAYERS = ("white", "black")
 NOTATIONS = ("san", "uci")
+BOARD_NOTATIONS = ("diagram", "squares")  # an ASCII diagram, or a dictionary of squares as game_arena writes it
 HOW_TO_ANSWER = "Write your move in SAN (like Nf3, exd5, O-O, e8=Q) or UCI (like g1f3, e7e8q)."
 _PIECE_ORDER = "KQRBNP"
 
@@ -77,6 +81,7 @@ class ChessEnv(TextEnv):
         self,
         *,
         notation: str = "san",
+        board_notation: str = "diagram",
         show_legal_moves: bool = False,
         max_plies: int | None = None,
         fen: str | None = None,
@@ -86,7 +91,10 @@ class ChessEnv(TextEnv):
             raise ValueError(f"notation must be one of {NOTATIONS}, got {notation!r}")
         if max_plies is not None and (not isinstance(max_plies, int) or isinstance(max_plies, bool) or max_plies < 1):
             raise ValueError(f"max_plies must be None or an int >= 1, got {max_plies!r}")
+        if board_notation not in BOARD_NOTATIONS:
+            raise ValueError(f"board_notation must be one of {BOARD_NOTATIONS}, got {board_notation!r}")
         self.notation = notation
+        self.board_notation = board_notation
         self.show_legal_moves = bool(show_legal_moves)
         self.max_plies = max_plies
         self.start_fen = fen
@@ -163,6 +171,7 @@ class ChessEnv(TextEnv):
             "move_number": lambda: str(self.board.fullmove_number),
             "fen": self._fen,
             "board": self._diagram,
+            "squares": self._squares,
             "pieces": self._pieces,
             "history": lambda: self._history_text or "(none)",
             "legal_moves": lambda: ", ".join(self._legal_actions(agent)),
@@ -180,10 +189,7 @@ class ChessEnv(TextEnv):
         lines = [
             f"You are playing chess as {_colour(agent)}. {situation}",
             f"FEN: {self._fen()}",
-            'Board (White pieces in upper case, Black pieces in lower case, "." is an empty square):',
-            self._diagram(),
-            "Pieces:",
-            self._pieces(),
+            *self._board_lines(),
             f"Moves so far: {self._history_text or '(none)'}",
         ]
         if self.show_legal_moves and yours:
@@ -230,8 +236,26 @@ class ChessEnv(TextEnv):
     def _pieces(self) -> str:
         return self._memo("pieces", lambda: piece_list(self.board))
 
+    def _squares(self) -> str:
+        return self._memo("squares", lambda: square_dictionary(self.board))
+
+    def _board_lines(self) -> list[str]:
+        if self.board_notation == "squares":
+            return ["Board (the occupied squares):", self._squares()]
+        return ['Board (White pieces in upper case, Black pieces in lower case, "." is an empty square):',
+                self._diagram(), "Pieces:", self._pieces()]
+
 
 # ---------------------------------------------------------------------- rules and records
+
+
+def square_dictionary(board: chess.Board) -> str:
+    """The occupied squares as a JSON object, a1 to h8: ``{"a1": "white rook", ..., "e4": "white pawn"}``."""
+    import json
+
+    pieces = {chess.square_name(square): f"{_side(piece.color).lower()} {chess.piece_name(piece.piece_type)}"
+              for square, piece in sorted(board.piece_map().items())}
+    return json.dumps(pieces)
 
 
 def board_from_fen(fen: Any) -> chess.Board:

@@ -1,7 +1,8 @@
 """clembench's dialogue games as AEC envs on one base, :class:`~llm_arena_env.games.dialogue.base.DialogueEnv`.
 
 Games (``make("dialogue/<name>")``): taboo, wordle, wordle_withclue, wordle_withcritic, referencegame,
-imagegame, privateshared, codenames, guesswhat, matchit_ascii. Each module's docstring is its page.
+imagegame, privateshared, codenames, guesswhat, matchit_ascii; from clembench v3 dond, hot_air_balloon and
+clean_up. Each module's docstring is its page.
 Scores follow clembench (``scores.py``); instance sets use its ``instances.json`` layout (``instances.py``).
 Nothing is imported here, so registering the games (``catalog.py``) stays cheap.
 """

@@ -28,6 +28,9 @@ instances), and fill in these hooks:
 ``_measures()`` (optional)
     The game's own episode measures (``{"Repetition-Guesser": 1, ...}``), added to the scores at every
     ending, aborted ones included (``self.aborted`` tells which; NaN values are fine).
+``_request_totals()`` (optional)
+    ``(requests, violated)`` of the episode for the scores, where the game's clembench scorer counts
+    otherwise than one request per reply (taboo counts rounds). Default: the sums over players.
 ``_rewards(success, main_score)`` (optional)
     Rewards at a played ending. Default (cooperative): every player gets ``main_score / 100``.
 
@@ -66,6 +69,7 @@ from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.games.dialogue import instances as inst
+from llm_arena_env.games.dialogue.schemas import check_instance
 from llm_arena_env.games.dialogue import scores as sc
 
 GAME_MASTER = "GM"
@@ -96,6 +100,7 @@ class DialogueEnv(TextEnv):
     """Base of the dialogue games. See the module docstring for the hooks a game fills in."""
 
     metadata = {"render_modes": ["human", "ansi", "rgb_array"], "name": "dialogue_env", "is_parallelizable": False}
+    has_picture = False  # the picture below is the transcript's text: rgb_array renders only
     default_prompt_template = "{state}"
     #: Folder under ``resources/`` holding the shipped ``instances.json``; "" for none.
     game_name: str = ""
@@ -112,6 +117,9 @@ class DialogueEnv(TextEnv):
             raise ValueError(f"max_replies must be None or an int >= 1, got {max_replies!r}")
         self.max_replies = max_replies
         self.instance_set = inst.load_instances(instances) if instances is not None else inst.shipped_instances(self.game_name)
+        if instances is not None:  # a user's set: every field checked now, not at the reset that reads it
+            for experiment, instance in self.instance_set.entries():
+                check_instance(self.game_name, instance, experiment.name)
         super().__init__(players, **kwargs)
 
     # ------------------------------------------------------------------ helpers for games
@@ -166,6 +174,9 @@ class DialogueEnv(TextEnv):
     def _measures(self) -> dict[str, float]:
         return {}
 
+    def _request_totals(self) -> tuple[int, int]:
+        return sum(c.requests for c in self._requests.values()), sum(c.violated for c in self._requests.values())
+
     def _rewards(self, success: bool, main_score: float) -> dict[str, float]:
         value = 0.0 if math.isnan(main_score) else main_score / 100
         return {a: value for a in self.possible_agents}
@@ -182,6 +193,8 @@ class DialogueEnv(TextEnv):
         self._reply: Any = None
         self._replier = ""
         self.replies = 0
+        if isinstance(options.get("instance"), Mapping):
+            check_instance(self.game_name, options["instance"])
         self.experiment, self.instance = inst.choose(self.instance_set, options.get("instance"), self.np_random)
         self._setup(self.instance, self.experiment)
 
@@ -197,14 +210,20 @@ class DialogueEnv(TextEnv):
         super()._reject(agent, action, reason)
 
     def _apply(self, agent: str, move: Any) -> None:
+        self.record_reply(agent, str(self._reply))
+        self.replies += 1
+        self._play(agent, move)
+
+    def record_reply(self, agent: str, text: str) -> None:
+        """Put what ``agent`` was told and its reply ``text`` into its history and the transcript. Accepted
+        replies are recorded by the base; games that re-ask a rejected reply in clembench's way (the reply
+        stays in the player's history) call it from ``_reject``."""
         pending = self._pending[agent]
         if pending:
             self._history[agent].append({"role": "user", "content": "\n\n".join(pending)})
-        self._history[agent].append({"role": "assistant", "content": str(self._reply)})
+        self._history[agent].append({"role": "assistant", "content": text})
         self._pending[agent] = []
-        self.transcript.append(Utterance(agent, GAME_MASTER, str(self._reply)))
-        self.replies += 1
-        self._play(agent, move)
+        self.transcript.append(Utterance(agent, GAME_MASTER, text))
 
     def _result(self) -> Result | None:
         if self._ending is None and self.max_replies is not None and self.replies >= self.max_replies:
@@ -221,11 +240,12 @@ class DialogueEnv(TextEnv):
     def _finish(self, result: Result) -> None:
         self._closing = result
         aborted = result.reason is EndReason.ILLEGAL_ACTION
+        requests, violated = self._request_totals()
         scores = sc.episode_scores(
             aborted=aborted,
             success=bool(result.scores.get(sc.SUCCESS, 0)),
-            requests=sum(c.requests for c in self._requests.values()),
-            violated=sum(c.violated for c in self._requests.values()),
+            requests=requests,
+            violated=violated,
             main_score=result.scores.get(sc.MAIN_SCORE, math.nan),
             measures={**self._measures(), **result.scores},
         )

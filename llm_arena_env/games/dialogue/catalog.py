@@ -32,6 +32,12 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench guess what: yes/no questions or a guess among 8 candidate words."),
     ("matchit_ascii", "matchit:MatchItEnv", 2, ("text",),
      "clembench match it (ASCII): two players ask each other about their grids and decide if they are the same."),
+    ("dond", "dond:DondEnv", 2, ("text",),
+     "clembench v3 Deal or No Deal: negotiate how to split items valued differently, then make secret proposals."),
+    ("hot_air_balloon", "hot_air_balloon:HotAirBalloonEnv", 2, ("text",),
+     "clembench v3 hot air balloon: agree on which items stay aboard under a weight limit, by tagged proposals."),
+    ("clean_up", "clean_up:CleanUpEnv", 2, ("text",),
+     "clembench v3 clean up (text): align the objects on two hidden grids by messages and moves."),
 )
 
 

@@ -21,10 +21,11 @@ opponent, 7 innocent, 1 assassin). Only the cluegiver knows which word is which.
 Outcomes: the team wins (Success) when all its words are revealed, or if the opponent reveals an assassin;
 it loses when the opponent's words are all revealed or the guesser reveals an assassin. Any reply that
 breaks the formats or rules above aborts the episode, as in clembench (with ``reprompt_on_error`` the
-player is asked again twice first, like clembench's generous flags; ``max_illegal_actions`` does the same).
+player is asked again twice first, as clembench's generous flag means to, though its game master aborts
+anyway, so a clembench experiment's flag is not followed here either; ``max_illegal_actions`` re-asks too).
 
 Scores: ``Episode Recall`` (share of the team's words revealed by the team), ``Efficiency`` (mean guesses
-per turn / 2, at most 1); Main Score = 100 x harmonic mean of the two (NaN when aborted). Also ``Episode
+per turn / 2, at most 1); Main Score = 100 x Success, as clembench's scorer logs it (NaN when aborted). Also ``Episode
 Negative Recall``, ``Number of turns``, ``Game ended through assassin`` and per-turn averages of the
 cluegiver's and guesser's precision and recall (``Average Guesser Target F1`` and friends).
 
@@ -125,7 +126,9 @@ class CodenamesEnv(DialogueEnv):
         self.counts = {kind.value: len(words) for kind, words in self.board.hidden.items()}
         self.opponent_reveals = int(experiment.get("opponent difficulty", self.opponent_difficulty))
         self.episode_flags = rules.Flags.from_clembench(experiment["flags"]) if "flags" in experiment else self.flags
-        retries = CLEMBENCH_MAX_RETRIES if self.episode_flags.reprompt_on_error else 0
+        # clembench's REPROMPT ON ERROR has no effect there (its game master aborts on any invalid reply
+        # before the re-prompt is used, docs/clembench.md); only our own reprompt_on_error re-asks
+        retries = CLEMBENCH_MAX_RETRIES if self.flags.reprompt_on_error and "flags" not in experiment else 0
         self.max_illegal_actions = max(self._max_illegal_from_make, retries)
         self.turns: list[rules.TurnRecord] = []
         self.turns_started = 1
@@ -201,21 +204,20 @@ class CodenamesEnv(DialogueEnv):
             if happened:
                 self.ended_by_assassin = assassin
                 measures = self._scores()
-                self.end_game(success=success, main_score=measures.pop("Main"), detail=detail, measures=measures)
+                # clembench's scorer: Main Score = 100 x Success (its harmonic mean is commented out there)
+                self.end_game(success=success, main_score=100.0 * success, detail=detail, measures=measures)
                 return True
         return False
 
     def _scores(self) -> dict[str, float]:
-        """The measures so far, with the Main Score a played ending gets under "Main"."""
+        """The episode measures so far."""
         measures = rules.episode_measures(self.board, self.turns, self.turns_started, self.counts)
         measures["Game ended through assassin"] = int(self.ended_by_assassin)
         return measures
 
     def _measures(self) -> dict[str, float]:
         # clembench logs these for aborted episodes too; only the Main Score is NaN then
-        measures = self._scores()
-        del measures["Main"]
-        return measures
+        return self._scores()
 
     # ------------------------------------------------------------------ display
 

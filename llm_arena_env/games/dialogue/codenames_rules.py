@@ -122,6 +122,11 @@ def _first_line_with(prefix: str, lines: Iterable[str]) -> str | None:
     return next((line for line in lines if line.startswith(prefix)), None)
 
 
+def comma_spaced(reply: str) -> str:
+    """A space after every comma that lacks one: clembench reads ``a,b`` as ``a, b`` before splitting."""
+    return re.sub(r",(?=\S)", ", ", reply)
+
+
 @dataclass(frozen=True)
 class Clue:
     word: str
@@ -135,7 +140,7 @@ def parse_clue(reply: str, hidden: Sequence[str], revealed: Sequence[str], flags
     be one word, not on the board and not sharing a stem with a hidden word (clembench compares WordNet
     lemmas; Snowball stems ship their data and are a little stricter). Targets are hidden words, each once.
     """
-    lines = reply.strip().split("\n")
+    lines = comma_spaced(reply).strip().split("\n")
     if len(lines) > 2 and not flags.ignore_rambling:
         raise InvalidReply("your answer has more than two lines: give only the clue and the targets, on two lines")
     clue_line, targets_line = _first_line_with(CLUE_PREFIX, lines), _first_line_with(TARGETS_PREFIX, lines)
@@ -170,7 +175,7 @@ def parse_clue(reply: str, hidden: Sequence[str], revealed: Sequence[str], flags
 def parse_guesses(reply: str, hidden: Sequence[str], revealed: Sequence[str], clue: str, allowed: int,
                   flags: Flags = Flags()) -> tuple[str, ...]:
     """The guesser's ``GUESS: <w1>, <w2>`` line: 1 to ``allowed`` hidden words, each once, not the clue."""
-    reply = reply.strip()
+    reply = comma_spaced(reply).strip()
     if "\n" in reply:
         if not flags.ignore_rambling:
             raise InvalidReply("your answer has more than one line: give one line of guesses")
@@ -252,10 +257,9 @@ def turn_measures(turn: TurnRecord) -> dict[str, float]:
 
 
 def episode_measures(board: Board, turns: Sequence[TurnRecord], turns_started: int, counts: Mapping[str, int]) -> dict[str, float]:
-    """clembench's episode measures and its Main Score (under the key "Main").
+    """clembench's episode measures (its Main Score is 100 x Success, set by the env).
 
     Recall: share of the team's words the team revealed. Efficiency: mean guesses per turn / 2, at most 1.
-    Main Score: 100 x harmonic mean of recall and efficiency (rounded to 3 decimals first, as clembench does).
     """
     team_total = counts["team"]
     others = counts["opponent"] + counts["innocent"] + counts["assassin"]
@@ -274,7 +278,6 @@ def episode_measures(board: Board, turns: Sequence[TurnRecord], turns_started: i
     }
     for name in per_turn[0] if per_turn else ():
         measures[f"Average {name}"] = round(statistics.mean(m[name] for m in per_turn), 3)
-    measures["Main"] = round(statistics.harmonic_mean([measures["Episode Recall"], measures["Efficiency"]]), 3) * 100
     return measures
 
 

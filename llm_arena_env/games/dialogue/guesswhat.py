@@ -135,6 +135,11 @@ class GuessWhatEnv(DialogueEnv):
             else:
                 self.end_game(success=False, main_score=0.0, detail=f"wrong guess {move.word!r}")
 
+    def _request_totals(self) -> tuple[int, int]:
+        """clembench's guesswhat counts one request per round (question and answer, or the guess),
+        violated if the episode aborted in it."""
+        return self._requests["guesser"].requests, int(self.aborted)
+
     def _measures(self) -> dict[str, float]:
         return {"Turns": self.turn}
 

@@ -63,9 +63,9 @@ def parse_guesser(reply: str) -> Question | Guess:
     """``QUESTION: <one yes/no question>`` or ``GUESS: <one word>``, or raise InvalidReply.
 
     A question may hold no second ``QUESTION:`` and nothing after its question mark, and may not ask about
-    the word's letters, length, syllables or part of speech, nor be a guess in disguise.
+    the word's letters, length, syllables or part of speech, nor be a guess in disguise. The tag must be the
+    reply's very first characters (clembench checks the raw reply).
     """
-    reply = reply.strip()
     if reply.startswith(QUESTION_TAG):
         question = reply[len(QUESTION_TAG):].strip()
         if reply.count(QUESTION_TAG) > 1:
@@ -87,8 +87,7 @@ def parse_guesser(reply: str) -> Question | Guess:
 
 
 def parse_answer(reply: str, variations: Sequence[str] = ANSWER_VARIATIONS) -> str:
-    """The answerer's reply, which must be exactly one of ``variations`` (clembench's list)."""
-    reply = reply.strip()
+    """The answerer's reply, which must be exactly one of ``variations`` (clembench's list), as sent."""
     if reply not in variations:
         raise InvalidReply(f"reply with exactly one of: {', '.join(variations)}")
     return reply

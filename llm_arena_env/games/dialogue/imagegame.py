@@ -8,13 +8,15 @@ Make it::
 Roles and turns (players ``giver``, ``follower``):
 
 - ``giver`` sees the 5x5 target grid (letters and "▢" for empty cells) and sends one instruction per turn,
-  one line: ``Instruction: put an X in the top left``. ``Instruction: DONE`` ends the game. The tag and
-  DONE are read in any case (DONE may end with a dot); a reply over several lines, or without the tag, is
-  a format violation.
+  one line: ``Command: put an X in the top left``. ``Command: DONE`` ends the game. The tag and
+  DONE are read in any case; a reply over several lines, or without the tag, is a format violation (as
+  clembench's instance patterns say; an instance's own ``player_1_response_pattern``,
+  ``player_1_terminate_pattern`` and ``player_2_response_pattern`` are used where it has them, and
+  clembench's older files, whose prompts say ``Instruction:``, are read with that tag).
 - ``follower`` gets each instruction as it was written and replies with the whole grid so far and nothing
   else: 5 lines of 5 cells (A-Z or ▢) separated by single spaces (blank lines around it are allowed).
-- After each grid the giver is asked "What is your next instruction?". At most ``grid_size ** 2`` turns
-  (``max_rounds``) are played; then the game ends as if the giver had said DONE.
+- After each grid the giver is asked "What is your next command?". At most ``2 * grid_size ** 2`` turns
+  (``max_rounds``; clembench's limit) are played; then the game ends as if the giver had said DONE.
 
 Outcomes: a format violation by either player aborts the episode (Main Score NaN). Otherwise the last
 drawn grid is scored against the target: precision over the drawn letters, recall over the target's
@@ -26,7 +28,7 @@ changed per turn), ``Average Generated Instruction Length`` (characters), ``Aver
 Number of Tokens`` (words); NaN when aborted.
 
 Keywords of ``make`` (defaults): ``grid_size=5`` (an instance's ``grid_dimension`` wins),
-``max_rounds=None`` (grid_size ** 2), ``instances`` (a path or dict in clembench's layout; clembench's own
+``max_rounds=None`` (2 * grid_size ** 2), ``instances`` (a path or dict in clembench's layout; clembench's own
 imagegame files load and play, their prompt headers included), plus DialogueEnv's and TextEnv's keywords.
 
 Instances: experiments ``compact_grids`` (curated shapes in ``resources/imagegame/grids.json``, one random
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +47,7 @@ from llm_arena_env.games.dialogue import imagegame_rules as rules
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 
 RESOURCES = Path(__file__).parent / "resources" / "imagegame"
-NEXT_QUESTION = "What is your next instruction?"
+NEXT_QUESTION = "What is your next command?"
 
 GIVER_HEADER = """Let us play a drawing game. There is an empty grid of {size} by {size} cells:
 
@@ -56,21 +59,21 @@ Cells can hold letters. Here is an example of a filled grid:
 
 Describe the grid I give you to your partner, one step at a time, so that they can draw it. You do not need \
 to mention the empty cells (shown as "▢"); only say where the letters are. After each step, wait until I ask \
-"What is your next instruction?", then give the next step. Keep the size of the grid in mind. When you have \
-described everything, say "Instruction: DONE".
+"What is your next command?", then give the next step. Keep the size of the grid in mind. When you have \
+described everything, say "Command: DONE".
 
 For the example grid, the steps could be:
 
 What is your next instruction?
-Instruction: Put an E in the second row, third column
+Command: Put an E in the second row, third column
 
 What is your next instruction?
-Instruction: Fill the whole last row with X
+Command: Fill the whole last row with X
 
 What is your next instruction?
-Instruction: DONE
+Command: DONE
 
-Always answer with one line that starts with "Instruction:". Here is your grid, {size} by {size}:"""
+Always answer with one line that starts with "Command:". Here is your grid, {size} by {size}:"""
 
 FOLLOWER_HEADER = """Let us draw together. We start from an empty grid of {size} by {size} cells:
 
@@ -79,7 +82,7 @@ FOLLOWER_HEADER = """Let us draw together. We start from an empty grid of {size}
 I will give you instructions such as "put an X in the top left corner". Apply each instruction to the grid \
 and answer with the whole grid, like this:
 
-Instruction: put an X in the top left corner
+Command: put an X in the top left corner
 
 X ▢ ▢ ▢ ▢
 ▢ ▢ ▢ ▢ ▢
@@ -122,7 +125,15 @@ class ImageGameEnv(DialogueEnv):
             raise ValueError("an imagegame instance needs 'target_grid'")
         self.size = int(instance.get("grid_dimension", self.grid_size))
         self.target = rules.text_to_grid(instance["target_grid"])
-        self.rounds_limit = self.max_rounds or self.size * self.size
+        self.rounds_limit = self.max_rounds or 2 * self.size * self.size  # clembench's limit
+        # the instance's own reply patterns; clembench's older files (no patterns) used "Instruction:"
+        header = instance.get("player_1_prompt_header") or ""
+        tag = rules.INSTRUCTION_TAG if rules.INSTRUCTION_TAG in header else rules.COMMAND_TAG
+        defaults = rules.instruction_patterns(tag)
+        self.giver_patterns = (instance.get("player_1_response_pattern") or defaults[0],
+                               instance.get("player_1_terminate_pattern") or defaults[1])
+        self.grid_pattern = instance.get("player_2_response_pattern")  # case-sensitive, as clembench reads it
+        self.tag = tag
         self.round = 0
         self.drawn: rules.Grid | None = None
         self.instructions: list[str] = []
@@ -140,11 +151,14 @@ class ImageGameEnv(DialogueEnv):
 
     def _parse_action(self, agent: str, text: str) -> Any:
         if agent == "giver":
-            instruction = rules.parse_instruction(text)
+            instruction = rules.parse_instruction(text, self.giver_patterns)
             if instruction is None:
-                raise IllegalAction("reply with one line that starts with 'Instruction:', or 'Instruction: DONE'")
+                raise IllegalAction(f"reply with one line that starts with '{self.tag}', or '{self.tag} DONE'")
             return instruction
-        grid = rules.parse_drawn_grid(text, self.size)
+        if self.grid_pattern:
+            grid = rules.text_to_grid(text) if re.match(self.grid_pattern, text) else None
+        else:
+            grid = rules.parse_drawn_grid(text, self.size)
         if grid is None:
             raise IllegalAction(f"reply with the grid only: {self.size} lines of {self.size} cells (A-Z or ▢) "
                                 "separated by single spaces")
@@ -171,7 +185,7 @@ class ImageGameEnv(DialogueEnv):
     def _score(self, detail: str) -> None:
         score = rules.score_grid(self.target, self.drawn) if self.drawn else rules.GridScore(0.0, 0.0, 0.0)
         turns = max(1, self.round)
-        expressions = [i[len(rules.INSTRUCTION_TAG):].strip() for i in self.instructions]
+        expressions = [i[len(self.tag):].strip() for i in self.instructions]
         measures = {
             "Precision": score.precision,
             "Recall": score.recall,

@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 
 EMPTY = "▢"
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+COMMAND_TAG = "Command:"  # clembench's current tag; its v0.9/v1.0 files used "Instruction:"
 INSTRUCTION_TAG = "Instruction:"
 DONE_WORD = "DONE"
 
@@ -52,24 +53,31 @@ def parse_drawn_grid(text: str, size: int = 5) -> Grid | None:
 class Instruction:
     """What the giver said: an instruction to relay, or DONE."""
 
-    text: str  # the whole line as sent, "Instruction: put an X in the top left"
+    text: str  # the line as sent, "Command: put an X in the top left"
     done: bool
 
 
-def parse_instruction(reply: str) -> Instruction | None:
+def instruction_patterns(tag: str = COMMAND_TAG) -> tuple[str, str]:
+    """The giver's reply patterns for ``tag`` (``(instruction, done)``), read as clembench's current
+    instances read theirs: the tag at the very start in any case, one space, the rest of that one line;
+    DONE alone after the tag (spaces around allowed, nothing else, not even a dot)."""
+    word = re.escape(tag.rstrip(":"))
+    return rf"{word}: [^\n]+\n?\Z", rf"\s*{word}\s*:\s*done\s*\Z"
+
+
+def parse_instruction(reply: str, patterns: tuple[str, str] | None = None) -> Instruction | None:
     """The giver's reply, or None when it breaks the format.
 
-    The reply is one line starting with ``Instruction:`` (any case) followed by some text; ``Instruction:
-    DONE`` (any case, a final dot or "!" allowed) ends the game. A reply over several lines is a format
-    violation, as in clembench.
+    ``patterns``: ``(instruction, done)`` regular expressions, matched at the start of the raw reply in any
+    case (an instance's ``player_1_response_pattern`` and ``player_1_terminate_pattern``); by default
+    :func:`instruction_patterns` of ``Command:``. The instruction relayed is the reply's first line.
     """
-    line = reply.rstrip("\n")
-    if "\n" in line or not line[: len(INSTRUCTION_TAG)].lower() == INSTRUCTION_TAG.lower():
-        return None
-    body = line[len(INSTRUCTION_TAG):].strip()
-    if not body:
-        return None
-    return Instruction(line, done=body.rstrip(".!").strip().upper() == DONE_WORD)
+    instruction, done = patterns or instruction_patterns()
+    if re.match(done, reply, re.IGNORECASE):
+        return Instruction(reply, done=True)
+    if re.match(instruction, reply, re.IGNORECASE):
+        return Instruction(reply.split("\n")[0], done=False)
+    return None
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,9 @@ GENERATORS = {
     "codenames": "llm_arena_env.games.dialogue.codenames:generate_instances",
     "guesswhat": "llm_arena_env.games.dialogue.guesswhat:generate_instances",
     "matchit_ascii": "llm_arena_env.games.dialogue.matchit:generate_instances",
+    "dond": "llm_arena_env.games.dialogue.dond:generate_instances",
+    "hot_air_balloon": "llm_arena_env.games.dialogue.hot_air_balloon:generate_instances",
+    "clean_up": "llm_arena_env.games.dialogue.clean_up:generate_instances",
 }
 
 

@@ -11,8 +11,9 @@ talks with a scripted questioner (a travel agent, a recruiter, a waiter, ...):
 
 - Requests: the questioner asks for one slot per turn, ``WAITER: Which drink can I get you? Answer only
   this question in one short sentence and then stop.`` The reply must start with ``ANSWER:`` and be one
-  line; anything else is a format violation and aborts the episode. A slot counts as filled when its value
-  appears in the reply (case-insensitively).
+  line; anything else is a violated request and the game goes on, as in clembench: no probes follow it, the
+  next request comes, and the slot counts for nothing (clembench's Slot-Filling-Accuracy is over the
+  readable answers). A slot counts as filled when its value appears in the reply (case-insensitively).
 - Probes: before the first request and after every answer, the game asks, for every slot, whether the
   questioner knows it yet: ``ME: Does the waiter know which drink you want? Answer this question with yes or
   no and then stop.`` The reply must start with ``ASIDE:`` then yes or no (only the start counts), on one
@@ -141,10 +142,8 @@ class PrivateSharedEnv(DialogueEnv):
             if answer is None:
                 raise IllegalAction("answer the probe on one line as 'ASIDE: yes' or 'ASIDE: no'")
             return answer
-        answer = rules.parse_slot_answer(text)
-        if answer is None:
-            raise IllegalAction("answer the request on one line starting with 'ANSWER:'")
-        return text
+        # clembench counts an unreadable answer to a request as a violation and goes on (see _play)
+        return text if rules.parse_slot_answer(text) is not None else None
 
     def _reject(self, agent: str, action: Any, reason: str) -> None:
         # A probe that cannot be read is re-asked with more insistence (clembench's probing loop); only
@@ -172,6 +171,11 @@ class PrivateSharedEnv(DialogueEnv):
                 self._end_probe_round()
             return
         turn = self.round
+        if move is None:  # unreadable: a violated request; clembench skips this round's probes and asks on
+            self.count_violation()
+            self.round += 1
+            self._ask_request() if self.round < len(self.order) else self._score()
+            return
         self.filled.append(self.slots[self.order[turn]].lower() in move.lower())
         for slot in rules.mentioned_slots(move, self.slots):
             self.shared_from[slot] = min(self.shared_from[slot], turn)
@@ -182,6 +186,9 @@ class PrivateSharedEnv(DialogueEnv):
         if self.round < len(self.order):
             self._ask_request()
             return
+        self._score()
+
+    def _score(self) -> None:
         measures = rules.episode_measures(self.probes, self.filled, len(self.slots))
         main = measures.pop("Main")
         success = measures["Accuracy"] == 1 and measures["Slot-Filling-Accuracy"] == 1

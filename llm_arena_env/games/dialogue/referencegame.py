@@ -7,10 +7,10 @@ Players: ``describer`` sees the target grid and two distractors and replies ``Ex
 ``guesser`` sees the three grids in another order, gets the expression and replies ``Answer: first``,
 ``Answer: second`` or ``Answer: third``. One exchange per episode.
 
-Formats (``mode="strict"``, clembench's default): the reply starts with the tag (case-insensitive;
-surrounding whitespace ignored), the expression is one line, the answer is the tag and the ordinal and
-nothing else. ``mode="liberal"``: the tag may be missing or anywhere and more text may follow; the first
-ordinal in the answer counts.
+Formats (``mode="strict"``, clembench's default, as its English patterns read them): the raw reply starts
+with the tag (any case; no leading space), the expression is one line, the answer is the tag and a label
+(``first``/``second``/``third`` or ``1``/``2``/``3``), the rest of its line free, no further line.
+``mode="liberal"``: the tag may be missing or anywhere and more text may follow; the first label counts.
 
 Outcomes: a reply out of format aborts (Main Score NaN); the right grid: Success, Main Score 100; a wrong
 one: Lose, Main Score 0. Measures: ``Generated Expression Length`` (characters), ``Generated Expression
@@ -24,11 +24,15 @@ Grids (``X`` filled, ``▢`` empty) come in six categories, the experiments: row
 random fills (generated), letters and shapes (curated in ``resources/referencegame/shapes.json``). The two
 distractors of a target are the grids of its category nearest to it (fewest differing cells). Instances
 use clembench's keys (``player_1_target_grid``, ``player_2_first_grid``, ..., ``target_grid_name``); a
-clembench referencegame ``instances.json`` plays unchanged, with its own prompt headers.
+clembench referencegame ``instances.json`` plays unchanged, with its own prompt headers, its own reply
+patterns (``player_1_response_pattern``, ``player_2_response_pattern``, matched at the start of the raw
+reply in any case, so ``Answer: 3`` is fine where the pattern allows it) and modes (``p1_mode``,
+``p2_mode``), and its target names (a list such as ``["first", "1"]``, or the text of one).
 """
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import random
@@ -127,32 +131,59 @@ def grid_categories(rng: random.Random) -> dict[str, list[str]]:
 # ---------------------------------------------------------------------- formats, testable alone
 
 def parse_expression(text: str, strict: bool = True) -> str:
-    """The expression of ``Expression: <one line>``; raises IllegalAction otherwise."""
+    """The expression of ``Expression: <one line>``; raises IllegalAction otherwise.
+
+    Strict (clembench's rule): the raw reply starts with the tag (any case), some text follows on the
+    tag's line (or the next), and nothing but newlines after that line."""
+    if strict:
+        match = re.match(r"expression:\s*(?P<content>[^\n]+)\n*(?P<rest>[\s\S]*)", text, re.IGNORECASE)
+        if match is None:
+            raise IllegalAction("the reply must start with 'Expression:' followed by the description")
+        if match.group("rest"):
+            raise IllegalAction("the expression must be a single line, with nothing after it")
+        return match.group("content").strip()
     reply = text.strip()
-    match = re.match(r"expression:\s*(?P<content>[^\n]+)(?P<rest>.*)", reply, re.IGNORECASE | re.DOTALL)
-    if match is None and not strict:
-        found = re.search(r"expression:\s*(?P<content>[^\n]+)", reply, re.IGNORECASE)
-        match = found or re.match(r"(?P<content>[^\n]+)", reply)
-    if match is None:
-        raise IllegalAction("the reply must start with 'Expression:' followed by the description")
-    if strict and match.group("rest"):
-        raise IllegalAction("the expression must be a single line, with nothing after it")
-    content = match.group("content").strip()
-    if not any(ch.isalnum() for ch in content):
-        raise IllegalAction("the expression is empty")
-    return content
+    match = re.search(r"expression:\s*(?P<content>[^\n]+)", reply, re.IGNORECASE) or re.match(r"(?P<content>[^\n]+)", reply)
+    if match is None or not any(ch.isalnum() for ch in match.group("content")):
+        raise IllegalAction("the reply must give a description, after 'Expression:'")
+    return match.group("content").strip()
 
 
 def parse_answer(text: str, strict: bool = True) -> str:
-    """"first", "second" or "third" from ``Answer: <ordinal>``; raises IllegalAction otherwise."""
-    reply = text.strip()
+    """"first", "second" or "third" from ``Answer: <ordinal>``; raises IllegalAction otherwise.
+
+    Strict (clembench's rule): the raw reply starts with the tag (any case) and a label, "first", "second",
+    "third" or the digits 1-3; the rest of that line is free, no other line may follow."""
     if strict:
-        match = re.fullmatch(r"answer:\s*(first|second|third)", reply, re.IGNORECASE)
+        match = re.match(r"answer:\s*(first|second|third|1|2|3)[^\n]*\n*(?P<rest>[\s\S]*)", text, re.IGNORECASE)
+        if match is None or match.group("rest"):
+            raise IllegalAction("the reply must be 'Answer: first', 'Answer: second' or 'Answer: third'")
     else:
-        match = re.search(r"\b(first|second|third)\b", reply, re.IGNORECASE)
+        match = re.search(r"\b(first|second|third|1|2|3)\b", text.strip(), re.IGNORECASE)
+        if match is None:
+            raise IllegalAction("the reply must be 'Answer: first', 'Answer: second' or 'Answer: third'")
+    label = match.group(1).lower()
+    return ORDINALS[int(label) - 1] if label.isdigit() else label
+
+
+def match_pattern(pattern: str, text: str, strict: bool) -> re.Match:
+    """A clembench instance's response pattern, applied as its game master does: matched at the start of the
+    raw reply, any case; in strict mode its ``remainder`` group must be empty. Raises IllegalAction."""
+    match = re.compile(pattern, re.IGNORECASE).match(text)
     if match is None:
-        raise IllegalAction("the reply must be 'Answer: first', 'Answer: second' or 'Answer: third'")
-    return match.group(1).lower()
+        raise IllegalAction(f"the reply does not match the instance's pattern {pattern!r}")
+    if strict and (match.groupdict().get("remainder") or ""):
+        raise IllegalAction("nothing may follow the expected reply (strict mode)")
+    return match
+
+
+def target_names(value: Any) -> tuple[str, ...]:
+    """The names the target grid answers to: clembench stores a list (``["first", "1"]``), older files the
+    text of one (``"['first', '1']"``) or a single name."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        value = ast.literal_eval(value.strip())
+    names = value if isinstance(value, (list, tuple)) else [value]
+    return tuple(str(name).strip().lower() for name in names)
 
 
 # ---------------------------------------------------------------------- the env
@@ -162,6 +193,7 @@ class ReferenceGameEnv(DialogueEnv):
 
     game_name = "referencegame"
     metadata = {**DialogueEnv.metadata, "name": "referencegame"}
+    has_picture = True
 
     def __init__(self, mode: str = "strict", **kwargs: Any):
         if mode not in ("strict", "liberal"):
@@ -173,9 +205,14 @@ class ReferenceGameEnv(DialogueEnv):
         try:
             self.describer_grids = [instance[f"player_1_{k}_grid"] for k in ("target", "second", "third")]
             self.guesser_grids = [instance[f"player_2_{k}_grid"] for k in ORDINALS]
-            self.target_name = str(instance["target_grid_name"]).strip().lower()
+            self.target_names = target_names(instance["target_grid_name"])
         except KeyError as missing:
             raise ValueError(f"a referencegame instance needs {missing}") from None
+        self.target_name = next((n for n in self.target_names if n in ORDINALS), self.target_names[0])
+        # a clembench instance's own reply patterns and modes (absent in ours: the parsers above apply)
+        self.patterns = (instance.get("player_1_response_pattern"), instance.get("player_2_response_pattern"))
+        default = "strict" if self.strict else "liberal"
+        self.modes = (instance.get("p1_mode", default) == "strict", instance.get("p2_mode", default) == "strict")
         self.expression: str | None = None
         self.answer: str | None = None
         self._header = instance.get("player_2_prompt_header")  # a clembench instance's own prompts
@@ -199,19 +236,24 @@ class ReferenceGameEnv(DialogueEnv):
         return "describer" if self.expression is None else "guesser"
 
     def _parse_action(self, agent: str, text: str) -> str:
+        seat = 0 if agent == "describer" else 1
+        if self.patterns[seat]:
+            match = match_pattern(self.patterns[seat], text, self.modes[seat])
+            # clembench passes the whole expression reply on, and reads the answer's label
+            return text if seat == 0 else str(match.groupdict().get("response", match.group(0))).strip().lower()
         return parse_expression(text, self.strict) if agent == "describer" else parse_answer(text, self.strict)
 
     def _play(self, agent: str, move: str) -> None:
         if agent == "describer":
             self.expression = move
-            reply = f"Expression: {move}"
+            reply = move if self.patterns[0] else f"Expression: {move}"
             if self._header:
                 self.tell("guesser", self._header.replace("TARGET_EXPRESSION", reply))
             else:
                 self.tell("guesser", GUESSER_PROMPT.format(grids=self._grids_text("guesser"), expression=reply))
             return
         self.answer = move
-        success = move == self.target_name
+        success = move in self.target_names
         self.end_game(success=success, main_score=100.0 if success else 0.0,
                       detail=f"picked the {move} grid; the target was the {self.target_name}")
 

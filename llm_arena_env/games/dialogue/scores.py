@@ -1,7 +1,7 @@
 """clembench's scores: the metrics of one episode, and the benchmark table over many.
 
 Episode metrics (the keys of ``infos[player]["scores"]`` at the end of every dialogue game), named exactly
-as clembench names them so that numbers can be compared:
+as clembench names them so that numbers can be compared (the names are defined in ``core/metrics.py``):
 
 ==========================  =======================================================================
 ``Aborted``                 1 when a player broke the answer format (the episode was not played), else 0
@@ -33,46 +33,19 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-ABORTED = "Aborted"
-LOSE = "Lose"
-SUCCESS = "Success"
-REQUEST_COUNT = "Request Count"
-PARSED_REQUEST_COUNT = "Parsed Request Count"
-VIOLATED_REQUEST_COUNT = "Violated Request Count"
-REQUEST_SUCCESS_RATIO = "Request Success Ratio"
-MAIN_SCORE = "Main Score"
-PLAYED = "Played"  # clembench derives it as 1 - Aborted; games do not log it
-
-
-
-class _NaN(float):
-    """NaN that equals any NaN, so that two same-seed episodes compare equal (PettingZoo's seed_test
-    compares infos with ``==``). It is still a float NaN for ``math.isnan``, pandas and JSON."""
-
-    def __new__(cls) -> "_NaN":
-        return super().__new__(cls, "nan")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, float) and math.isnan(other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __repr__(self) -> str:
-        return "nan"
-
-    def __reduce__(self):  # pickles and deep-copies as itself
-        return (_NaN, ())
-
-
-#: The NaN of a score that does not apply (Main Score of an aborted episode).
-NAN = _NaN()
-
-COMMON_METRICS = (ABORTED, LOSE, SUCCESS, REQUEST_COUNT, PARSED_REQUEST_COUNT, VIOLATED_REQUEST_COUNT,
-                  REQUEST_SUCCESS_RATIO, MAIN_SCORE)
+from llm_arena_env.core.metrics import (  # noqa: F401  (the names live in core; re-exported here)
+    ABORTED,
+    COMMON_METRICS,
+    LOSE,
+    MAIN_SCORE,
+    NAN,
+    PARSED_REQUEST_COUNT,
+    PLAYED,
+    REQUEST_COUNT,
+    REQUEST_SUCCESS_RATIO,
+    SUCCESS,
+    VIOLATED_REQUEST_COUNT,
+)
 
 
 def episode_scores(

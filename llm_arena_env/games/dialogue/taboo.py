@@ -6,7 +6,8 @@ Players: ``describer`` (knows the target word and three related words) and ``gue
 
 Each round the describer replies ``CLUE: <clue>`` and the guesser replies ``GUESS: <word>``; the game
 master passes the clue to the guesser and a wrong guess back to the describer. The reply must start with
-the prefix exactly (case-sensitive; surrounding whitespace is ignored) and carry some text after it.
+the prefix exactly (case-sensitive, as its very first characters: clembench does not strip replies); the
+text after it may be empty (clembench plays an empty clue on).
 
 Rules and outcomes (clembench's):
 
@@ -19,7 +20,10 @@ Rules and outcomes (clembench's):
 - Found in round r of ``max_turns``: Success, Main Score 100 / r. Not found: Lose, Main Score 0.
 
 Measures: ``Repetition-Guesser`` and ``Repetition-Describer`` (how often a player repeated its previous
-guess or clue).
+guess or clue; clembench's scorer always logs 0 here, see docs/clembench.md).
+
+Request counts are clembench's: one request per round begun (the describer's clue opens it), violated
+when the episode was aborted in it.
 
 Instances: ``{"target_word": ..., "related_word": [three words]}``; experiments ``high_en``,
 ``medium_en`` and ``low_en`` hold targets from wordfreq's Zipf bands (>= 4.5, 3.5-4.5, < 3.5), drawn from
@@ -101,14 +105,12 @@ def clue_violations(clue: str, target: str, related: Sequence[str]) -> list[Tabo
 
 
 def parse_prefixed(text: str, prefix: str) -> str:
-    """The text after ``prefix``, which the reply must start with; raises IllegalAction otherwise."""
-    reply = text.strip()
-    if not reply.startswith(prefix):
-        raise IllegalAction(f"the reply must start with {prefix!r}")
-    content = reply[len(prefix):].strip()
-    if not words_of(content):
-        raise IllegalAction(f"the reply must have words after {prefix!r}")
-    return content
+    """The text after ``prefix``, which the reply must start with, as its very first characters (clembench
+    checks the raw reply: a leading space or newline is out of format); raises IllegalAction otherwise.
+    The text may be empty: clembench plays an empty ``CLUE:`` on."""
+    if not text.startswith(prefix):
+        raise IllegalAction(f"the reply must start with {prefix!r}, as its first characters")
+    return text[len(prefix):].strip()
 
 
 def normalize_guess(guess: str) -> str:
@@ -181,6 +183,10 @@ class TabooEnv(DialogueEnv):
         else:
             self.tell("describer", f"{GUESS_PREFIX} {move}")
             self.to_move = "describer"
+
+    def _request_totals(self) -> tuple[int, int]:
+        """clembench's taboo counts one request per round begun, violated if the episode aborted in it."""
+        return self._requests["describer"].requests, int(self.aborted)
 
     def _measures(self) -> dict[str, float]:
         return {"Repetition-Guesser": _repetitions(self.guesses), "Repetition-Describer": _repetitions(self.clues)}

@@ -9,8 +9,8 @@ The guesser has ``max_rounds`` guesses to find a 5-letter word. Every reply has 
     explanation: <why>
     guess: <word>
 
-(keywords case-insensitive, the reply starts with ``explanation:``, ``guess:`` appears exactly once,
-blank lines ignored). After each guess the game answers with the letters coloured, e.g. target "apple",
+(the reply starts with ``explanation:`` exactly, as its first characters; ``guess:`` appears exactly once,
+in any case; no third line, a blank one included: clembench's parser). After each guess the game answers with the letters coloured, e.g. target "apple",
 guess "papal": ``guess_feedback: p<yellow> a<yellow> p<green> a<red> l<yellow>``: green is the right
 letter in the right place, yellow a letter of the word elsewhere, red a letter not in the word (or not
 as many times: greens are marked first, then yellows from the left while the target has that letter
@@ -47,13 +47,14 @@ unchanged: its ``common_config`` (n_turns, max_retry_per_error), ``lang_keywords
 
 from __future__ import annotations
 
+import ast
 import enum
 import functools
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection
+from typing import Any, Collection, Mapping
 
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 from llm_arena_env.games.dialogue.instances import frequency_bands, load_resource
@@ -121,17 +122,60 @@ class Reply:
 
 
 def parse_reply(text: str, keyword: str, explanation_keyword: str = "explanation:") -> Reply:
-    """Read ``explanation: ...`` / ``<keyword> ...``; raises IllegalAction on any other shape."""
-    reply = text.strip()
-    if not reply.lower().startswith(explanation_keyword.lower()):
+    """Read ``explanation: ...`` / ``<keyword> ...``; raises IllegalAction on any other shape.
+
+    As clembench's parser: the raw reply starts with the explanation keyword (its case, no leading space),
+    and has at most two lines once stripped (a blank line counts); the keyword is then found in any case."""
+    if not text.startswith(explanation_keyword):
         raise IllegalAction(f"the reply must start with {explanation_keyword!r}")
-    if len([line for line in reply.splitlines() if line.strip()]) > 2:
+    reply = text.strip()
+    if len(reply.split("\n")) > 2:
         raise IllegalAction(f"the reply must be two lines: {explanation_keyword!r} and {keyword!r}")
     found = re.findall(rf"{re.escape(keyword)}([^\n]*)", reply, re.IGNORECASE)
     if len(found) != 1:
         raise IllegalAction(f"the reply must contain {keyword!r} exactly once")
     explanation = re.search(rf"{re.escape(explanation_keyword)}([^\n]*)", reply, re.IGNORECASE)
     return Reply(found[0].strip().lower(), explanation.group(1).strip() if explanation else "")
+
+
+def clembench_setup(experiment: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings a clembench wordle experiment carries, in every layout clembench ships: ``rounds``,
+    ``retries`` (words outside the list allowed in a row), ``length``, ``words`` (the allowed list),
+    ``lang_keywords``, ``guesser_prompt`` and ``critic_prompt`` (text); absent keys use the env's defaults.
+
+    Current files (v1.6 on) keep ``common_config`` with ``n_turns`` and ``max_retry_per_error`` per error type,
+    and the word list in ``lang_keywords["official_words_list"]``; the older ``*_v0.9`` / ``*_v1.0`` files keep
+    ``max_attempts_per_game``, one ``max_retry_per_error`` for all errors, the list under ``english_words`` and
+    prompts as message lists (with a ``system_definition`` before them)."""
+    config = _literal(experiment.get("common_config")) or {}
+    keywords = _literal(experiment.get("lang_keywords")) or {}
+    setup: dict[str, Any] = {"lang_keywords": keywords}
+    if "n_turns" in config or "max_attempts_per_game" in config:
+        setup["rounds"] = config.get("n_turns", config.get("max_attempts_per_game"))
+    retries = config.get("max_retry_per_error")
+    if retries is not None:
+        setup["retries"] = retries.get("NOT_VALID_WORD_FOR_GAME", 0) if isinstance(retries, Mapping) else retries
+    if "max_word_length" in config:
+        setup["length"] = config["max_word_length"]
+    setup["words"] = keywords.get("official_words_list") or experiment.get("english_words")
+    system = str(experiment.get("system_definition") or "")
+    for key, name in (("guesser_prompt", "guesser_prompt"), ("guesser_critic_prompt", "critic_prompt")):
+        prompt = _literal(experiment.get(key))
+        if isinstance(prompt, list):  # older files: [{"role": "user", "content": ...}]
+            prompt = "".join(str(m.get("content", "")) for m in prompt if isinstance(m, Mapping))
+            prompt = system + prompt if prompt and key == "guesser_prompt" else prompt
+        setup[name] = prompt or None
+    return setup
+
+
+def _literal(value: Any) -> Any:
+    """A value clembench stored either as itself or as the text of a Python literal."""
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+    return value
 
 
 def check_guess_form(guess: str, length: int) -> None:
@@ -181,12 +225,12 @@ class WordleEnv(DialogueEnv):
         if not self.target:
             raise ValueError("a wordle instance needs a 'target_word'")
         self.clue = str(instance.get("target_word_clue", "")).strip()
-        config = experiment.get("common_config", {})
-        self.keywords = {**KEYWORDS, **{k: v for k, v in experiment.get("lang_keywords", {}).items() if k in KEYWORDS}}
-        self.rounds = int(config.get("n_turns", self.max_rounds))
-        self.retries_allowed = int(config.get("max_retry_per_error", {}).get("NOT_VALID_WORD_FOR_GAME", self.max_retries))
-        self.length = int(config.get("max_word_length", self.word_length))
-        official = experiment.get("lang_keywords", {}).get("official_words_list")
+        setup = clembench_setup(experiment)
+        self.keywords = {**KEYWORDS, **{k: v for k, v in setup["lang_keywords"].items() if k in KEYWORDS}}
+        self.rounds = int(setup.get("rounds", self.max_rounds))
+        self.retries_allowed = int(setup.get("retries", self.max_retries))
+        self.length = int(setup.get("length", self.word_length))
+        official = setup.get("words")
         self.allowed = _word_set(official) if official else self._allowed or wordfreq_words(self.length)
         self.round = 0
         self.retries = 0
@@ -196,11 +240,11 @@ class WordleEnv(DialogueEnv):
         self.judgements: list[str] = []
         self.feedbacks: list[str] = []
         self._last = Reply("", "")
-        self.tell("guesser", experiment.get("guesser_prompt") or self._guesser_prompt())
+        self.tell("guesser", setup.get("guesser_prompt") or self._guesser_prompt())
         if self.use_clue:
             self.tell("guesser", f"{self.keywords['clue_lang']} {self.clue}")
         if self.use_critic:
-            self.tell("critic", experiment.get("guesser_critic_prompt") or CRITIC_PROMPT.format(length=self.length))
+            self.tell("critic", setup.get("critic_prompt") or CRITIC_PROMPT.format(length=self.length))
 
     def _guesser_prompt(self) -> str:
         extra = CRITIC_NOTE if self.use_critic else CLUE_NOTE if self.use_clue else ""
@@ -230,7 +274,9 @@ class WordleEnv(DialogueEnv):
         if reply.content not in self.allowed:
             self.retries += 1
             if self.retries > self.retries_allowed:
-                self.abort_game(f"{reply.content!r} is not an allowed word, {self.retries} times in a row")
+                # clembench counts this reply as parsed, like the retries before it
+                self.abort_game(f"{reply.content!r} is not an allowed word, {self.retries} times in a row",
+                                violated=False)
             else:
                 self.tell("guesser", f"{reply.content!r} is not a valid word for this game. Please try again.\n\n"
                           + self._format_reminder("guess_lang", f"your {self.length}-letter word"))

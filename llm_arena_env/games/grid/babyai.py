@@ -15,7 +15,7 @@ purple box". Each reset seeds minigrid from the env's own generator, so the same
   agent's view highlighted; ``observation_mode="image"`` leaves the description out of the text.
 - End: the mission is done (success), or minigrid's step limit (truncated, failure).
 - Reward: minigrid's (1 - 0.9 x steps / step limit on success, else 0). Scores in the final ``infos``:
-  ``main_score`` = 100 x success, ``success``, ``steps``, ``reward``.
+  ``Main Score`` = 100 x success, ``Success``, ``steps``, ``reward``.
 
 Version history: v0, first version.
 """
@@ -29,6 +29,7 @@ import minigrid  # noqa: F401  (registers the BabyAI and MiniGrid environments)
 import numpy as np
 from minigrid.core.constants import IDX_TO_COLOR, IDX_TO_OBJECT, STATE_TO_IDX
 
+from llm_arena_env.core.metrics import MAIN_SCORE, SUCCESS
 from llm_arena_env.core.outcome import EndReason, Result
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.games.grid.draw import resize
@@ -137,7 +138,7 @@ class BabyAIEnv(TextEnv):
         return aborted(self.possible_agents, f"{offender}: {message}", self._scores(False))
 
     def _scores(self, success: bool) -> dict[str, float]:
-        return {"main_score": 100.0 * success, "success": float(success), "steps": float(self.steps),
+        return {MAIN_SCORE: 100.0 * success, SUCCESS: float(success), "steps": float(self.steps),
                 "reward": self.reward}
 
     def close(self) -> None:

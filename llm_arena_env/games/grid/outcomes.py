@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from llm_arena_env.core.metrics import LOSE, MAIN_SCORE, NAN, SUCCESS
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 
 
 def team_result(players: Sequence[str], success: bool, scores: Mapping[str, float], *, reward: float,
                 reason: EndReason = EndReason.GAME_OVER, detail: str = "") -> Result:
-    """Every player shares the outcome and ``reward``."""
+    """Every player shares the outcome and ``reward``; the scores get clembench's Success and Lose."""
     outcome = Outcome.SUCCESS if success else Outcome.FAILURE
-    return Result({p: float(reward) for p in players}, {p: outcome for p in players}, reason, detail, dict(scores))
+    scores = {**scores, SUCCESS: float(success), LOSE: float(not success)}
+    return Result({p: float(reward) for p in players}, {p: outcome for p in players}, reason, detail, scores)
 
 
 def aborted(players: Sequence[str], detail: str, scores: Mapping[str, float]) -> Result:
-    """The episode ended on a rule broken too often: reward 0, main score 0, the other measures kept."""
-    scores = {**scores, "main_score": 0.0, "success": 0.0}
+    """The episode ended on a rule broken too often: reward 0, Main Score NaN (clembench's, for an aborted
+    episode), Success and Lose 0, the other measures kept."""
+    scores = {**scores, MAIN_SCORE: NAN, SUCCESS: 0.0, LOSE: 0.0}
     return Result({p: 0.0 for p in players}, {p: Outcome.ABORTED for p in players}, EndReason.ILLEGAL_ACTION,
                   detail, scores)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib.metadata
 from typing import Any, Callable, Mapping, NamedTuple
 
+from llm_arena_env.games.openspiel.holdem import HUNL
+
 ENTRY_POINT = "llm_arena_env.games.openspiel.env:OpenSpielEnv"
 OBSERVATION_MODES = ("text", "image", "text+image")
 
@@ -38,6 +40,9 @@ GAMES: dict[str, Entry] = {
     ),
     "oh_hell": Entry({}, (3, 4, 5, 6, 7), "Oh Hell for 3 players by default: bid, then take exactly that many tricks."),
     "chess": Entry({}, (2,), "Chess on OpenSpiel, SAN moves; OpenSpiel's player 0 is Black."),
+    "universal_poker": Entry(
+        HUNL, (2,), "Heads-up no-limit hold'em, 200 big blinds: Fold, Check, Call, Bet N, Raise N, AllIn."
+    ),
 }
 # Games that OpenSpiel's older wheels (the newest for Python 3.10 is 1.6) do not have.
 SINCE_OPENSPIEL_2 = {"chinese_checkers"}
@@ -46,6 +51,7 @@ SINCE_OPENSPIEL_2 = {"chinese_checkers"}
 def _namespace_spec(name: str) -> Any:
     """The spec of ``openspiel/<name>`` for a game not registered by id (an unknown name: UnknownGameError)."""
     from llm_arena_env.games.openspiel.loading import game_type  # imports pyspiel, so only when asked
+    from llm_arena_env.games.openspiel.pictures import has_picture
     from llm_arena_env.registry import GameSpec
 
     kind = game_type(name)
@@ -55,7 +61,7 @@ def _namespace_spec(name: str) -> Any:
         {"game_name": name},
         kind="board",
         players=tuple(range(kind.min_num_players, kind.max_num_players + 1)),
-        observation_modes=OBSERVATION_MODES,
+        observation_modes=OBSERVATION_MODES if has_picture(kind.short_name) else ("text",),
         description=f"{kind.long_name}, loaded from OpenSpiel by name.",
     )
 
@@ -83,4 +89,12 @@ def register_openspiel_games(register: Callable[..., Any], register_namespace: C
             observation_modes=OBSERVATION_MODES,
             description=entry.description,
         )
+    register(
+        "poker/holdem_match",
+        "llm_arena_env.games.openspiel.poker_match:HoldemMatchEnv",
+        kind="board",
+        observation_modes=OBSERVATION_MODES,
+        description="Heads-up no-limit hold'em over many hands (100 by default), stacks carried over; "
+        "scored in chips won per hand.",
+    )
     register_namespace("openspiel", _namespace_spec)

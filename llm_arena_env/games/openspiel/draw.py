@@ -1,4 +1,4 @@
-"""Board pictures of OpenSpiel games: go, connect four, othello and tic-tac-toe.
+"""Square-grid board pictures of OpenSpiel games: go, connect four, othello, tic-tac-toe, breakthrough, checkers.
 
 :func:`draw_board` reads the board from the OpenSpiel state's own text (``str(state)``) and draws it
 with Pillow: a stone, disc or mark per cell, each cell drawn whole in its own box, so a move changes only
@@ -14,7 +14,8 @@ import numpy as np
 
 from llm_arena_env.games.grid.draw import Box, Pen, canvas, cell_boxes, to_array
 
-Board = list[list[str]]  # rows from the top; "." empty, "x" first player (black in go and othello), "o" second
+Board = list[list[str]]  # rows from the top; "." empty, "x" first player (black in go and othello), "o" second;
+# "X" and "O" their kings in checkers
 
 MARGIN = 0.07  # of the picture, on every side, for the coordinates
 GO_COLUMNS = "ABCDEFGHJKLMNOPQRST"  # go skips I
@@ -84,6 +85,21 @@ def _read_go(text: str) -> Board | None:  # "GoState(...)", then " 9 +++X+++++" 
     return _grid(rows, "+XO")
 
 
+def _read_ranked(text: str) -> list[str]:  # breakthrough, checkers: "8bb.bbbbb" rows, a rank digit first
+    return [line[1:].rstrip() for line in text.splitlines() if line[:1].isdigit()]
+
+
+def _read_breakthrough(text: str) -> Board | None:  # b (Black, player 0) and w
+    return _grid(_read_ranked(text), ".bw")
+
+
+def _read_checkers(text: str) -> Board | None:  # o (player 0) and +, their kings 8 and *
+    rows = _read_ranked(text)
+    if not rows or len({len(row) for row in rows}) != 1 or any(ch not in ".o+8*" for row in rows for ch in row):
+        return None
+    return [list(row.translate(str.maketrans("o+8*", "xoXO"))) for row in rows]
+
+
 # ---------------------------------------------------------------- drawing one cell
 
 def _tic_tac_toe_cell(pen: Pen, mark: str, r: int, c: int, rows: int, cols: int) -> None:
@@ -118,6 +134,26 @@ def _go_cell(pen: Pen, stone: str, r: int, c: int, rows: int, cols: int) -> None
         pen.circle(0.5, 0.5, 0.46, fill=BLACK if stone == "x" else WHITE, outline=(0, 0, 0), width=0.03)
 
 
+def _breakthrough_cell(pen: Pen, pawn: str, r: int, c: int, rows: int, cols: int) -> None:
+    pen.rect(0, 0, 1, 1, fill=(240, 217, 181) if (r + c) % 2 == 0 else (181, 136, 99))
+    if pawn != ".":  # a pawn: a head on a wide base
+        fill = BLACK if pawn == "x" else WHITE
+        pen.polygon([(0.3, 0.82), (0.7, 0.82), (0.6, 0.45), (0.4, 0.45)], fill=fill, outline=(90, 90, 90))
+        pen.circle(0.5, 0.38, 0.15, fill=fill, outline=(90, 90, 90), width=0.03)
+        pen.rect(0.22, 0.78, 0.78, 0.88, fill=fill, outline=(90, 90, 90), width=0.03, radius=0.03)
+
+
+def _checkers_cell(pen: Pen, piece: str, r: int, c: int, rows: int, cols: int) -> None:
+    pen.rect(0, 0, 1, 1, fill=(235, 220, 190) if (r + c) % 2 == 0 else (120, 70, 40))
+    if piece != ".":
+        fill = (200, 40, 40) if piece in "xX" else (30, 30, 30)
+        pen.circle(0.5, 0.5, 0.4, fill=fill, outline=(240, 240, 240), width=0.04)
+        pen.circle(0.5, 0.5, 0.27, outline=(240, 240, 240), width=0.03)
+        if piece.isupper():  # a king: a crown
+            pen.polygon([(0.3, 0.62), (0.3, 0.4), (0.4, 0.52), (0.5, 0.36), (0.6, 0.52), (0.7, 0.4), (0.7, 0.62)],
+                        fill=(245, 200, 40))
+
+
 def _star_point(r: int, c: int, n: int) -> bool:
     """The marked points of a square go board: 3-3 (4-4 from 13x13) points, the centre, and on 19x19 the sides."""
     if n < 9 or n % 2 == 0:
@@ -149,4 +185,7 @@ _STYLES = {
     "go": _Style(_read_go, _go_cell, (222, 180, 100), (40, 30, 20),
                  lambda n: [str(n - i) for i in range(n)], lambda n: list(GO_COLUMNS[:n])),
 }
+_RANKS = (lambda n: [str(n - i) for i in range(n)], lambda n: [chr(ord("a") + i) for i in range(n)])
+_STYLES["breakthrough"] = _Style(_read_breakthrough, _breakthrough_cell, (250, 250, 245), (40, 40, 40), *_RANKS)
+_STYLES["checkers"] = _Style(_read_checkers, _checkers_cell, (250, 250, 245), (40, 40, 40), *_RANKS)
 DRAWN_GAMES = tuple(_STYLES)

@@ -6,7 +6,7 @@ OpenSpiel parameters (``board_size=9``, ``players=3``); any game in ``pyspiel.re
 - Players: ``"player_0"`` .. ``"player_{n-1}"``, OpenSpiel's player numbers (in chess player 0 is Black).
 - Observations: text built from OpenSpiel's ``observation_string(player)`` where the game has one, else
   ``information_state_string(player)``, so no player sees another's private cards or dice. Perfect-
-  information games also list the moves so far. Prompt fields: ``state`` (all of it), ``game``, ``player``,
+  information games also list the moves so far (chess with PGN's numbers, ``1. e4 e5 2. Nf3``). Prompt fields: ``state`` (all of it), ``game``, ``player``,
   ``board``, ``notes``, ``history``, ``legal_moves``, ``turn``, ``move_format``, ``answer_format``.
 - Actions: OpenSpiel's move strings (``state.action_to_string``), read stripped, ignoring case where that is
   unambiguous and in short forms per game (``3`` for connect_four's ``x3``, ``d4`` for go's ``B d4``), or int
@@ -18,9 +18,12 @@ OpenSpiel parameters (``board_size=9``, ``players=3``); any game in ``pyspiel.re
   as in ``env.action_history``; ``env.state`` is the live pyspiel state, for engines (read it, do not change it).
 
 Options (keyword arguments of ``make``): ``max_turns`` (None), ``show_legal_moves`` (True), ``game_params``
-(OpenSpiel parameters whose names clash with these options), and TextEnv's ``render_mode``,
+(OpenSpiel parameters whose names clash with these options), ``board_notation`` ("openspiel", or "grid": a
+spaced grid with coordinates for tic-tac-toe, connect four and go), and TextEnv's ``render_mode``,
 ``observation_mode``, ``image_size``, ``max_illegal_actions``, ``prompt_template``, ``answer_format``.
-Images: go, connect four, othello and tic-tac-toe are drawn (see ``draw``); other games draw their text.
+Images: every game registered by id is drawn (see ``pictures``), card and dice games from the observing
+player's own view; a game with no drawer refuses image observations (``render_mode="rgb_array"`` still
+draws its text).
 
 Version history: v0, the first.
 """
@@ -34,10 +37,11 @@ import pyspiel
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT, PromptFields, TextEnv
-from llm_arena_env.games.openspiel.draw import draw_board
+from llm_arena_env.games.openspiel import pictures
 from llm_arena_env.games.openspiel.loading import load_game
 from llm_arena_env.games.openspiel.moves import MoveTable
 from llm_arena_env.games.openspiel.results import describe_returns, outcomes_from_returns
+from llm_arena_env.games.openspiel.grids import GRIDS
 from llm_arena_env.games.openspiel.text import game_text
 
 CHANCE = pyspiel.PlayerId.CHANCE
@@ -78,15 +82,29 @@ class OpenSpielEnv(TextEnv):
         max_illegal_actions: int = 0,
         prompt_template: str | None = None,
         answer_format: str = DEFAULT_ANSWER_FORMAT,
+        board_notation: str = "openspiel",
         **params: Any,
     ):
         """``params`` are the game's OpenSpiel parameters; ``game_params`` holds any whose name clashes with
-        an option here (crazy_eights has its own ``max_turns``)."""
+        an option here (crazy_eights has its own ``max_turns``). ``board_notation="grid"`` shows the board
+        as a spaced grid with coordinates (tic-tac-toe, connect four, go), as game_arena can."""
         if max_turns is not None and (isinstance(max_turns, bool) or not isinstance(max_turns, int) or max_turns < 1):
             raise ValueError(f"max_turns must be None or an int >= 1, got {max_turns!r}")
         self.game = load_game(game_name, {**params, **(game_params or {})})
         kind = self.game.get_type()
+        self.has_picture = pictures.has_picture(kind.short_name)
+        if "image" in observation_mode and not self.has_picture:
+            raise ValueError(
+                f"OpenSpiel's {kind.short_name!r} has no picture here, so it has no image observations: "
+                "use observation_mode='text'"
+            )
         self.game_name: str = kind.short_name
+        if board_notation not in ("openspiel", "grid"):
+            raise ValueError(f"board_notation must be 'openspiel' or 'grid', got {board_notation!r}")
+        if board_notation == "grid" and self.game_name not in GRIDS:
+            raise ValueError(f"board_notation='grid' is for {', '.join(sorted(GRIDS))}, not {self.game_name}")
+        self._grid = GRIDS[self.game_name] if board_notation == "grid" else None
+        self._white_first = self.game_name != "chess" or " b " not in str(self.game.new_initial_state())
         self.params: dict[str, Any] = dict(self.game.get_parameters())
         self.perfect_information = kind.information == _PERFECT
         self.max_turns = max_turns
@@ -213,11 +231,13 @@ class OpenSpielEnv(TextEnv):
         return f"{self.long_name}\n{self._state}\n{status}"
 
     def _render_image(self, agent: str | None) -> Any:
-        picture = draw_board(self.game_name, self._state, self.image_size)  # None: no picture for this game
-        if picture is not None:
-            return picture
-        text = self._render_text() if agent is None else f"{self._sides[agent]}\n\n{self._board(agent)}"
-        return text_to_image(text, self.image_size)
+        if not self.has_picture:  # render_mode="rgb_array" only: image observations were refused
+            return text_to_image(self._render_text(), self.image_size)
+        if agent is None:  # a spectator sees the board as the player to move does
+            player = max(0, self._state.current_player())
+        else:
+            player = self._index[agent]
+        return pictures.picture(self.game_name, self._state, player, self.params, self.image_size)
 
     # ------------------------------------------------------------------ playing
 
@@ -277,7 +297,8 @@ class OpenSpielEnv(TextEnv):
         return self._views[key]
 
     def _board(self, agent: str) -> str:
-        return self._own_string(agent, self._view).rstrip()
+        board = self._own_string(agent, self._view).rstrip()
+        return self._grid(board, self.params) if self._grid is not None else board
 
     def _notes(self, agent: str) -> str:
         if self._text.notes is None:
@@ -289,6 +310,8 @@ class OpenSpielEnv(TextEnv):
         return self._text.notes(source, self.params)
 
     def _history_text(self, agent: str) -> str:
+        if self.perfect_information and self.game_name == "chess":  # PGN's numbering: 1. e4 e5 2. Nf3
+            return pgn_numbered(self._move_strings(), white_first=self._white_first) or "(none yet)"
         if self.perfect_information:
             return ", ".join(self._move_strings()) or "(none yet)"
         if self._has_information_state:  # the player's own record; the full history would show hidden events
@@ -320,6 +343,8 @@ class OpenSpielEnv(TextEnv):
             return "(none: the game is over)"
         if agent != self.agent_selection:
             return f"(none: it is {self.agent_selection}'s turn)"
+        if self._text.legal_summary is not None:
+            return self._text.legal_summary(self._moves().strings)
         return ", ".join(self._moves().strings)
 
     def _turn_text(self, agent: str) -> str:
@@ -328,3 +353,18 @@ class OpenSpielEnv(TextEnv):
         if agent == self.agent_selection:
             return f"Move {self._turns + 1}: it is your turn."
         return f"Move {self._turns + 1}: it is {self.agent_selection}'s turn, not yours."
+
+
+def pgn_numbered(moves: list[str], *, white_first: bool = True) -> str:
+    """Chess moves with PGN's move numbers: ``1. e4 e5 2. Nf3``; from Black's move, ``1... e5 2. Nf3``."""
+    parts = []
+    offset = 0 if white_first else 1
+    for index, move in enumerate(moves):
+        ply = index + offset
+        if ply % 2 == 0:
+            parts.append(f"{ply // 2 + 1}. {move}")
+        elif index == 0:
+            parts.append(f"{ply // 2 + 1}... {move}")
+        else:
+            parts.append(move)
+    return " ".join(parts)

@@ -100,6 +100,8 @@ class MoveTable:
         raise IllegalAction(f"{wanted!r} is ambiguous: it could be {names}; write the move exactly as listed")
 
     def _examples(self) -> str:
+        if self._text.legal_summary is not None:  # thousands of bet sizes: the range, not eight of them
+            return self._text.legal_summary(self.strings)
         shown = ", ".join(self.strings[:EXAMPLES_SHOWN])
         more = len(self.ids) - EXAMPLES_SHOWN
         return shown + (f" (and {more} more)" if more > 0 else "")

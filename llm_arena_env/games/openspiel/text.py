@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from llm_arena_env.games.openspiel import holdem
+
 Params = Mapping[str, Any]
 
 
@@ -40,6 +42,8 @@ class GameText:
     notes_source: str = "observation"
     #: params -> a faster function (state, player, legal ids) -> OpenSpiel's strings of those moves, or None.
     move_namer: Callable[[Params], Callable[[Any, int, list[int]], list[str]] | None] | None = None
+    #: The legal moves' strings -> a short text for the prompt, for games with thousands of moves (bet sizes).
+    legal_summary: Callable[[list[str]], str] | None = None
 
 
 def _pair(first: str, second: str) -> Callable[[int, int], str]:
@@ -400,6 +404,16 @@ TEXTS: dict[str, GameText] = {
         sides=lambda player, players: f"number {player + 1} of {players} players to bid",
         notes=_liars_dice_notes,
         notes_source="information_state",
+    ),
+    "universal_poker": GameText(
+        rules=holdem.rules,
+        move_format=holdem.move_format,
+        sides=lambda player, players: f"player number {player} of {players}",
+        short_forms=holdem.short_forms,
+        notes=holdem.notes,
+        notes_source="information_state",
+        move_namer=holdem.namer,
+        legal_summary=holdem.legal_summary,
     ),
 }
 

@@ -9,6 +9,15 @@ plus ``loops`` extra corridors; see ``graph.py``), starting in the room the map 
 ``task="find"`` a target room. ``reset(options={"instance": room_map})`` plays a given ``RoomMap`` (its
 first room is the start).
 
+clembench's own instance files load unchanged: ``make("grid/textmapworld", instances="<clembench>/textmapworld/
+textmapworld_main/in/instances.json")`` (any of the three games' files, named or unnamed graphs). Each
+reset then draws one of its instances (or ``options={"instance": index | (experiment, game_id) | dict}``
+picks one); the instance's map, start room, target room (``Specific_Room``) and reply patterns
+(``Move_Construction``, ``Stop_Construction``, matched as clembench does: searched in the reply, any case)
+are used, and (except for graph reports) clembench's rules: a move into a wall is answered "not valid" and
+the walk goes on, 20 replies without DONE abort, exploration and efficiency are clembench's; see
+``clembench.py``.
+
 - Actions: ``GO: <direction>`` (north, east, south, west; any case) and ``DONE``; ids 0-4 are
   ``GO: north``, ``GO: east``, ``GO: south``, ``GO: west``, ``DONE``. A direction without an exit, or any
   other text, is rejected with the reason. With ``ask_graph=True`` a reply may add a second line
@@ -18,9 +27,9 @@ first room is the start).
   player knows it; ``render`` draws the whole map.
 - End: ``DONE``, or ``max_turns`` replies (default 20; truncated).
 - Scores in the final ``infos`` (see ``scoring.py``): ``exploration``, ``efficiency``, ``moves``,
-  ``visited_rooms``, ``rooms``, ``turns``, ``success``; ``task="explore"``: ``main_score`` = harmonic mean
+  ``visited_rooms``, ``rooms``, ``turns``, ``Success``; ``task="explore"``: ``Main Score`` = harmonic mean
   of exploration and efficiency, success = every room visited; ``task="find"``: success = DONE said in the
-  target room, ``main_score`` = 100 x success, ``path_efficiency`` = 100 x shortest path / moves when
+  target room, ``Main Score`` = 100 x success, ``path_efficiency`` = 100 x shortest path / moves when
   successful, ``distance_to_target``; ``ask_graph``: ``graph_similarity``. Reward = main score / 100.
   A rule broken too often (``max_illegal_actions``) aborts: reward 0, main score 0.
 
@@ -35,9 +44,18 @@ from typing import Any, Callable
 
 import numpy as np
 
+from llm_arena_env.core.metrics import MAIN_SCORE, SUCCESS
 from llm_arena_env.core.outcome import EndReason, Result
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
+from llm_arena_env.games.dialogue import instances as inst
 from llm_arena_env.games.grid.mapworld import scoring
+from llm_arena_env.games.grid.mapworld.clembench import (
+    ClembenchMap,
+    best_first_steps,
+    is_clembench_instance,
+    read_instance,
+    read_reply,
+)
 from llm_arena_env.games.grid.mapworld.draw import ascii_map, draw_map
 from llm_arena_env.games.grid.mapworld.graph import DIRECTIONS, Cell, RoomMap, generate
 from llm_arena_env.games.grid.mapworld.pictures import ROOM_TYPES
@@ -55,6 +73,7 @@ class Command:
     direction: str | None
     graph: tuple[frozenset[str], frozenset[scoring.Edge]] | None
     text: str
+    blocked: bool = False  # clembench's rules: a move into a wall, answered "not valid"; the walk goes on
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> int:
@@ -73,7 +92,7 @@ class MapWorldEnv(TextEnv):
     walker = "player"
 
     def __init__(self, rows: int = 4, cols: int = 4, rooms: int = 6, loops: int = 0, max_turns: int = 20,
-                 task: str = "explore", ask_graph: bool = False, **kwargs: Any):
+                 task: str = "explore", ask_graph: bool = False, instances: Any = None, **kwargs: Any):
         self.rows = _check_int("rows", rows, 1, 10)
         self.cols = _check_int("cols", cols, 1, 10)
         self.room_count = _check_int("rooms", rooms, 2, min(rows * cols, len(ROOM_TYPES)))
@@ -83,6 +102,7 @@ class MapWorldEnv(TextEnv):
             raise ValueError(f"task must be one of {TASKS}, got {task!r}")
         self.task = task
         self.ask_graph = bool(ask_graph)
+        self.instance_set = inst.load_instances(instances) if instances is not None else inst.InstanceSet(())
         kwargs.setdefault("answer_format", self._default_answer_format())
         super().__init__(list(self.players), **kwargs)
 
@@ -98,13 +118,24 @@ class MapWorldEnv(TextEnv):
 
     def _new_game(self, options: dict) -> None:
         instance = options.get("instance")
-        if instance is not None and not isinstance(instance, RoomMap):
-            raise ValueError(f"options['instance'] must be a RoomMap, got {type(instance).__name__}")
-        self.map = instance or generate(self.np_random, self.rows, self.cols, self.room_count, ROOM_TYPES, self.loops)
+        self.patterns: ClembenchMap | None = None  # a clembench instance's map and reply patterns
+        if isinstance(instance, RoomMap) or (instance is None and not len(self.instance_set)):
+            self.map = instance or generate(self.np_random, self.rows, self.cols, self.room_count, ROOM_TYPES,
+                                            self.loops)
+        elif is_clembench_instance(instance) or len(self.instance_set):
+            _, chosen = inst.choose(self.instance_set, instance, self.np_random)
+            self.patterns = read_instance(chosen)
+            self.map = self.patterns.map
+        else:
+            raise ValueError("options['instance'] must be a RoomMap or a clembench textmapworld instance, "
+                             f"got {type(instance).__name__}")
         cells = self.map.rooms
         self.here = self.start = cells[0]  # a generated map grows from a random cell; it is the start
         others = cells[1:]
-        self.target: Cell | None = others[int(self.np_random.integers(len(others)))] if self.task == "find" else None
+        self.target: Cell | None = None
+        if self.task == "find":
+            self.target = self.patterns.target if self.patterns and self.patterns.target is not None else \
+                others[int(self.np_random.integers(len(others)))]
         self.visited: dict[Cell, None] = {self.start: None}  # ordered: the rooms in the order first seen
         self.walked: set[frozenset[Cell]] = set()
         self.walked_edges: set[scoring.Edge] = set()
@@ -112,12 +143,21 @@ class MapWorldEnv(TextEnv):
         self.finished = False
         self.reported: tuple[frozenset[str], frozenset[scoring.Edge]] = (frozenset(), frozenset())
         self.last_move: str | None = None  # the direction of the last move, if any
+        self.blocked: str | None = None  # clembench's rules: the direction of a move into a wall just tried
+        self.good_moves: list[bool] = []  # clembench's rules: per move, whether it was an efficient one
         self.chat: dict[str, list[dict[str, str]]] = {p: [] for p in self.players}
 
     def _current_agent(self) -> str:
         return self.walker
 
     def _parse_action(self, agent: str, text: str) -> Command:
+        if self._clembench_rules:
+            patterns = self.patterns
+            direction = read_reply(text, patterns.move_pattern, patterns.stop_pattern, patterns.response_pattern)
+            if direction is not None and direction not in DIRECTIONS:
+                raise IllegalAction(f"{direction!r} is not a direction")
+            blocked = direction is not None and direction not in self.map.exits(self.here)
+            return Command(direction, None, text.strip(), blocked=blocked)
         first, _, rest = text.strip().partition("\n")
         graph = None
         if rest.strip():
@@ -135,7 +175,15 @@ class MapWorldEnv(TextEnv):
     def _parse_action_id(self, agent: str, action_id: int) -> Command:
         return self._command(COMMANDS[action_id], None, COMMANDS[action_id])
 
+    @property
+    def _clembench_rules(self) -> bool:
+        """Whether clembench's game master's rules apply: a clembench instance is played (graph reports only
+        in clembench's JSON form, its ``Response_Construction``)."""
+        return self.patterns is not None and (not self.ask_graph or bool(self.patterns.response_pattern))
+
     def _command(self, line: str, graph: Any, text: str) -> Command:
+        if self.patterns is not None:
+            line = self._clembench_command(line)
         if re.fullmatch(r"done\.?", line, re.IGNORECASE):
             return Command(None, graph, text)
         found = re.fullmatch(r"go\s*:?\s*([a-z]+)\.?", line, re.IGNORECASE)
@@ -151,16 +199,32 @@ class MapWorldEnv(TextEnv):
                                 f"the exits are {', '.join(exits)}")
         return Command(direction, graph, text)
 
+    def _clembench_command(self, line: str) -> str:
+        """The command in ``line`` by the instance's own patterns (searched, any case, as clembench does)."""
+        if re.search(self.patterns.stop_pattern, line, re.IGNORECASE):
+            return "DONE"
+        found = re.search(self.patterns.move_pattern, line, re.IGNORECASE)
+        if not found:
+            raise IllegalAction(f"reply with a move matching {self.patterns.move_pattern!r} "
+                                f"or the end matching {self.patterns.stop_pattern!r}")
+        return f"GO: {(found.group(1) if found.groups() else found.group(0)).split(':')[-1].strip()}"
+
     def _apply(self, agent: str, command: Command) -> None:
         self.chat[agent] += [{"role": "user", "content": self._observation_text(agent)},
                              {"role": "assistant", "content": command.text}]
         self.turns += 1
+        self.blocked = command.direction if command.blocked else None
         if command.graph is not None:
             self.reported = command.graph
         if command.direction is None:
             self.finished = True
             return
+        if command.blocked:
+            return
         there = self.map.exits(self.here)[command.direction]
+        if self._clembench_rules:
+            best = best_first_steps(self.map, self.here, self.visited)
+            self.good_moves.append(there in best and len(self.visited) != len(self.map.names))
         self.moves += 1
         if there not in self.visited:
             self.new_room_moves += 1
@@ -175,9 +239,11 @@ class MapWorldEnv(TextEnv):
         if not self.finished and self.turns < self.max_turns:
             return None
         scores = self.scores()
+        if self._clembench_rules and not self.finished:  # clembench: no DONE in time counts as aborted
+            return aborted(self.possible_agents, f"no DONE in {self.max_turns} turns", scores)
         reason = EndReason.GAME_OVER if self.finished else EndReason.MAX_TURNS
         detail = "DONE" if self.finished else f"{self.max_turns} turns played"
-        return team_result(self.possible_agents, bool(scores["success"]), scores, reward=scores["main_score"] / 100,
+        return team_result(self.possible_agents, bool(scores[SUCCESS]), scores, reward=scores[MAIN_SCORE] / 100,
                            reason=reason, detail=detail)
 
     def _forfeit(self, offender: str, message: str) -> Result:
@@ -190,19 +256,23 @@ class MapWorldEnv(TextEnv):
         efficient = scoring.efficiency(self.moves, self.new_room_moves)
         scores = {"exploration": explored, "efficiency": efficient, "moves": float(self.moves),
                   "visited_rooms": float(len(self.visited)), "rooms": float(rooms), "turns": float(self.turns)}
+        if self._clembench_rules:  # clembench's exploration and efficiency, each 0-100
+            explored = 100.0 * len(self.visited) / rooms
+            efficient = 100.0 * sum(self.good_moves) / len(self.good_moves) if self.good_moves else 0.0
+            scores.update(exploration=explored, efficiency=efficient)
         if self.task == "explore":
-            success = len(self.visited) == rooms
-            scores["main_score"] = scoring.harmonic_mean(explored, efficient)
+            success = len(self.visited) == rooms and (self.finished or not self._clembench_rules)
+            scores[MAIN_SCORE] = scoring.harmonic_mean(explored, efficient)
         else:
             success = self.finished and self.here == self.target
             shortest = self.map.distances(self.start)[self.target]
-            scores["main_score"] = 100.0 * success
+            scores[MAIN_SCORE] = 100.0 * success
             scores["path_efficiency"] = 100.0 * shortest / max(shortest, self.moves) if success else 0.0
             scores["distance_to_target"] = float(self.map.distances(self.here)[self.target])
         if self.ask_graph:
             names = [self.map.names[cell] for cell in self.visited]
             scores["graph_similarity"] = scoring.graph_similarity(self.reported, names, self.walked_edges)
-        scores["success"] = float(success)
+        scores[SUCCESS] = float(success)
         return scores
 
     # ------------------------------------------------------------------ what players see
@@ -242,6 +312,8 @@ class MapWorldEnv(TextEnv):
     def _event(self) -> str:
         if self.finished:
             return "You said DONE."
+        if self.blocked:
+            return f"The move is not valid: there is no exit to the {self.blocked}."
         return f"You went {self.last_move}." if self.last_move else ""
 
     def _situation(self) -> str:

@@ -15,8 +15,8 @@ One player (``"player"``). Levels are generated from the reset seed and solvable
   in the image; ``"text+image"`` gives both. Each turn's prompt is self-contained.
 - End: solved (success), a deadlock (a box that can never reach a goal again: failure, the game ends
   early), or ``max_moves`` (truncated, failure).
-- Reward 1 when solved, else 0. Scores in the final ``infos``: ``main_score`` = 100 x optimal moves / your
-  moves when solved (100 when the solver found no solution in its budget), 0 otherwise; ``success``,
+- Reward 1 when solved, else 0. Scores in the final ``infos``: ``Main Score`` = 100 x optimal moves / your
+  moves when solved (100 when the solver found no solution in its budget), 0 otherwise; ``Success``,
   ``moves``, ``pushes``, ``boxes_on_goals``, ``boxes``, ``optimal_moves`` (-1 when the solver ran out of
   budget: large levels).
 
@@ -31,6 +31,7 @@ import numpy as np
 
 from llm_arena_env.core.outcome import EndReason, Result
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
+from llm_arena_env.core.metrics import MAIN_SCORE, SUCCESS
 from llm_arena_env.games.grid.outcomes import aborted, team_result
 from llm_arena_env.games.grid.sokoban.draw import IMAGE_LEGEND, draw_level
 from llm_arena_env.games.grid.sokoban.generate import generate, max_boxes
@@ -148,8 +149,8 @@ class SokobanEnv(TextEnv):
         if solved:
             main = 100.0 if optimal is None else 100.0 * min(1.0, optimal / max(1, self.moves))
         return {
-            "main_score": main,
-            "success": float(solved),
+            MAIN_SCORE: main,
+            SUCCESS: float(solved),
             "moves": float(self.moves),
             "pushes": float(self.pushes),
             "boxes_on_goals": float(len(self.level.boxes & self.level.goals)),

@@ -1,0 +1,210 @@
+"""What every backend behind a provider's HTTP API shares: threads, retries, latency, keys kept secret.
+
+A subclass makes its SDK client, sends one request (``_call``) and says which SDK errors mean what
+(``_classify``, one small function per provider, building its errors with this module's helpers, which
+give them the kinds of agents/errors.py). The
+SDK's own retries are turned off: :class:`Retrier` retries, with one policy for every backend.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Mapping, Sequence
+
+from llm_arena_env.agents.backends.base import Completion, Request
+from llm_arena_env.agents.backends.openai_backend import public_url
+from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
+from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
+
+
+class RemoteBackend:
+    """A provider's chat API behind an official SDK. Subclasses set the class attributes and the three hooks."""
+
+    provider = ""  # the name's prefix: "anthropic", "google", ...
+    default_base_url = ""
+    key_envs: tuple[str, ...] = ()  # environment variables that may hold the key, first found wins
+    base_url_env = ""  # environment variable that may hold the base URL
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 5,
+        max_concurrency: int = 8,
+        retry_policy: RetryPolicy | None = None,
+        **generation: Any,
+    ):
+        if not model:
+            raise ValueError("model must be a non-empty model name")
+        if timeout <= 0 or max_concurrency < 1 or max_retries < 0:
+            raise ValueError("timeout must be > 0, max_concurrency >= 1 and max_retries >= 0")
+        self.model = model
+        url = base_url or (os.environ.get(self.base_url_env) if self.base_url_env else None) or self.default_base_url
+        self.base_url = url.rstrip("/")  # "" where the SDK picks the server (LiteLLM)
+        self.timeout = float(timeout)
+        self.max_concurrency = max_concurrency
+        self.generation = dict(generation)
+        self.name = f"{self.provider}:{model}@{public_url(self.base_url)}"
+        self._secret = api_key or next((os.environ[e] for e in self.key_envs if os.environ.get(e)), "")
+        if not self._secret and self.needs_key():
+            raise ValueError(
+                f"no API key for {public_url(self.base_url)}: set {' or '.join(self.key_envs)} or pass api_key=..."
+            )
+        self._retry = Retrier(retry_policy or RetryPolicy(max_attempts=max_retries + 1))
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    def needs_key(self) -> bool:
+        """The provider's own servers need a key; a local or test server speaking its API may not."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).hostname == urlsplit(self.default_base_url).hostname
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, timeout={self.timeout}, max_concurrency={self.max_concurrency})"
+
+    # ------------------------------------------------------------------ what a provider implements
+
+    def _call(self, request: Request) -> Completion:
+        """One HTTP request, answered as a Completion (latency left at 0). Raises SDK errors freely."""
+        raise NotImplementedError
+
+    def _classify(self, error: Exception) -> BackendError | None:
+        """The BackendError an SDK error means, or None for an error that is not the transport's (a bug)."""
+        raise NotImplementedError
+
+    def _close_client(self) -> None:
+        pass
+
+    # ------------------------------------------------------------------ the Backend protocol
+
+    def complete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
+        """One completion (or the error that ended its retries) per request, in order."""
+        requests = list(requests)
+        if len(requests) <= 1:
+            return [self._complete_one(r) for r in requests]
+        futures = [self._executor().submit(self._complete_one, r) for r in requests]
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        """Stop the worker threads and close the HTTP connections."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+        self._close_client()
+
+    def __enter__(self) -> RemoteBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ one request
+
+    def _executor(self) -> ThreadPoolExecutor:
+        # One pool per backend, so max_concurrency bounds all batches sent through it at once.
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix=f"{self.provider}-backend")
+            return self._pool
+
+    def _complete_one(self, request: Request) -> Completion | BackendError:
+        start = time.perf_counter()
+        try:
+            completion = self._retry(lambda: self._checked_call(request), what=self.name)
+        except BackendError as error:
+            return error
+        # latency: what the caller waited, retries included
+        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)
+
+    def _checked_call(self, request: Request) -> Completion:
+        try:
+            return self._call(request)
+        except BackendError as error:
+            raise type(error)(self._scrub(str(error)), **_error_fields(error)) from None
+        except Exception as error:  # noqa: BLE001 (the classifier decides; anything else is re-raised)
+            classified = self._classify(error)
+            if classified is None:
+                raise
+            raise type(classified)(self._scrub(str(classified)), **_error_fields(classified)) from None
+
+    def _options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """The backend's defaults overridden by the call's options, unset ones left out."""
+        return {k: v for k, v in {**self.generation, **options}.items() if v is not None}
+
+    def _scrub(self, text: str) -> str:
+        """``text`` with the API key (and any fragment of it) blanked out, in case a server or library echoed it."""
+        return scrub_key(text, self._secret)
+
+    def _where(self) -> str:
+        return public_url(self.base_url)
+
+
+# The errors every provider's classifier builds, in one place, so that the error taxonomy is applied here.
+
+
+def timeout_error(where: str, timeout: float) -> BackendError:
+    return RetryableError(f"no answer from {where} within {timeout:g}s")
+
+
+def connection_error(where: str, cause: object) -> BackendError:
+    return RetryableError(f"could not connect to {where}: {type(cause).__name__}: {str(cause)[:300]}")
+
+
+def malformed_error(where: str, detail: object) -> BackendError:
+    return BackendError(f"malformed response from {where}: {str(detail)[:300]}")
+
+
+def status_error(
+    status: int, *, where: str, model: str, key_hint: str, detail: str, retry_after: float | None = None
+) -> BackendError:
+    """What an HTTP error status means for the run, as agents/errors.py sorts statuses, with a hint."""
+    from http import HTTPStatus
+
+    try:
+        head = f"{status} {HTTPStatus(status).phrase} from {where}"
+    except ValueError:
+        head = f"{status} error from {where}"
+    if status == 401:  # the server's text may quote part of the key, so it is left out
+        message = f"{head}: check {key_hint}"
+    elif status == 403:
+        message = f"{head}: the API key may not use model {model!r}: {detail}"
+    elif status == 404:
+        message = f"{head}: unknown model {model!r} or wrong base_url? {detail}"
+    else:
+        message = f"{head}: {detail}"
+    return error_for_status(status, message, retry_after=retry_after)
+
+
+def _error_fields(error: BackendError) -> dict[str, Any]:
+    fields: dict[str, Any] = {"status": error.status, "kind": error.kind}
+    if isinstance(error, RetryableError):
+        fields["retry_after"] = error.retry_after
+    return fields
+
+
+# The errors every provider's classifier builds, in one place, with the kinds of agents/errors.py.
+
+
+def timeout_error(where: str, timeout: float) -> BackendError:
+    return RetryableError(f"no answer from {where} within {timeout:g}s", kind=ErrorKind.TIMEOUT)
+
+
+def connection_error(where: str, cause: object) -> BackendError:
+    return RetryableError(f"could not connect to {where}: {type(cause).__name__}: {str(cause)[:300]}",
+                          kind=ErrorKind.CONNECTION)
+
+
+def malformed_error(where: str, detail: object) -> BackendError:
+    return RetryableError(f"malformed response from {where}: {str(detail)[:300]}", kind=ErrorKind.MALFORMED)
+
+
+__all__ = ["RemoteBackend", "status_error", "timeout_error", "connection_error", "malformed_error"]

@@ -1,0 +1,55 @@
+"""A clembench game directory -> the games here that play it, each with that directory's instance file.
+
+clembench keeps each game in a folder with a ``clemgame.json`` (one game, or a list: ``wordle`` holds
+three) and its instance sets under ``in/`` (``instances.json``, or the file the spec names under
+``"instances"``)::
+
+    >>> clembench_games("/path/to/clembench/wordle")                  # doctest: +SKIP
+    [('dialogue/wordle', '/path/to/clembench/wordle/in/instances.json'),
+     ('dialogue/wordle_withclue', '/path/to/clembench/wordle/in/instances_withclue.json'), ...]
+
+``llm-arena run --clembench DIR`` plays every instance of every game found there.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+#: clembench's game names -> the ids of the games here that follow them.
+CLEMBENCH_IDS = {
+    "taboo": "dialogue/taboo",
+    "wordle": "dialogue/wordle",
+    "wordle_withclue": "dialogue/wordle_withclue",
+    "wordle_withcritic": "dialogue/wordle_withcritic",
+    "referencegame": "dialogue/referencegame",
+    "imagegame": "dialogue/imagegame",
+    "privateshared": "dialogue/privateshared",
+    "codenames": "dialogue/codenames",
+    "guesswhat": "dialogue/guesswhat",
+    "matchit_ascii": "dialogue/matchit_ascii",
+    "textmapworld": "grid/textmapworld",
+    "textmapworld_graphreasoning": "grid/textmapworld_graphreasoning",
+    "textmapworld_specificroom": "grid/textmapworld_specificroom",
+}
+
+
+def clembench_games(directory: str | Path) -> list[tuple[str, str]]:
+    """``(game id, instance file)`` for each game of the clembench game folder ``directory`` (a ValueError
+    says what is missing or which game has no counterpart here)."""
+    folder = Path(directory)
+    spec_file = folder / "clemgame.json"
+    if not spec_file.is_file():
+        raise ValueError(f"{folder} is not a clembench game folder: it has no clemgame.json")
+    specs = json.loads(spec_file.read_text(encoding="utf-8"))
+    games = []
+    for spec in specs if isinstance(specs, list) else [specs]:
+        name = spec.get("game_name")
+        if name not in CLEMBENCH_IDS:
+            known = ", ".join(sorted(CLEMBENCH_IDS))
+            raise ValueError(f"clembench game {name!r} in {folder} has no counterpart here (known: {known})")
+        path = folder / "in" / f"{spec.get('instances') or 'instances'}.json"
+        if not path.is_file():
+            raise ValueError(f"clembench game {name!r}: its instance file {path} is missing")
+        games.append((CLEMBENCH_IDS[name], str(path)))
+    return games
