@@ -31,8 +31,8 @@ GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 #: Generation settings of the small-model player (greedy, short); measured in benchmarks/smollm2_baseline.py.
 SMALL_MODEL_OPTIONS: dict[str, Any] = {"temperature": 0.0, "max_tokens": 48}
-#: One thread: a 135M model gains little from more, and on a busy 2-core machine two threads made
-#: generation 5x slower (0.7 against 3.7 tokens/s, measured with six other jobs running).
+#: One thread: on a busy 2-core machine (load average ~10) two threads made generation 4-16x slower
+#: (one sequence 2.7 against 12.4 tokens/s; a batch of 8, 3.3 against 54.9 tokens/s).
 SMALL_MODEL_CPU_THREADS = 1
 #: Where a reply with a move from a list ends: the first line holds the move.
 MOVE_STOP = ("\n",)
