@@ -11,6 +11,8 @@ import sys
 from collections import Counter
 from typing import Any, Callable, Sequence
 
+from llm_arena_env.registry import KINDS
+
 EXAMPLES = """\
 examples:
   llm-arena list games --kind board
@@ -93,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="list the games, agent kinds, registered models or backends", epilog=EXAMPLES,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
     listing.add_argument("what", choices=("games", "agents", "models", "backends"))
-    listing.add_argument("--kind", choices=("board", "dialogue", "grid"), help="only games of this kind")
+    listing.add_argument("--kind", choices=KINDS, help="only games of this kind")
     listing.set_defaults(command=list_command)
 
     play = sub.add_parser("play", help="play episodes of a game between agents", epilog=EXAMPLES + EXIT_STATUS,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
-KINDS = ("board", "dialogue", "grid")
+KINDS = ("board", "dialogue", "grid", "social")
 
 
 @dataclass(frozen=True)

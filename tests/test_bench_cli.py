@@ -30,7 +30,8 @@ def test_selectors_expand_in_id_order_and_filter_by_kind():
     assert dialogue == select_games([], kind="dialogue") and set(wordles) < set(dialogue)
     assert all(g.startswith("dialogue/") for g in dialogue)
     assert select_games(["chess", "openspiel/*_poker", "chess"]) == ["chess", "openspiel/kuhn_poker",
-                                                                       "openspiel/leduc_poker"]
+                                                                       "openspiel/leduc_poker",
+                                                                       "openspiel/universal_poker"]
     with pytest.raises(ValueError, match="no game matches 'dialogue/nope\\*'"):
         select_games(["dialogue/nope*"])
     with pytest.raises(ValueError, match="not dialogue"):

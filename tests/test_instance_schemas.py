@@ -9,8 +9,7 @@ import pytest
 import llm_arena_env
 from llm_arena_env.games.dialogue.schemas import SCHEMAS
 
-# games with instance files: clembench's and ours (werewolf deals its roles from the seed instead)
-DIALOGUE_GAMES = [spec.id for spec in llm_arena_env.list_games("dialogue") if not spec.id.startswith("social/")]
+DIALOGUE_GAMES = [spec.id for spec in llm_arena_env.list_games("dialogue")]
 
 
 def wrong_value(right) -> object:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from llm_arena_env.cli import int_at_least
+from llm_arena_env.registry import KINDS
 
 DEFAULT_KIND = "dialogue"  # clembench's games, when no game is named
 
@@ -41,7 +42,7 @@ def add_bench_parsers(subparsers: Any) -> None:
                        help="a registered model (`llm-arena list models`) or an agent spec; repeatable")
     bench.add_argument("-g", "--game", nargs="+", default=[], metavar="GAME",
                        help="game ids or selectors (all, 'dialogue/*'); default: every dialogue game")
-    bench.add_argument("--kind", choices=("board", "dialogue", "grid"), help="only games of this kind")
+    bench.add_argument("--kind", choices=KINDS, help="only games of this kind")
     bench.add_argument("--instances", type=instances_choice, default="all", metavar="all|N",
                        help="all instances of each game's instance set (default) or a seeded sample of N")
     bench.add_argument("--partner", metavar="AGENT",

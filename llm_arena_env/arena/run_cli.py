@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from llm_arena_env.cli import EXIT_ERRORS, EXIT_STATUS, MAX_EPISODES, int_at_least
+from llm_arena_env.registry import KINDS
 
 RUN_EXAMPLES = """\
 examples:
@@ -67,7 +68,7 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
     # Every default is None, so that only the flags actually given override a config file.
     parser.add_argument("games", nargs="*", metavar="GAME",
                         help="game ids, as `llm-arena list games` shows them, or selectors: all, 'dialogue/*'")
-    parser.add_argument("--kind", choices=("board", "dialogue", "grid"),
+    parser.add_argument("--kind", choices=KINDS,
                         help="only games of this kind (with no GAME: every game of this kind)")
     parser.add_argument("--instances", type=instances_choice, metavar="all|N",
                         help="games with instance sets (dialogue games) play all their instances, or a seeded "

@@ -38,7 +38,18 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench v3 hot air balloon: agree on which items stay aboard under a weight limit, by tagged proposals."),
     ("clean_up", "clean_up:CleanUpEnv", 2, ("text",),
      "clembench v3 clean up (text): align the objects on two hidden grids by messages and moves."),
+    ("cloudgame", "cloudgame:CloudGameEnv", 1, ("text", "image", "text+image"),
+     "clembench cloud game (multimodal): say Yes or No to whether a picture shows clouds, then chickens."),
+    ("mm_mapworld", "mm_mapworld:MmMapWorldEnv", 1, ("text", "image", "text+image"),
+     "clembench multimodal map world: walk through rooms shown as pictures until every one is visited, then DONE."),
+    ("mm_mapworld_specificroom", "mm_mapworld_specificroom:MmMapWorldSpecificRoomEnv", 1, ("text", "image", "text+image"),
+     "clembench multimodal map world with a goal: find the room of a named kind among rooms shown as pictures."),
+    ("mm_mapworld_graphs", "mm_mapworld_graphs:MmMapWorldGraphsEnv", 1, ("text", "image", "text+image"),
+     "clembench multimodal map world in which the walker also draws the map of the rooms it has seen."),
 )
+
+#: Games whose pictures are the point: their observations carry them unless asked otherwise.
+PICTURE_GAMES = frozenset({"cloudgame", "mm_mapworld", "mm_mapworld_specificroom", "mm_mapworld_graphs"})
 
 
 def register_dialogue_games(register: Callable[..., Any]) -> None:
@@ -47,5 +58,6 @@ def register_dialogue_games(register: Callable[..., Any]) -> None:
         module, _, cls = entry.partition(":")
         if importlib.util.find_spec(f"{_PACKAGE}.{module}") is None:
             continue
-        register(f"dialogue/{name}", f"{_PACKAGE}.{module}:{cls}", kind="dialogue", players=(players,),
+        kwargs = {"observation_mode": "text+image"} if name in PICTURE_GAMES else None
+        register(f"dialogue/{name}", f"{_PACKAGE}.{module}:{cls}", kwargs=kwargs, kind="dialogue", players=(players,),
                  observation_modes=modes, description=description)

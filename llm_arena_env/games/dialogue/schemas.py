@@ -124,6 +124,30 @@ class CleanUp(_Instance):
     terminate_answer: StrictStr
 
 
+class CloudGame(_Instance):
+    image: StrictStr
+    prompt: StrictStr
+
+
+class MmMapWorld(_Instance):
+    nodes: list[StrictStr]
+    edges: list[StrictStr]
+    imgs: dict[StrictStr, StrictStr]
+    start: StrictStr
+    initial_prompt: StrictStr
+    success_response: StrictStr
+    invalid_response: StrictStr
+    response_regex: StrictStr
+    done_regex: StrictStr
+    move_regex: StrictStr
+
+
+class MmMapWorldSpecificRoom(MmMapWorld):
+    target: StrictStr
+    target_cat: StrictStr
+    dist: StrictInt
+
+
 #: DialogueEnv.game_name (its resources folder) -> the schema of its instances.
 SCHEMAS: dict[str, type[_Instance]] = {
     "taboo": Taboo,
@@ -139,6 +163,10 @@ SCHEMAS: dict[str, type[_Instance]] = {
     "dond": Dond,
     "hot_air_balloon": HotAirBalloon,
     "clean_up": CleanUp,
+    "cloudgame": CloudGame,
+    "mm_mapworld": MmMapWorld,
+    "mm_mapworld_specificroom": MmMapWorldSpecificRoom,
+    "mm_mapworld_graphs": MmMapWorld,
 }
 
 
