@@ -58,4 +58,4 @@ def test_hostile_text_is_rejected_with_a_reason(game_id):
 
 def test_every_game_lists_its_metadata():
     for spec in llm_arena_env.list_games():
-        assert spec.kind in ("board", "dialogue", "grid") and spec.players and spec.description, spec.id
+        assert spec.kind in ("board", "dialogue", "grid", "social") and spec.players and spec.description, spec.id

@@ -75,6 +75,7 @@ class CloudGameEnv(DialogueEnv):
     """clembench's cloud game (see the module docstring)."""
 
     game_name = GAME
+    has_picture = True  # the instance's photograph
 
     def __init__(self, *, clembench: str | Path | None = None, image_root: str | Path | None = None,
                  instances: Any = None, observation_mode: str = "text+image", **kwargs: Any):

@@ -50,6 +50,7 @@ class MmMapWorldEnv(DialogueEnv):
     """clembench's mm_mapworld (see the module docstring)."""
 
     game_name = "mm_mapworld"
+    has_picture = True  # the current room's picture
     clembench_folder = "mm_mapworld_main"  # the game's folder under clembench's mm_mapworld/
 
     def __init__(self, *, clembench: str | Path | None = None, image_root: str | Path | None = None,
