@@ -8,10 +8,10 @@ test: setup-test
 	.venv/bin/python -m pytest -q
 
 setup-demo:
-	scripts/setup.sh
+	scripts/setup.sh hf
 
 setup-test:
-	scripts/setup.sh dev hf train ray providers
+	scripts/setup.sh dev hf train ray providers llama
 
 clean:
 	rm -rf .venv build *.egg-info

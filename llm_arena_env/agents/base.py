@@ -139,3 +139,9 @@ class AgentWrapper(BaseAgent):
 
     def __repr__(self) -> str:  # the whole stack, e.g. Rethink(Parse(LLMAgent(openai:gpt-4o-mini)))
         return f"{type(self).__name__}({self.agent!r})"
+
+    def close(self) -> None:
+        """Closes the wrapped agent, where it can be closed (a backend's connections, a server it started)."""
+        close = getattr(self.agent, "close", None)
+        if callable(close):
+            close()

@@ -49,6 +49,12 @@ class LLMAgent(BaseAgent):
         name = getattr(self.backend, "name", type(self.backend).__name__)
         return f"LLMAgent(backend={name!r}, options={self.options!r})"
 
+    def close(self) -> None:
+        """Closes the backend, where it can be closed (HTTP connections, a server it started)."""
+        close = getattr(self.backend, "close", None)
+        if callable(close):
+            close()
+
     def request(self, observation: Observation) -> Request:
         """The model call for one observation: its messages (system prompt applied) and image."""
         return Request(self.messages(observation), observation.get("image"), self.options)

@@ -142,4 +142,33 @@ def _openspiel_template(game_name: str, shown: tuple[str, ...], history: bool, l
     return "\n\n".join(parts) + "\n\n{answer_format}"
 
 
-__all__ = ["PromptParts", "prompt_parts", "prompt_options"]
+# ---------------------------------------------------------------------------------- small models
+
+#: The system prompt small models get: a 135M model follows one short instruction, not a format spec.
+MOVE_ONLY_SYSTEM_PROMPT = "You are playing a game. Reply with your move only."
+
+
+def move_only_messages(messages: Sequence[dict[str, str]], legal_actions: Sequence[str]) -> tuple[dict[str, str], ...]:
+    """A chat that small models answer with a bare move. Where there are legal moves: the system message
+    says "reply with your move only" (added to the game's own system message, whose rules stay), and the
+    last user turn opens with the moves as a list to pick from, loses the "Final Answer:" format line and
+    ends with the question. (Measured on SmolLM2-135M: with the list last, it echoed the prompt's first
+    line; with it first, 6 of 7 replies named a move.) Free-text games (no legal moves) keep their chat:
+    their answer format is part of their rules."""
+    chat = [dict(m) for m in messages]
+    if not legal_actions or not chat or chat[-1]["role"] != "user":
+        return tuple(chat)
+    from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT
+
+    if chat[0]["role"] == "system":
+        chat[0]["content"] = f"{chat[0]['content']}\n\n{MOVE_ONLY_SYSTEM_PROMPT}"
+    else:
+        chat.insert(0, {"role": "system", "content": MOVE_ONLY_SYSTEM_PROMPT})
+    text = chat[-1]["content"].replace(DEFAULT_ANSWER_FORMAT, "").rstrip()
+    moves = ", ".join(legal_actions)
+    chat[-1]["content"] = (f"Pick one move from this list and reply with it only: {moves}\n\n{text}\n\n"
+                           "Your move (one from the list):")
+    return tuple(chat)
+
+
+__all__ = ["PromptParts", "prompt_parts", "prompt_options", "MOVE_ONLY_SYSTEM_PROMPT", "move_only_messages"]

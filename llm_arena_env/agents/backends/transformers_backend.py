@@ -2,6 +2,11 @@
 
 >>> backend = TransformersBackend("Qwen/Qwen2.5-0.5B-Instruct", device="auto", max_new_tokens=128)
 >>> backend = TransformersBackend("/path/to/checkpoint", temperature=0.7, seed=0)
+>>> backend = TransformersBackend("/path/to/model.Q4_1.gguf")          # a GGUF file, converted once
+
+A GGUF file is dequantised by transformers (the ``gguf`` package) into an ordinary torch model; that is
+slow, so the result is saved once as safetensors under :func:`gguf_cache_dir` (``$LLM_ARENA_CACHE``,
+else ``~/.cache/llm-arena-env``; or ``cache_dir=``) and later loads read the converted copy.
 
 Text models load with AutoTokenizer + AutoModelForCausalLM; a vision-language model (a model type that
 transformers lists for image-text-to-text) loads with AutoProcessor + AutoModelForImageTextToText and
@@ -18,11 +23,16 @@ model (its paged-cache set-up), where ``generate`` takes milliseconds.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
+import tempfile
 import threading
 import time
 import warnings
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from llm_arena_env.agents.backends.base import Completion, Request, cut_at_stop, split_think
@@ -42,9 +52,13 @@ class TransformersBackend:
         batch_size: int = 16,
         trust_remote_code: bool = False,
         chat_template: str | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        cpu_threads: int | None = None,
         **generation: Any,
     ):
-        """``generation``: default options of every call (temperature, top_p, stop, seed, max_tokens, and any
+        """``model``: a local folder, a Hub id, or a ``.gguf`` file (converted once into ``cache_dir``, see
+        :func:`converted_gguf`). ``cpu_threads``: torch's intra-op threads while this model generates (set
+        around each ``generate`` and restored after; None: torch's setting). ``generation``: default options of every call (temperature, top_p, stop, seed, max_tokens, and any
         ``generate`` argument such as ``top_k`` or ``do_sample``). ``chat_template`` replaces the model's own
         (or supplies one where it has none)."""
         import torch
@@ -53,6 +67,8 @@ class TransformersBackend:
         if batch_size < 1 or max_new_tokens < 1:
             raise ValueError("batch_size and max_new_tokens must be >= 1")
         self.name = f"transformers:{model}"
+        if str(model).endswith(".gguf"):
+            model = str(converted_gguf(model, cache_dir))
         self.batch_size = batch_size
         self.max_new_tokens = max_new_tokens
         self.generation = dict(generation)
@@ -83,6 +99,9 @@ class TransformersBackend:
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._stop_ids = _eos_ids(self.model.generation_config.eos_token_id, self.tokenizer.eos_token_id)
+        if cpu_threads is not None and cpu_threads < 1:
+            raise ValueError("cpu_threads must be >= 1 (or None for torch's own setting)")
+        self.cpu_threads = cpu_threads
         self._lock = threading.Lock()  # one generate at a time: the model and seeded generators are shared
         self._warned_image = False
 
@@ -148,7 +167,7 @@ class TransformersBackend:
         try:
             inputs = self._encode(prompts, images)
             start = time.perf_counter()
-            with self._lock, torch.inference_mode(), _seeded(seed, self.device):
+            with self._lock, torch.inference_mode(), _seeded(seed, self.device), _threads(self.cpu_threads):
                 output = self.model.generate(**inputs, **kwargs)
             latency = time.perf_counter() - start
         except torch.cuda.OutOfMemoryError:
@@ -215,6 +234,72 @@ class TransformersBackend:
         text = cut_at_stop(self.tokenizer.decode(ids[:end], skip_special_tokens=True), stop)
         reasoning, text = split_think(text)
         return Completion(text, reasoning, prompt_tokens, end, latency)
+
+
+# ---------------------------------------------------------------------- GGUF files
+
+
+def gguf_cache_dir() -> Path:
+    """Where converted GGUF models go: ``$LLM_ARENA_CACHE``, else ``$XDG_CACHE_HOME/llm-arena-env``, else
+    ``~/.cache/llm-arena-env``."""
+    if os.environ.get("LLM_ARENA_CACHE"):
+        return Path(os.environ["LLM_ARENA_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "llm-arena-env"
+
+
+def converted_gguf(gguf_file: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """A folder holding ``gguf_file`` as an ordinary transformers checkpoint (float32 safetensors, tokenizer
+    with the GGUF's chat template), converted on the first call and reused after.
+
+    The folder is named by the file's name and content hash, so a changed file is converted again. A
+    GGUF-loaded model refuses ``save_pretrained``, so the same architecture is built from its config and
+    given its weights; the folder appears whole or not at all (written beside it, then renamed)."""
+    path = Path(gguf_file).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"no GGUF file at {str(path)!r}")
+    root = Path(cache_dir).expanduser() if cache_dir is not None else gguf_cache_dir()
+    target = root / "gguf" / f"{path.stem}-{_file_hash(path)[:16]}"
+    if (target / "config.json").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))
+    try:
+        _convert_gguf(path, scratch)
+        try:
+            os.rename(scratch, target)
+        except OSError:  # another process converted it meanwhile: keep theirs
+            if not (target / "config.json").is_file():
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def _convert_gguf(path: Path, out: Path) -> None:
+    import torch
+    import transformers
+
+    try:
+        import gguf  # noqa: F401  (transformers needs it to read the file; say so before it fails deep inside)
+    except ImportError:
+        raise ImportError("loading a GGUF file needs the gguf package: pip install 'llm-arena-env[hf]'") from None
+    folder, name = str(path.parent), path.name
+    tokenizer = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    loaded = transformers.AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
+    model = transformers.AutoModelForCausalLM.from_config(loaded.config, dtype=torch.float32)
+    model.load_state_dict(loaded.state_dict())
+    model.generation_config = loaded.generation_config
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------- helpers
@@ -303,6 +388,22 @@ def _text_of(content: Any) -> str:
 
 
 @contextmanager
+def _threads(count: int | None) -> Iterator[None]:
+    """torch's intra-op thread count set to ``count`` for this block only."""
+    if count is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@contextmanager
 def _seeded(seed: int | None, device: Any) -> Iterator[None]:
     """Sampling seeded for this call only: torch's global generators are restored afterwards."""
     if seed is None:
@@ -316,4 +417,4 @@ def _seeded(seed: int | None, device: Any) -> Iterator[None]:
         yield
 
 
-__all__ = ["TransformersBackend"]
+__all__ = ["TransformersBackend", "converted_gguf", "gguf_cache_dir"]
