@@ -91,9 +91,9 @@ def main() -> None:
         output_dir="/tmp/grpo-smollm2-tictactoe", max_steps=args.max_steps, per_device_train_batch_size=batch,
         num_generations=args.num_generations, max_completion_length=args.max_completion_length,
         learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
-        seed=0, reward_weights=[1.0, args.legal_bonus], temperature=1.0, top_k=0, top_p=1.0,
+        seed=0, reward_weights=[1.0, args.legal_bonus], temperature=1.0,
     )
-    dataset = game_prompt_dataset(GAME, seeds=range(20_000), max_opening_moves=4).shuffle(seed=0)
+    dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4).shuffle(seed=0)
     rollout = GameRollout(GAME, opponents="random", samples="turn")
     trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[game_return_reward, legal_move_reward],
                           train_dataset=dataset, rollout_func=rollout, args=config, callbacks=[Budget()])

@@ -42,7 +42,7 @@ def test_sft_rows_are_chats_of_the_winners_moves(random_games):
     winners = sum(1 for e in random_games for o in e["outcomes"].values() if o == "win")
     assert len(rows) == winners > 0
     for row in rows:
-        assert row["outcome"] == "win" and row["return"] == 1.0 and row["game"] == TTT
+        assert row["outcome"] == "win" and row["episode_return"] == 1.0 and row["game"] == TTT
         roles = [m["role"] for m in row["messages"]]
         assert roles == ["user", "assistant"] * (len(roles) // 2)
     played = [s["action"] for s in random_games[0]["steps"] if s["player"] == "player_0"]
@@ -84,7 +84,7 @@ def test_rl_advantage_is_return_minus_the_running_mean_of_its_game_and_role():
     row = rows[0]
     assert row["prompt"] == [{"role": "user", "content": "a, your move"}]
     assert row["completion"] == [{"role": "assistant", "content": "move-a"}]
-    assert (row["reward"], row["return"], row["legal"]) == (1.0, 1.0, True)
+    assert (row["reward"], row["episode_return"], row["legal"]) == (1.0, 1.0, True)
     # A filter keeps the advantages the unfiltered run gives.
     kept = conv.rl_rows(episodes, decay=0.5, player="a", game="g")
     assert [r["advantage"] for r in kept] == [1.0, -1.5, 1.25]
@@ -143,7 +143,7 @@ def test_datasets_have_trl_columns(random_games):
     sft = conv.sft_dataset(random_games, outcome="win")
     assert sft.num_rows > 0 and sft[0]["messages"][0]["role"] == "user"
     rl = conv.rl_dataset(random_games)
-    assert {"prompt", "completion", "reward", "return", "advantage"} <= set(rl.column_names)
+    assert {"prompt", "completion", "reward", "episode_return", "advantage"} <= set(rl.column_names)
     assert conv.preference_dataset(random_games).num_rows == 0  # random agents never fail: nothing to prefer
 
 

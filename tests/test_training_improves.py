@@ -84,3 +84,46 @@ def test_episode_returns_reward_every_generated_token_with_the_game_return(tmp_p
 
     history = reinforce(policy, rollout, train_seeds=[0, 1], steps=2, batch_size=4, seed=0)
     assert len(history) == 2 and all(h["loss"] == h["loss"] for h in history)  # finite (not NaN)
+
+
+# ---------------------------------------------------------------------------------------------- a board skill
+
+
+def full_column_positions(seed: int):
+    """Connect four with 2 to 5 columns filled to the top (chosen by the seed), x to move: a legal reply
+    must name an open column, so the board decides which answers are legal."""
+    import random
+
+    import llm_arena_env
+
+    rng = random.Random(seed)
+    while True:  # no four neighbouring full columns: then no line of four (rows and diagonals span four)
+        full = sorted(rng.sample(range(7), rng.randint(2, 5)))
+        if not any(full[i + 3] == full[i] + 3 for i in range(len(full) - 3)):
+            break
+    env = llm_arena_env.make("openspiel/connect_four", prompt_template=SHORT_PROMPT)
+    env.reset(seed=seed)
+    for column in full:
+        for _ in range(6):  # x and o alternate in a column: no four in a column either
+            env.step(str(column))
+    return env, env.agent_selection
+
+
+def best_constant_rate(positions, seeds) -> float:
+    """The legal-move rate of the best single fixed answer (one column for every position)."""
+    found = [positions(seed) for seed in seeds]
+    return max(sum(env.check_action(player, str(c))[0] for env, player in found) / len(found) for c in range(7))
+
+
+def test_reinforce_learns_to_answer_an_open_column_which_no_constant_answer_can(tmp_path):
+    policy = _tiny_policy(tmp_path, max_new_tokens=1)
+    constant = best_constant_rate(full_column_positions, HELD_OUT)
+    initial = legal_move_rate(policy, full_column_positions, HELD_OUT, seed=1)
+
+    reinforce(policy, LegalMoves(full_column_positions), train_seeds=range(5_000), steps=100, batch_size=32,
+              learning_rate=1e-2, seed=0)
+
+    final = legal_move_rate(policy, full_column_positions, HELD_OUT, seed=1)
+    print(f"open-column rate: {initial:.3f} before, {final:.3f} after; best constant answer {constant:.3f}")
+    assert constant < 0.75  # the positions make the board matter
+    assert final > constant + 0.1, f"{final:.3f} is no better than always answering one column ({constant:.3f})"

@@ -41,13 +41,19 @@ def format_for(out: str | os.PathLike[str], format: str | None = None) -> str:
     return format
 
 
-def write_rows(table: list[dict[str, Any]], out: str | os.PathLike[str], format: str | None = None) -> Path:
-    """Write ``table`` to ``out`` (its folder is made) as JSONL or Parquet; returns the path."""
+def write_rows(table: list[dict[str, Any]], out: str | os.PathLike[str], format: str | None = None,
+               kind: str | None = None) -> Path:
+    """Write ``table`` to ``out`` (its folder is made) as JSONL or Parquet; returns the path. An empty
+    Parquet table of a known ``kind`` keeps its columns; JSONL cannot hold columns without rows, so an
+    empty JSONL export is refused (``datasets.load_dataset`` fails on an empty JSON file)."""
     path = Path(out)
     chosen = format_for(path, format)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not table and chosen == "jsonl":
+        raise ValueError(f"no rows to write to {path}: an empty JSONL file cannot be loaded by "
+                         "datasets.load_dataset; export to .parquet, which keeps the columns, or widen the filters")
     if chosen == "parquet":
-        to_dataset(table).to_parquet(str(path))  # asks for `datasets` before any file is touched
+        to_dataset(table, kind).to_parquet(str(path))  # asks for `datasets` before any file is touched
     else:
         with path.open("w", encoding="utf-8") as handle:
             for row in table:
@@ -65,5 +71,5 @@ def export(source: str | os.PathLike[str] | Iterable[Mapping[str, Any]], *, kind
     format_for(out, format)  # a bad format fails before any work
     episodes = load_results(source) if isinstance(source, (str, os.PathLike)) else list(source)
     table = rows(kind, episodes, **options)
-    write_rows(table, out, format)
+    write_rows(table, out, format, kind)
     return len(table)
