@@ -89,23 +89,37 @@ def test_episode_returns_reward_every_generated_token_with_the_game_return(tmp_p
 # ---------------------------------------------------------------------------------------------- a board skill
 
 
-def full_column_positions(seed: int):
-    """Connect four with 2 to 5 columns filled to the top (chosen by the seed), x to move: a legal reply
-    must name an open column, so the board decides which answers are legal."""
+def one_open_column_positions(seed: int):
+    """Connect four with every column full but one (which one, drawn from the seed), x to move: the one
+    legal reply names that column, so the board decides the answer.
+
+    The full columns hold x and o in alternate pairs of columns (x o x o... up one column, o x o x... up
+    the next two), so no row, column or diagonal holds four alike; moves fill them bottom-up in a random
+    order that alternates x and o."""
     import random
 
     import llm_arena_env
 
     rng = random.Random(seed)
-    while True:  # no four neighbouring full columns: then no line of four (rows and diagonals span four)
-        full = sorted(rng.sample(range(7), rng.randint(2, 5)))
-        if not any(full[i + 3] == full[i] + 3 for i in range(len(full) - 3)):
+    open_column = rng.randrange(7)
+    columns = [c for c in range(7) if c != open_column]
+    wanted = {c: ["x" if (row + (c // 2) % 2) % 2 == 0 else "o" for row in range(6)] for c in columns}
+    while True:  # a random bottom-up filling order that alternates x and o (restart where it gets stuck)
+        height, order, symbol = dict.fromkeys(columns, 0), [], "x"
+        while len(order) < 36:
+            ready = [c for c in columns if height[c] < 6 and wanted[c][height[c]] == symbol]
+            if not ready:
+                break
+            column = rng.choice(ready)
+            order.append(column)
+            height[column] += 1
+            symbol = "o" if symbol == "x" else "x"
+        if len(order) == 36:
             break
     env = llm_arena_env.make("openspiel/connect_four", prompt_template=SHORT_PROMPT)
     env.reset(seed=seed)
-    for column in full:
-        for _ in range(6):  # x and o alternate in a column: no four in a column either
-            env.step(str(column))
+    for column in order:
+        env.step(str(column))
     return env, env.agent_selection
 
 
@@ -115,15 +129,15 @@ def best_constant_rate(positions, seeds) -> float:
     return max(sum(env.check_action(player, str(c))[0] for env, player in found) / len(found) for c in range(7))
 
 
-def test_reinforce_learns_to_answer_an_open_column_which_no_constant_answer_can(tmp_path):
+def test_reinforce_learns_to_answer_the_open_column_which_no_constant_answer_can(tmp_path):
     policy = _tiny_policy(tmp_path, max_new_tokens=1)
-    constant = best_constant_rate(full_column_positions, HELD_OUT)
-    initial = legal_move_rate(policy, full_column_positions, HELD_OUT, seed=1)
+    constant = best_constant_rate(one_open_column_positions, HELD_OUT)
+    initial = legal_move_rate(policy, one_open_column_positions, HELD_OUT, seed=1)
 
-    reinforce(policy, LegalMoves(full_column_positions), train_seeds=range(5_000), steps=100, batch_size=32,
+    reinforce(policy, LegalMoves(one_open_column_positions), train_seeds=range(5_000), steps=100, batch_size=32,
               learning_rate=1e-2, seed=0)
 
-    final = legal_move_rate(policy, full_column_positions, HELD_OUT, seed=1)
+    final = legal_move_rate(policy, one_open_column_positions, HELD_OUT, seed=1)
     print(f"open-column rate: {initial:.3f} before, {final:.3f} after; best constant answer {constant:.3f}")
-    assert constant < 0.75  # the positions make the board matter
+    assert constant < 0.3  # the positions make the board matter
     assert final > constant + 0.1, f"{final:.3f} is no better than always answering one column ({constant:.3f})"

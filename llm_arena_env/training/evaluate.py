@@ -94,11 +94,13 @@ def evaluate(
     temperature: float = 0.0,
     batch_size: int = 32,
     sample_seed: int = 0,
+    generator: Any = None,
     **rollout_options: Any,
 ) -> Evaluation:
     """Play one full game per seed and seat (``players``, default every seat) against ``opponents`` and
     count the model's moves and results. Greedy by default (``temperature=0``); with sampling, replies
-    are seeded from ``sample_seed``. ``rollout_options`` go to ``GameRollout`` (``parser``...)."""
+    are seeded from ``sample_seed``. ``generator`` replaces the model's sampler (any ``Generator`` of
+    :mod:`~llm_arena_env.training.grpo`). ``rollout_options`` go to ``GameRollout`` (``parser``...)."""
     from llm_arena_env.training.grpo import GameRollout
 
     seeds = list(seeds)
@@ -107,10 +109,12 @@ def evaluate(
     rollout = GameRollout(game, opponents=opponents, game_kwargs=game_kwargs, **rollout_options)
     seats = list(players) if players is not None else rollout.players
     starts = [(seed, seat) for seed in seeds for seat in seats]
-    generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=temperature,
-                               seed=sample_seed)
+    if generator is None:
+        generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=temperature,
+                                   seed=sample_seed)
     was_training = getattr(model, "training", False)
-    model.eval()
+    if model is not None:
+        model.eval()
     counts = dict(games=0, moves=0, legal_moves=0, forfeits=0, wins=0, draws=0, losses=0)
     try:
         for start in range(0, len(starts), batch_size):

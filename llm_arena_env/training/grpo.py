@@ -186,26 +186,28 @@ def _over(env: Any) -> bool:
 
 
 def play_opening(env: Any, seed: int | None, player: str, plies: int) -> int:
-    """Play up to ``plies`` random legal moves (seeded by ``seed``) on ``env`` just reset with ``seed``, stopping
-    at the last point before then where ``player`` is to move and the game goes on; returns the plies
-    played. The same (env seed, seed, player, plies) always gives the same position."""
+    """Play random legal moves (seeded by ``seed``) on ``env`` just reset with ``seed`` until at least
+    ``plies`` are played and ``player`` is to move; where the game would end first, back off to the last
+    position where ``player`` was to move. Returns the plies played: the same (seed, player, plies) gives
+    the same position, and playing the returned number again stops there."""
     from llm_arena_env.agents.random_agent import RandomAgent
 
     mover = RandomAgent(seed=None if seed is None else seed * SEAT_SEED_STRIDE + 999)  # not a seat's seed
-    moves = []
-    for _ in range(plies):
-        if _over(env):
-            break
-        observation = env.observe(env.agent_selection)
-        moves.append(mover.act(observation))
+    moves: list[str] = []
+    ready = [0] if not _over(env) and env.agent_selection == player else []  # lengths where the seat moves
+    while not _over(env) and not (len(moves) >= plies and env.agent_selection == player):
+        moves.append(mover.act(env.observe(env.agent_selection)))
         env.step(moves[-1])
-    played = len(moves)
-    while played and (_over(env) or env.agent_selection != player):  # back off to a position of the seat
-        played -= 1
-        env.reset(seed=seed)
-        for move in moves[:played]:
-            env.step(move)
-    return played
+        if not _over(env) and env.agent_selection == player:
+            ready.append(len(moves))
+    if ready and ready[-1] == len(moves):
+        return len(moves)
+    if not ready:
+        raise ValueError(f"{player} never gets to move in this game's opening (seed {seed})")
+    env.reset(seed=seed)  # the game ended first: replay up to the seat's last turn
+    for move in moves[:ready[-1]]:
+        env.step(move)
+    return ready[-1]
 
 
 def game_return_reward(completions: Sequence[Any], game_return: Sequence[float], **_: Any) -> list[float]:
