@@ -23,8 +23,9 @@ with plain-text moves; so do self-play and CPU runs.
 
 from __future__ import annotations
 
+import itertools
 import random
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from llm_arena_env.agents.base import decide
 from llm_arena_env.training.generation import require
@@ -50,6 +51,7 @@ class GameToolEnv:
     opponents: Any = "random"
     game_kwargs: Mapping[str, Any] = {}
     legal_bonus: float = 0.0
+    resets: Iterator[int] = itertools.count()  # each class made by game_environment has its own
 
     def __init__(self) -> None:
         self._env: Any = None
@@ -57,7 +59,6 @@ class GameToolEnv:
         self._agents: dict[str, Any] = {}
         self._return = 0.0
         self._accepted = 0
-        self._resets = 0
 
     def reset(self, seed: int | None = None, player: str | None = None, **_: Any) -> str:
         """Start the row's game (``seed``, ``player``; the first seat by default) and show the first position."""
@@ -68,8 +69,8 @@ class GameToolEnv:
         self._env.reset(seed=seed)
         self._learner = player or self._env.possible_agents[0]
         self._return, self._accepted = 0.0, 0
-        self._resets += 1
-        draw = random.Random(f"{seed}/{id(self)}/{self._resets}")  # opponents differ within a group
+        # Opponents differ within a group (every reset of this class draws anew) and replay in a rerun.
+        draw = random.Random(f"{seed}/{self._learner}/{next(self.resets)}")
         self._agents = {}
         for seat in self._env.possible_agents:
             if seat != self._learner:
@@ -132,7 +133,7 @@ def game_environment(game: str, *, opponents: Any = "random", game_kwargs: Mappi
 
     kwargs = {"answer_format": ANSWER_FORMAT, **dict(game_kwargs or {})}  # the model answers by tool call
     attributes = {"game": game, "opponents": opponents, "game_kwargs": kwargs,
-                  "legal_bonus": float(legal_bonus)}
+                  "legal_bonus": float(legal_bonus), "resets": itertools.count()}
     make(game, **kwargs)  # a bad game or option fails here, not in the trainer
     return type("GameToolEnv", (GameToolEnv,), attributes)
 
