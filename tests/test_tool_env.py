@@ -54,11 +54,11 @@ def test_an_illegal_move_forfeits_and_the_bonus_counts_accepted_moves():
 
 
 def test_group_members_meet_different_opponents_and_rows_name_seeds_and_seats():
-    openings = set()
-    for _ in range(8):
-        env = game_environment(GAME)()
-        openings.add(env.reset(seed=7, player="player_1"))
-    assert len(openings) > 1
+    factory = game_environment(GAME)
+    openings = [factory().reset(seed=7, player="player_1") for _ in range(8)]  # TRL: one instance per rollout
+    assert len(set(openings)) > 1
+    again = game_environment(GAME)
+    assert [again().reset(seed=7, player="player_1") for _ in range(8)] == openings  # a rerun replays them
     rows = tool_prompt_dataset(GAME, seeds=[1, 2])
     assert [(r["seed"], r["player"]) for r in rows] == [(1, "player_0"), (1, "player_1"), (2, "player_0"), (2, "player_1")]
     assert rows[0]["prompt"][0]["role"] == "user"
