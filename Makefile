@@ -11,7 +11,7 @@ setup-demo:
 	scripts/setup.sh
 
 setup-test:
-	scripts/setup.sh dev hf train ray
+	scripts/setup.sh dev hf train ray rl
 
 clean:
 	rm -rf .venv build *.egg-info

@@ -122,3 +122,17 @@ def test_tensor_observations_show_the_board():
     assert after.sum() == empty.sum()  # one-hot cells: two stones placed, two empty cells fewer
     with pytest.raises(TypeError, match="no finite move set"):
         SingleAgentEnv("dialogue/taboo", ["random"]).action_masks()
+
+
+def test_maskable_ppo_trains_on_the_env_with_no_glue():
+    sb3_contrib = pytest.importorskip("sb3_contrib")
+    env = SingleAgentEnv(TTT, ["random"], game_kwargs={"observation_mode": "tensor"})
+    model = sb3_contrib.MaskablePPO("MlpPolicy", env, n_steps=64, batch_size=32, seed=0, device="cpu")
+    model.learn(128)
+    observation, _ = env.reset(seed=11)
+    for _ in range(5):  # the masked policy only ever plays legal moves
+        action, _ = model.predict(observation, action_masks=env.action_masks(), deterministic=True)
+        observation, reward, terminated, truncated, info = env.step(int(action))
+        assert "rejection" not in info
+        if terminated or truncated:
+            break
