@@ -94,9 +94,11 @@ def test_bad_arguments_are_named():
         SingleAgentEnv(TTT, ["grandmaster"])
 
 
-@pytest.mark.parametrize("game, shape", [(TTT, (3, 3, 3)), ("openspiel/connect_four", (3, 6, 7)), ("chess", (18, 8, 8))])
+@pytest.mark.parametrize("game, shape", [(TTT, (3, 3, 3)), ("openspiel/connect_four", (3, 6, 7)), ("chess", (18, 8, 8)),
+                                         ("grid/sokoban", (4, 7, 7))])
 def test_tensor_observations_and_action_masks_serve_classic_rl_code(game, shape):
-    env = SingleAgentEnv(game, ["random"], game_kwargs={"observation_mode": "tensor"})
+    opponents = [] if game == "grid/sokoban" else ["random"]  # sokoban is played alone
+    env = SingleAgentEnv(game, opponents, game_kwargs={"observation_mode": "tensor"})
     assert env.observation_space == gymnasium.spaces.Box(-np.inf, np.inf, shape, np.float32)
     check_env(env, skip_render_check=True)
     observation, _ = env.reset(seed=3)
