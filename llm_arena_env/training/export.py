@@ -44,14 +44,14 @@ def format_for(out: str | os.PathLike[str], format: str | None = None) -> str:
 def write_rows(table: list[dict[str, Any]], out: str | os.PathLike[str], format: str | None = None,
                kind: str | None = None) -> Path:
     """Write ``table`` to ``out`` (its folder is made) as JSONL or Parquet; returns the path. An empty
-    Parquet table of a known ``kind`` keeps its columns; JSONL cannot hold columns without rows, so an
-    empty JSONL export is refused (``datasets.load_dataset`` fails on an empty JSON file)."""
+    table is refused, with nothing written: ``datasets.load_dataset`` (5.x) fails on an empty JSON file
+    and on an empty Parquet file alike, schema or not, so an empty file would only break a later step."""
     path = Path(out)
     chosen = format_for(path, format)
+    if not table:
+        raise ValueError(f"no rows to write to {path} (no episode matched the filters, or none had a reply to "
+                         "learn from); nothing was written, since datasets.load_dataset cannot read an empty file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not table and chosen == "jsonl":
-        raise ValueError(f"no rows to write to {path}: an empty JSONL file cannot be loaded by "
-                         "datasets.load_dataset; export to .parquet, which keeps the columns, or widen the filters")
     if chosen == "parquet":
         to_dataset(table, kind).to_parquet(str(path))  # asks for `datasets` before any file is touched
     else:
