@@ -26,6 +26,7 @@ from pathlib import Path
 
 GAME = "openspiel/tic_tac_toe"
 HELD_OUT = 1_000_000  # evaluation seeds start here; training seeds are below
+SHORT_PROMPT = "You are {player}.\n{board}\nLegal moves: {legal_moves}\n{answer_format}"
 
 
 def load_smollm2():
@@ -56,6 +57,8 @@ def main() -> None:
     parser.add_argument("--legal-bonus", type=float, default=0.2, help="weight of the accepted-move reward")
     parser.add_argument("--max-steps", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--short-prompt", action="store_true",
+                        help="board, legal moves and answer format only (about a third of the tokens)")
     args = parser.parse_args()
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 
@@ -71,7 +74,8 @@ def main() -> None:
     model, tokenizer = load_smollm2()
     print(f"loaded SmolLM2-135M-Instruct in {time.time() - started:.0f}s", flush=True)
     seeds = range(HELD_OUT, HELD_OUT + args.eval_seeds)
-    options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50)
+    game_kwargs = {"prompt_template": SHORT_PROMPT} if args.short_prompt else {}
+    options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs)
 
     started = time.time()
     before = evaluate(model, tokenizer, GAME, **options)
@@ -93,8 +97,8 @@ def main() -> None:
         learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
         seed=0, reward_weights=[1.0, args.legal_bonus], temperature=1.0,
     )
-    dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4).shuffle(seed=0)
-    rollout = GameRollout(GAME, opponents="random", samples="turn")
+    dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4, game_kwargs=game_kwargs).shuffle(seed=0)
+    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs)
     trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[game_return_reward, legal_move_reward],
                           train_dataset=dataset, rollout_func=rollout, args=config, callbacks=[Budget()])
     started = time.time()

@@ -16,9 +16,11 @@ learner's return, plus ``legal_bonus`` per accepted move where asked.
 ...                       environment_factory=game_environment("openspiel/tic_tac_toe", opponents="random"))
 
 Chat templates: TRL refuses a template that cannot render a tool call and its result
-(``trl.chat_template_utils.supports_tool_calling``); Qwen2.5/Qwen3 and Llama 3.1+ templates can. The
-template of SmolLM2-135M-Instruct cannot (TRL rejects it), so SmolLM2 trains through ``GameRollout``,
-with plain-text moves; so do self-play and CPU runs.
+(``trl.chat_template_utils.supports_tool_calling``). Checked with TRL 1.16's own template files: Qwen2.5,
+Qwen3 (and 3.5-3.8, VL), Llama 3.1 and 3.2, Gemma 4, GLM-4-MoE, DeepSeek-V3, gpt-oss, LFM2.5 and Nemotron 3
+qualify; Llama 3(.0), Gemma 1-3, Phi-3/3.5, Cohere, DeepSeek-R1-distill, Qwen2.5-VL, Idefics3, SmolVLM and
+LFM2 do not. Nor does SmolLM2-135M-Instruct's template, so SmolLM2 trains through ``GameRollout`` with
+plain-text moves; so do self-play and CPU runs.
 """
 
 from __future__ import annotations
