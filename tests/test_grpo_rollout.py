@@ -281,3 +281,33 @@ def test_turn_samples_are_one_move_each_with_the_games_return(tiny):
     assert legal_move_reward(completions=[None] * 3, accepted_moves=out["accepted_moves"]) == [1.0, 1.0, 1.0]
     with pytest.raises(ValueError, match="samples"):
         GameRollout(GAME, opponents="random", samples="moves")
+
+
+def test_one_grpo_trainer_step_on_single_move_samples(tiny, tmp_path, monkeypatch):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import GRPOConfig, GRPOTrainer
+
+    from llm_arena_env.training.grpo import game_prompt_dataset
+
+    monkeypatch.setenv("TRL_EXPERIMENTAL_SILENCE", "1")
+    path, _, _ = tiny
+    model, tokenizer = AutoModelForCausalLM.from_pretrained(path), AutoTokenizer.from_pretrained(path)
+    dataset = game_prompt_dataset(GAME, seeds=range(4), game_kwargs=KWARGS, max_opening_moves=3)
+    rollout = GameRollout(GAME, opponents="random", parser=None, game_kwargs=KWARGS, samples="turn")
+
+    def varied(completion_ids, **_):
+        """Differs between sampled replies, so the group advantages are non-zero and the weights move."""
+        return [float(ids[0] % 7) for ids in completion_ids]
+
+    args = GRPOConfig(output_dir=str(tmp_path / "out"), per_device_train_batch_size=4, num_generations=4,
+                      max_completion_length=3, max_steps=1, learning_rate=1e-2, use_cpu=True, report_to="none",
+                      logging_steps=1, save_strategy="no", disable_tqdm=True, seed=0, reward_weights=[1.0, 0.1, 1.0])
+    trainer = GRPOTrainer(model=model, processing_class=tokenizer, train_dataset=dataset, rollout_func=rollout,
+                          reward_funcs=[game_return_reward, legal_move_reward, varied], args=args)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    trainer.train()
+    logged = trainer.state.log_history[0]
+    assert logged["completions/max_length"] <= 3  # one reply per sample, not a game
+    assert logged["rewards/legal_move_reward/mean"] == 0.0  # the random model's replies are never moves
+    assert any(not torch.equal(before[name], p.detach()) for name, p in trainer.model.named_parameters())
