@@ -7,6 +7,10 @@ OpenSpiel's observation tensor (a ``Box``), the action space is ``Discrete(7)`` 
 says which columns are open, which is all MaskablePPO asks. The learner plays first (x); the win rate
 against the random player is measured in games on seeds never trained on, before and after training.
 Needs ``pip install sb3-contrib`` (the ``rl`` extra).
+
+Measured (``--steps 8000 --games 100``, seed 0, on a shared and heavily loaded 2-core CPU, 765 s): win rate
+against random 0.82 before training (the untrained deterministic policy stacks one column, which random
+rarely blocks), 0.94 after; losses 0.18 -> 0.06.
 """
 
 from __future__ import annotations
