@@ -84,4 +84,3 @@ def test_episode_returns_reward_every_generated_token_with_the_game_return(tmp_p
 
     history = reinforce(policy, rollout, train_seeds=[0, 1], steps=2, batch_size=4, seed=0)
     assert len(history) == 2 and all(h["loss"] == h["loss"] for h in history)  # finite (not NaN)
-
