@@ -41,8 +41,14 @@ def load_smollm2():
     folder = Path(list(spec.submodule_search_locations)[0])
     name = "SmolLM2-135M-Instruct.Q4_1.gguf"
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
-    model.hf_quantizer = None  # dequantized on load; lets the trainer treat it as a plain model
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
+    # Dequantized on load, but still marked quantized, which the Trainer refuses: copy into a plain model.
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    model = type(loaded)(config)
+    model.load_state_dict(loaded.state_dict())
+    model.generation_config = loaded.generation_config
     return model, tokenizer
 
 
