@@ -13,6 +13,21 @@
    reward spread (TRL's ``frac_reward_zero_std``).
 
 Times depend on the machine; on a shared 2-core CPU expect about a minute per step.
+
+Measured 2026-12-01 on the project's 2-core CPU shared by ~6 helpers (load 5-20), so far below the 30
+minutes of the brief: ``--minutes 6 --eval-seeds 10 --prompts-per-step 1 --max-completion-length 16
+--short-prompt`` (20 held-out games, greedy):
+
+    BEFORE: legal moves 0.606 [0.437, 0.753] (20/33); forfeits 0.650 [0.433, 0.819] (13/20);
+            wins 0.250 [0.112, 0.469] (5/20); draws 0 (0/20); losses 0.750 [0.531, 0.888] (15/20)
+    training: 10 steps x 8 samples in 7.0 min; mean reward -0.995 (first 5 steps) -> -0.985 (last 5);
+              groups with reward spread 0.30; 87-100% of sampled replies clipped at 16 tokens
+
+Nothing was learned, and why is visible: sampled at temperature 1, SmolLM2 rarely reaches "Final Answer"
+within 16 tokens (greedy, it does in 60% of moves), so almost every sample forfeits, 70% of groups have no
+reward spread, and the few that do give a handful of gradient steps. The group mechanism is not the cause
+(members do meet different opponents; see tests/test_grpo_rollout.py); the budget is. Next run: a longer
+``--max-completion-length`` (48-64) or ``--temperature 0.7``, and the full 30 minutes on an idle machine.
 """
 
 from __future__ import annotations
@@ -61,6 +76,7 @@ def main() -> None:
     parser.add_argument("--max-completion-length", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=2e-5)
     parser.add_argument("--legal-bonus", type=float, default=0.2, help="weight of the accepted-move reward")
+    parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature in training")
     parser.add_argument("--max-steps", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--short-prompt", action="store_true",
@@ -101,7 +117,7 @@ def main() -> None:
         output_dir="/tmp/grpo-smollm2-tictactoe", max_steps=args.max_steps, per_device_train_batch_size=batch,
         num_generations=args.num_generations, max_completion_length=args.max_completion_length,
         learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
-        seed=0, reward_weights=[1.0, args.legal_bonus], temperature=1.0,
+        seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature,
     )
     dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4, game_kwargs=game_kwargs).shuffle(seed=0)
     rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs)
