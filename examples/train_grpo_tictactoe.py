@@ -4,11 +4,15 @@ from the game's return.
     python examples/train_grpo_tictactoe.py                        # CPU: a tiny random model, about a minute
     python examples/train_grpo_tictactoe.py --model Qwen/Qwen2.5-0.5B-Instruct --steps 200 --max-completion-length 64
 
-Each prompt of the dataset names one episode (a seed and a seat); ``GameRollout`` plays it, the model's
-replies parsed into moves, and hands TRL the learner's side as one token sequence whose environment
-mask hides everything the model did not write. Without ``--model`` a tiny random Llama is built with
-``tests/tiny_models.py`` (so it plays badly and loses every game: the run shows the plumbing, not
-learning). Needs the ``train`` extra: ``pip install 'llm-arena-env[train]'``.
+Each prompt of the dataset names a starting position (a seed, a seat, 0-4 random opening plies);
+``GameRollout(samples="turn")`` has the model make one move there (the sample TRL trains on) and play
+the rest of the game for the return. The members of a GRPO group share the position but meet different
+random opponents, so their returns differ; a small bonus per accepted move (``--legal-bonus``) shapes
+the reward. ``--samples episode`` trains on the whole game as one sequence instead. The model is
+evaluated in full games on held-out seeds before training and every ``--eval-every`` steps (legal-move
+rate per move, forfeits, wins/draws/losses with 95% intervals). Without ``--model`` a tiny random Llama
+is built with ``tests/tiny_models.py`` (it forfeits every game: the run shows the plumbing, not
+learning; ``benchmarks/grpo_smollm2_tictactoe.py`` trains a real model). Needs the ``train`` extra.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from pathlib import Path
 
 from tiny_model import tiny_model  # beside this file
 
-from llm_arena_env.training.grpo import GameRollout, game_prompt_dataset, game_return_reward
+from llm_arena_env.training.evaluate import evaluate, evaluation_callback
+from llm_arena_env.training.grpo import GameRollout, game_prompt_dataset, game_return_reward, legal_move_reward
 
 GAME = "openspiel/tic_tac_toe"
 
@@ -36,6 +41,10 @@ def main() -> None:
     parser.add_argument("--max-completion-length", type=int, default=16, help="tokens per reply")
     parser.add_argument("--max-illegal-actions", type=int, default=1, help="retries after an illegal move")
     parser.add_argument("--learning-rate", type=float, default=1e-5)
+    parser.add_argument("--samples", choices=("turn", "episode"), default="turn", help="one move or one game per sample")
+    parser.add_argument("--legal-bonus", type=float, default=0.1, help="reward weight of each accepted move")
+    parser.add_argument("--eval-every", type=int, default=10, help="evaluate every N steps")
+    parser.add_argument("--eval-seeds", type=int, default=20, help="held-out seeds (x2 seats) per evaluation")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")  # rollout_func is marked experimental in TRL
@@ -46,9 +55,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         model = args.model or tiny_model(Path(scratch))
         game_kwargs = {"max_illegal_actions": args.max_illegal_actions}
-        dataset = game_prompt_dataset(GAME, seeds=range(1000), game_kwargs=game_kwargs)
+        dataset = game_prompt_dataset(GAME, seeds=range(1000), game_kwargs=game_kwargs,
+                                      max_opening_moves=4 if args.samples == "turn" else 0)
         rollout = GameRollout(GAME, opponents=None if args.self_play else args.opponent,
-                              self_play=args.self_play, game_kwargs=game_kwargs)
+                              self_play=args.self_play, game_kwargs=game_kwargs, samples=args.samples)
+        held_out = range(1_000_000, 1_000_000 + args.eval_seeds)  # never trained on
+        judge = dict(seeds=held_out, opponents=args.opponent, game_kwargs=game_kwargs,
+                     max_new_tokens=args.max_completion_length)
         config = GRPOConfig(
             output_dir=args.output,
             max_steps=args.steps,
@@ -62,10 +75,16 @@ def main() -> None:
             use_cpu=not torch.cuda.is_available(),
             bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
             seed=args.seed,
+            reward_weights=[1.0, args.legal_bonus],
         )
-        trainer = GRPOTrainer(model=model, reward_funcs=game_return_reward, train_dataset=dataset,
-                              rollout_func=rollout, args=config)
+        callback = evaluation_callback(GAME, every=args.eval_every, **judge)
+        trainer = GRPOTrainer(model=model, reward_funcs=[game_return_reward, legal_move_reward],
+                              train_dataset=dataset, rollout_func=rollout, args=config, callbacks=[callback])
+        before = evaluate(trainer.model, trainer.processing_class, GAME, **judge)
+        print(f"before training ({before.games} held-out games):\n{before.table()}")
         trainer.train()
+        step, after = callback.results[-1]
+        print(f"after {step} steps:\n{after.table()}")
         trainer.save_model(args.output)
     rewards = [entry["reward"] for entry in trainer.state.log_history if "reward" in entry]
     if rewards:

@@ -20,7 +20,7 @@ fi
 
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   case ",$extras," in
-    *,hf,*|*,train,*|*,all,*)
+    *,hf,*|*,train,*|*,rl,*|*,all,*)
       # The CPU build on disk; a bare `torch` requirement would pull several GB of CUDA packages.
       echo "==> installing torch==2.13.0"
       "$venv/bin/pip" install --quiet --disable-pip-version-check torch==2.13.0 ;;

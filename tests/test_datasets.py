@@ -42,7 +42,7 @@ def test_sft_rows_are_chats_of_the_winners_moves(random_games):
     winners = sum(1 for e in random_games for o in e["outcomes"].values() if o == "win")
     assert len(rows) == winners > 0
     for row in rows:
-        assert row["outcome"] == "win" and row["return"] == 1.0 and row["game"] == TTT
+        assert row["outcome"] == "win" and row["episode_return"] == 1.0 and row["game"] == TTT
         roles = [m["role"] for m in row["messages"]]
         assert roles == ["user", "assistant"] * (len(roles) // 2)
     played = [s["action"] for s in random_games[0]["steps"] if s["player"] == "player_0"]
@@ -84,7 +84,7 @@ def test_rl_advantage_is_return_minus_the_running_mean_of_its_game_and_role():
     row = rows[0]
     assert row["prompt"] == [{"role": "user", "content": "a, your move"}]
     assert row["completion"] == [{"role": "assistant", "content": "move-a"}]
-    assert (row["reward"], row["return"], row["legal"]) == (1.0, 1.0, True)
+    assert (row["reward"], row["episode_return"], row["legal"]) == (1.0, 1.0, True)
     # A filter keeps the advantages the unfiltered run gives.
     kept = conv.rl_rows(episodes, decay=0.5, player="a", game="g")
     assert [r["advantage"] for r in kept] == [1.0, -1.5, 1.25]
@@ -143,7 +143,7 @@ def test_datasets_have_trl_columns(random_games):
     sft = conv.sft_dataset(random_games, outcome="win")
     assert sft.num_rows > 0 and sft[0]["messages"][0]["role"] == "user"
     rl = conv.rl_dataset(random_games)
-    assert {"prompt", "completion", "reward", "return", "advantage"} <= set(rl.column_names)
+    assert {"prompt", "completion", "reward", "episode_return", "advantage"} <= set(rl.column_names)
     assert conv.preference_dataset(random_games).num_rows == 0  # random agents never fail: nothing to prefer
 
 
@@ -159,3 +159,44 @@ def test_bad_input_is_named():
         conv.sft_rows([42])
     with pytest.raises(ValueError, match="kind"):
         conv.rows("dpo", [])
+
+
+def test_sft_rows_leave_rethink_detours_out_unless_asked():
+    env = llm_arena_env.make(TTT)
+    model = ScriptedModel(["no idea", "Final Answer: x(1,1)"] * 5)
+    record = play_episode(env, [Rethink(Parse(model), checker=env.check_action), RandomAgent(0)], seed=0)
+    (row,) = conv.sft_rows([record], player="player_0")
+    replies = [m["content"] for m in row["messages"] if m["role"] == "assistant"]
+    assert "no idea" not in replies and replies  # only the replies the env accepted are targets
+    (kept,) = conv.sft_rows([record], player="player_0", include_detours=True)
+    assert "no idea" in [m["content"] for m in kept["messages"] if m["role"] == "assistant"]
+
+
+def test_per_turn_sft_rows_hold_one_prompt_and_its_reply(random_games):
+    whole = conv.sft_rows(random_games, player="player_0")
+    turns = conv.sft_rows(random_games, player="player_0", per_turn=True)
+    assert len(turns) == sum(sum(m["role"] == "assistant" for m in row["messages"]) for row in whole)
+    for row in turns:
+        assert [m["role"] for m in row["messages"]][-2:] == ["user", "assistant"]
+        assert sum(m["role"] == "assistant" for m in row["messages"]) == 1
+        assert isinstance(row["turn"], int)
+
+
+def test_no_column_is_named_like_a_python_keyword(random_games):
+    import keyword
+
+    for kind in conv.ROWS:
+        for row in conv.rows(kind, random_games):
+            assert not [name for name in row if keyword.iskeyword(name)], kind
+
+
+def test_an_empty_export_is_refused_and_an_empty_dataset_keeps_its_columns(tmp_path):
+    pytest.importorskip("datasets")
+    from llm_arena_env.training.export import export
+
+    for kind, suffix in (("sft", "jsonl"), ("rl", "parquet"), ("preference", "jsonl")):
+        with pytest.raises(ValueError, match="no rows"):
+            export([], kind=kind, out=tmp_path / f"{kind}.{suffix}")
+        assert not (tmp_path / f"{kind}.{suffix}").exists()
+        empty = conv.to_dataset([], kind)
+        assert empty.num_rows == 0 and set(empty.column_names) == set(conv.empty_features(kind))

@@ -61,7 +61,7 @@ def test_cli_exports_rl_rows_and_preference_pairs(results, tmp_path):
     assert main(["export", str(results), "--kind", "rl", "--player", "player_0", "--decay", "0.5", "--out", str(rl)]) == 0
     rows = _lines(rl)
     assert rows and {r["player"] for r in rows} == {"player_0"}
-    assert {"prompt", "completion", "reward", "return", "advantage"} <= set(rows[0])
+    assert {"prompt", "completion", "reward", "episode_return", "advantage"} <= set(rows[0])
     pairs = tmp_path / "pairs.jsonl"
     assert main(["export", str(results), "--kind", "preference", "--out", str(pairs)]) == 0
     assert {(p["game"], p["source"]) for p in _lines(pairs)} == {("chess", "illegal")}

@@ -20,7 +20,11 @@ from llm_arena_env.training.grpo import (  # noqa: E402
     episode_key,
     game_prompt_rows,
     game_return_reward,
+    legal_move_reward,
+    member_seed,
+    play_opening,
     read_episode_key,
+    read_episode_start,
 )
 from tests.tiny_models import build_chat_model  # noqa: E402
 
@@ -208,4 +212,102 @@ def test_one_grpo_trainer_step_on_cpu(tiny, tmp_path, monkeypatch):
     for row, completion_mask in zip(seen["tool_mask"].tolist(), seen["completion_mask"].tolist()):
         kept = [m for m, c in zip(row, completion_mask) if c]
         assert 0 in kept and 1 in kept and sum(kept) <= 2 * 4
+    assert any(not torch.equal(before[name], p.detach()) for name, p in trainer.model.named_parameters())
+
+
+# ---------------------------------------------------------------------------------------------- groups, turns, openings
+
+
+def test_group_members_share_the_position_but_meet_different_opponents(tiny):
+    _, model, tokenizer = tiny
+    learner = FirstLegalMove(tokenizer, eos_token_ids(model, tokenizer))  # deterministic: only opponents differ
+    rollout = GameRollout(GAME, opponents="random", game_kwargs=KWARGS)
+    starts = [(seed, "player_0", 0, member) for seed in range(4) for member in range(8)]
+    out = rollout.play(starts, learner)
+    groups = [out["game_return"][i:i + 8] for i in range(0, len(starts), 8)]
+    assert sum(len(set(g)) > 1 for g in groups) >= 3  # reward spread in (almost) every group
+    for i in range(0, len(starts), 8):  # the first prompt of every member is the same position
+        assert len({tuple(p) for p in out["prompt_ids"][i:i + 8]}) == 1
+    # member 0 is the arena's episode; the same start replays the same game
+    assert rollout.play(starts[:1], learner)["completion_ids"] == out["completion_ids"][:1]
+    assert member_seed(5, 1, 0) == 5 * SEAT_SEED_STRIDE + 1 and member_seed(5, 1, 1) != member_seed(5, 1, 2)
+
+
+def test_trl_copies_of_one_prompt_become_numbered_members(tiny, monkeypatch):
+    seen = []
+    rollout = GameRollout(GAME, opponents="random", game_kwargs=KWARGS)
+    monkeypatch.setattr(rollout, "play", lambda starts, generator: seen.extend(starts))
+    monkeypatch.setattr("llm_arena_env.training.grpo.TrainerGenerator", lambda trainer: None)
+    a, b = episode_key(GAME, 1, "player_0"), episode_key(GAME, 2, "player_1", opening=2)
+    rollout([a, a, a, b, b], trainer=None)
+    assert seen == [(1, "player_0", 0, 0), (1, "player_0", 0, 1), (1, "player_0", 0, 2),
+                    (2, "player_1", 2, 0), (2, "player_1", 2, 1)]
+
+
+def test_openings_vary_the_start_and_leave_the_rows_seat_to_move():
+    rows = game_prompt_rows(GAME, seeds=range(30), max_opening_moves=4)
+    assert len({r["opening"] for r in rows}) >= 3
+    for row in rows:
+        env = llm_arena_env.make(GAME)
+        env.reset(seed=row["seed"])
+        assert play_opening(env, row["seed"], row["player"], row["opening"]) == row["opening"]
+        assert env.agent_selection == row["player"]
+        assert sum(env.observe(row["player"])["action_mask"]) == 9 - row["opening"]
+        assert read_episode_start(row["prompt"]) == (GAME, row["seed"], row["player"], row["opening"])
+
+
+def test_turn_samples_are_one_move_each_with_the_games_return(tiny):
+    _, model, tokenizer = tiny
+    learner = FirstLegalMove(tokenizer, eos_token_ids(model, tokenizer))
+    rollout = GameRollout(GAME, opponents="random", game_kwargs=KWARGS, samples="turn", gamma=0.5)
+    starts = [(seed, "player_0", 2) for seed in range(3)]
+    out = rollout.play(starts, learner)
+    turns = rollout.play_turns(starts, learner)
+    for i, (seed, player, opening) in enumerate(starts):
+        env = llm_arena_env.make(GAME, **KWARGS)
+        env.reset(seed=seed)
+        play_opening(env, seed, player, opening)
+        from llm_arena_env.training.generation import chat_ids, observation_messages
+
+        assert out["prompt_ids"][i] == chat_ids(tokenizer, observation_messages(env.observe(player)))
+        move = tokenizer.decode(out["completion_ids"][i], skip_special_tokens=True)
+        assert move == env.observe(player)["legal_actions"][0]  # one move, not the whole game
+        assert out["env_mask"][i] == [1] * len(out["completion_ids"][i])
+        assert out["accepted_moves"][i] == 1
+        mine = [t for t in turns[sum(out["learner_turns"][:i]):sum(out["learner_turns"][:i + 1])]]
+        assert [t["game_return"] for t in mine] == [out["game_return"][i]] * out["learner_turns"][i]
+        assert mine[-1]["discounted_return"] == out["game_return"][i]
+        assert out["discounted_return"][i] == out["game_return"][i] * 0.5 ** (out["learner_turns"][i] - 1)
+    assert legal_move_reward(completions=[None] * 3, accepted_moves=out["accepted_moves"]) == [1.0, 1.0, 1.0]
+    with pytest.raises(ValueError, match="samples"):
+        GameRollout(GAME, opponents="random", samples="moves")
+
+
+def test_one_grpo_trainer_step_on_single_move_samples(tiny, tmp_path, monkeypatch):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import GRPOConfig, GRPOTrainer
+
+    from llm_arena_env.training.grpo import game_prompt_dataset
+
+    monkeypatch.setenv("TRL_EXPERIMENTAL_SILENCE", "1")
+    path, _, _ = tiny
+    model, tokenizer = AutoModelForCausalLM.from_pretrained(path), AutoTokenizer.from_pretrained(path)
+    dataset = game_prompt_dataset(GAME, seeds=range(4), game_kwargs=KWARGS, max_opening_moves=3)
+    rollout = GameRollout(GAME, opponents="random", parser=None, game_kwargs=KWARGS, samples="turn")
+
+    def varied(completion_ids, **_):
+        """Differs between sampled replies, so the group advantages are non-zero and the weights move."""
+        return [float(ids[0] % 7) for ids in completion_ids]
+
+    args = GRPOConfig(output_dir=str(tmp_path / "out"), per_device_train_batch_size=4, num_generations=4,
+                      max_completion_length=3, max_steps=1, learning_rate=1e-2, use_cpu=True, report_to="none",
+                      logging_steps=1, save_strategy="no", disable_tqdm=True, seed=0, reward_weights=[1.0, 0.1, 1.0])
+    trainer = GRPOTrainer(model=model, processing_class=tokenizer, train_dataset=dataset, rollout_func=rollout,
+                          reward_funcs=[game_return_reward, legal_move_reward, varied], args=args)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    trainer.train()
+    logged = trainer.state.log_history[0]
+    assert logged["completions/max_length"] <= 3  # one reply per sample, not a game
+    assert logged["rewards/legal_move_reward/mean"] == 0.0  # the random model's replies are never moves
     assert any(not torch.equal(before[name], p.detach()) for name, p in trainer.model.named_parameters())

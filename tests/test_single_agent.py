@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import warnings
 
+import gymnasium
+import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
@@ -23,7 +25,8 @@ TTT = "openspiel/tic_tac_toe"
 ])
 def test_passes_gymnasiums_env_checker(game, kwargs, opponents):
     env = SingleAgentEnv(game, opponents, game_kwargs=kwargs)
-    assert isinstance(env.action_space, FreeText)
+    finite = env.env.unwrapped.num_actions
+    assert env.action_space == (gymnasium.spaces.Discrete(finite) if finite else FreeText(env.action_space.max_length))
     assert env.observation_space == env.env.observation_space(env.learner)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a warning from the checker is a failure too
@@ -89,3 +92,49 @@ def test_bad_arguments_are_named():
         SingleAgentEnv(TTT, [object()])
     with pytest.raises(ValueError, match="unknown agent spec"):
         SingleAgentEnv(TTT, ["grandmaster"])
+
+
+@pytest.mark.parametrize("game, shape", [(TTT, (3, 3, 3)), ("openspiel/connect_four", (3, 6, 7)), ("chess", (18, 8, 8)),
+                                         ("grid/sokoban", (4, 7, 7))])
+def test_tensor_observations_and_action_masks_serve_classic_rl_code(game, shape):
+    opponents = [] if game == "grid/sokoban" else ["random"]  # sokoban is played alone
+    env = SingleAgentEnv(game, opponents, game_kwargs={"observation_mode": "tensor"})
+    assert env.observation_space == gymnasium.spaces.Box(-np.inf, np.inf, shape, np.float32)
+    check_env(env, skip_render_check=True)
+    observation, _ = env.reset(seed=3)
+    assert observation.shape == shape and observation.dtype == np.float32
+    rng = np.random.default_rng(0)
+    for _ in range(400):  # legal moves from the mask, until the game ends; the mask follows the board
+        mask = env.action_masks()
+        assert mask.dtype == bool and mask.shape == (env.action_space.n,) and mask.any()
+        observation, reward, terminated, truncated, info = env.step(int(rng.choice(np.flatnonzero(mask))))
+        assert env.observation_space.contains(observation)
+        assert "rejection" not in info
+        if terminated or truncated:
+            break
+    else:
+        pytest.fail("the game did not end")
+
+
+def test_tensor_observations_show_the_board():
+    env = SingleAgentEnv("openspiel/connect_four", ["random"], game_kwargs={"observation_mode": "tensor"})
+    empty, _ = env.reset(seed=0)
+    after, *_ = env.step(3)
+    assert not np.array_equal(empty, after)
+    assert after.sum() == empty.sum()  # one-hot cells: two stones placed, two empty cells fewer
+    with pytest.raises(TypeError, match="no finite move set"):
+        SingleAgentEnv("dialogue/taboo", ["random"]).action_masks()
+
+
+def test_maskable_ppo_trains_on_the_env_with_no_glue():
+    sb3_contrib = pytest.importorskip("sb3_contrib")
+    env = SingleAgentEnv(TTT, ["random"], game_kwargs={"observation_mode": "tensor"})
+    model = sb3_contrib.MaskablePPO("MlpPolicy", env, n_steps=64, batch_size=32, seed=0, device="cpu")
+    model.learn(128)
+    observation, _ = env.reset(seed=11)
+    for _ in range(5):  # the masked policy only ever plays legal moves
+        action, _ = model.predict(observation, action_masks=env.action_masks(), deterministic=True)
+        observation, reward, terminated, truncated, info = env.step(int(action))
+        assert "rejection" not in info
+        if terminated or truncated:
+            break

@@ -20,7 +20,7 @@ from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.spaces import FreeText, observation_space
 
-OBSERVATION_MODES = ("text", "image", "text+image")
+OBSERVATION_MODES = ("text", "image", "text+image", "tensor")
 DEFAULT_ANSWER_FORMAT = "End your reply with your move on its own line, as: Final Answer: <move>"
 
 
@@ -61,6 +61,8 @@ class TextEnv(AECEnv):
 
     #: Size of the finite action set, or None for free-text games. Sets ``action_mask`` and the int ids.
     num_actions: int | None = None
+    #: Shape of the numeric observation of ``observation_mode="tensor"``; None where the game has none.
+    observation_shape: tuple[int, ...] | None = None
     #: Longest action string a player may send; longer ones are rejected before the game reads them.
     max_action_length: int = 20_000
     #: The game's prompt: a ``str.format`` template over the fields of ``_prompt_fields``.
@@ -100,14 +102,24 @@ class TextEnv(AECEnv):
         self.image_size = image_size
         self.max_illegal_actions = max_illegal_actions
         image_shape = (image_size, image_size, 3) if "image" in observation_mode else None
-        obs_space = observation_space(num_actions=self.num_actions, image_shape=image_shape)
+        if observation_mode == "tensor":  # PettingZoo classic's {"observation", "action_mask"}, for RL libraries
+            if self.observation_shape is None or self.num_actions is None:
+                raise ValueError(f"{type(self).__name__} has no numeric observation; observation_mode='tensor' "
+                                 "needs a game with a finite move set and an observation tensor")
+            obs_space = spaces.Dict({
+                "observation": spaces.Box(-np.inf, np.inf, self.observation_shape, np.float32),
+                "action_mask": spaces.Box(0, 1, (self.num_actions,), np.int8),
+            })
+        else:
+            obs_space = observation_space(num_actions=self.num_actions, image_shape=image_shape)
         act_space = spaces.Discrete(self.num_actions) if self.num_actions else FreeText(self.max_action_length)
         self.observation_spaces = {a: obs_space for a in players}
         self.action_spaces = {a: act_space for a in players}
         self.np_random, self.np_random_seed = seeding.np_random()
         self.result: Result | None = None
         self._start_episode()
-        self._observation_text(self.agent_selection)  # a template naming unknown fields fails here, not mid-run
+        if observation_mode != "tensor":
+            self._observation_text(self.agent_selection)  # a template naming unknown fields fails here, not mid-run
 
     # ------------------------------------------------------------------ the AEC API
 
@@ -156,6 +168,18 @@ class TextEnv(AECEnv):
         return True, ""
 
     def observe(self, agent: str) -> dict[str, Any]:
+        to_move = agent == self.agent_selection and self.result is None
+        if self.observation_mode == "tensor":
+            mask = np.zeros(self.num_actions, dtype=np.int8)
+            if to_move:
+                mask[list(self._legal_action_ids(agent))] = 1
+            return {"observation": np.asarray(self._observation_tensor(agent), dtype=np.float32).reshape(
+                self.observation_shape), "action_mask": mask}
+        return self.text_observation(agent)
+
+    def text_observation(self, agent: str) -> dict[str, Any]:
+        """The observation dict of the text modes, in every mode: agents that read text (LLMs, random,
+        engines) play against tensor-mode learners through it."""
         to_move = agent == self.agent_selection and self.result is None
         text = self._observation_text(agent)
         rejection = self._rejections.get(agent)
@@ -318,6 +342,10 @@ class TextEnv(AECEnv):
     def _legal_action_ids(self, agent: str) -> list[int]:
         """The int ids of the legal moves of the player to act (games with ``num_actions``)."""
         return []
+
+    def _observation_tensor(self, agent: str) -> np.ndarray:
+        """What ``agent`` sees now as numbers, of shape ``observation_shape`` (games that set it)."""
+        raise NotImplementedError
 
     def _render_text(self) -> str:
         """The whole state as text, for ``render_mode="ansi"`` and people watching."""

@@ -6,9 +6,11 @@ them, or :class:`~llm_arena_env.training.trajectory.Trajectory` objects) and fil
 give a ``datasets.Dataset`` (the ``train`` extra). All rows are in TRL's conversational formats:
 
 - :func:`sft_rows`: one row per player per episode; ``messages`` is the player's side as one chat, its
-  replies as ``assistant`` (rejected replies left out unless ``include_illegal``). For ``SFTTrainer``.
+  replies as ``assistant`` (rejected replies and rethink detours left out unless ``include_illegal`` /
+  ``include_detours``); ``per_turn=True`` gives one row per accepted move instead, its prompt as the env
+  showed it (the dialogue so far in dialogue games) and its reply. For ``SFTTrainer``.
 - :func:`rl_rows`: one row per turn; ``prompt`` (the messages the model saw), ``completion`` (its reply),
-  ``reward`` (the turn's), ``return`` (the episode's) and ``advantage``: the return minus a running mean
+  ``reward`` (the turn's), ``episode_return`` and ``advantage``: the return minus a running mean
   of returns for the same game and role, taken before this episode updates it (SPIRAL's role-conditioned
   advantage estimation). Episodes are read in the order given.
 - :func:`preference_rows`: ``prompt``/``chosen``/``rejected`` pairs from decision traces: an unparsable
@@ -92,7 +94,7 @@ def _metadata(trajectory: Trajectory) -> dict[str, Any]:
         "player": trajectory.player,
         "agent": trajectory.agent,
         "outcome": trajectory.outcome,
-        "return": trajectory.episode_return,
+        "episode_return": trajectory.episode_return,  # not "return": columns become reward-function arguments
         "score": trajectory.score,
         "episode_id": trajectory.episode_id,
         "seed": trajectory.seed,
@@ -106,15 +108,22 @@ def _assistant(text: str) -> list[dict[str, str]]:
 # ---------------------------------------------------------------------------------------------- SFT
 
 
-def sft_rows(source: Iterable[Any], *, include_illegal: bool = False, **filters: Any) -> list[dict[str, Any]]:
-    """One chat per player per episode: ``messages`` plus metadata (game, player, agent, outcome, return,
-    score, episode_id, seed). Players with no reply left to learn from are skipped."""
+def sft_rows(source: Iterable[Any], *, include_illegal: bool = False, include_detours: bool = False,
+             per_turn: bool = False, **filters: Any) -> list[dict[str, Any]]:
+    """One chat per player per episode: ``messages`` plus metadata (game, player, agent, outcome,
+    episode_return, score, episode_id, seed). Players with no reply left to learn from are skipped.
+    ``per_turn``: one row per kept turn (with its ``turn`` index), the env's prompt and the reply."""
     keep = TrajectoryFilter(**filters)
     table = []
     for trajectory in iter_trajectories(source):
         turns = [t for t in trajectory.turns if include_illegal or t.legal]
-        if turns and keep(trajectory):
-            table.append({"messages": conversation(turns), **_metadata(trajectory)})
+        if not turns or not keep(trajectory):
+            continue
+        if per_turn:
+            table += [{"messages": conversation([t], detours=include_detours), "turn": t.index, **_metadata(trajectory)}
+                      for t in turns]
+        else:
+            table.append({"messages": conversation(turns, detours=include_detours), **_metadata(trajectory)})
     return table
 
 
@@ -140,7 +149,7 @@ class RoleBaseline:
 
 def rl_rows(source: Iterable[Any], *, decay: float = 0.95, baseline: RoleBaseline | None = None,
             legal_only: bool = False, **filters: Any) -> list[dict[str, Any]]:
-    """One row per turn: ``prompt``, ``completion``, ``reward``, ``return``, ``advantage``, ``legal``,
+    """One row per turn: ``prompt``, ``completion``, ``reward``, ``episode_return``, ``advantage``, ``legal``,
     ``turn`` and the trajectory's metadata. The baseline sees every trajectory, filtered out or not, so a
     filter does not change the advantages of the rows it keeps. Pass ``baseline`` to carry it across calls."""
     keep = TrajectoryFilter(**filters)
@@ -243,9 +252,34 @@ def rows(kind: str, source: Iterable[Any], **options: Any) -> list[dict[str, Any
     return ROWS[kind](source, **options)
 
 
-def to_dataset(table: list[dict[str, Any]]) -> Any:
-    """Rows as a ``datasets.Dataset`` (scores-like nested values stay as the rows hold them)."""
-    return require_datasets().Dataset.from_list(table)
+def to_dataset(table: list[dict[str, Any]], kind: str | None = None) -> Any:
+    """Rows as a ``datasets.Dataset`` (scores-like nested values stay as the rows hold them). An empty
+    table of a known ``kind`` still has its columns, so that an empty export loads like a full one."""
+    datasets = require_datasets()
+    if not table and kind is not None:
+        features = empty_features(kind)
+        return datasets.Dataset.from_dict({name: [] for name in features}, features=features)
+    return datasets.Dataset.from_list(table)
+
+
+def empty_features(kind: str) -> Any:
+    """The columns of ``kind`` rows as ``datasets.Features`` (nested metadata such as scores left out)."""
+    from datasets import Features, Value
+
+    if kind not in ROWS:
+        raise ValueError(f"kind must be one of {', '.join(ROWS)}, got {kind!r}")
+    chat = [{"role": Value("string"), "content": Value("string")}]
+    meta = {"game": Value("string"), "player": Value("string"), "agent": Value("string"),
+            "outcome": Value("string"), "episode_return": Value("float64"), "score": Value("float64"),
+            "episode_id": Value("string"), "seed": Value("int64")}
+    columns = {
+        "sft": {"messages": chat},
+        "rl": {"prompt": chat, "completion": chat, "reward": Value("float64"), "advantage": Value("float64"),
+               "legal": Value("bool"), "turn": Value("int64")},
+        "preference": {"prompt": chat, "chosen": chat, "rejected": chat, "source": Value("string"),
+                       "turn": Value("int64")},
+    }[kind]
+    return Features({**columns, **meta})
 
 
 def sft_dataset(source: Iterable[Any], **options: Any) -> Any:

@@ -41,13 +41,19 @@ def format_for(out: str | os.PathLike[str], format: str | None = None) -> str:
     return format
 
 
-def write_rows(table: list[dict[str, Any]], out: str | os.PathLike[str], format: str | None = None) -> Path:
-    """Write ``table`` to ``out`` (its folder is made) as JSONL or Parquet; returns the path."""
+def write_rows(table: list[dict[str, Any]], out: str | os.PathLike[str], format: str | None = None,
+               kind: str | None = None) -> Path:
+    """Write ``table`` to ``out`` (its folder is made) as JSONL or Parquet; returns the path. An empty
+    table is refused, with nothing written: ``datasets.load_dataset`` (5.x) fails on an empty JSON file
+    and on an empty Parquet file alike, schema or not, so an empty file would only break a later step."""
     path = Path(out)
     chosen = format_for(path, format)
+    if not table:
+        raise ValueError(f"no rows to write to {path} (no episode matched the filters, or none had a reply to "
+                         "learn from); nothing was written, since datasets.load_dataset cannot read an empty file")
     path.parent.mkdir(parents=True, exist_ok=True)
     if chosen == "parquet":
-        to_dataset(table).to_parquet(str(path))  # asks for `datasets` before any file is touched
+        to_dataset(table, kind).to_parquet(str(path))  # asks for `datasets` before any file is touched
     else:
         with path.open("w", encoding="utf-8") as handle:
             for row in table:
@@ -65,5 +71,5 @@ def export(source: str | os.PathLike[str] | Iterable[Mapping[str, Any]], *, kind
     format_for(out, format)  # a bad format fails before any work
     episodes = load_results(source) if isinstance(source, (str, os.PathLike)) else list(source)
     table = rows(kind, episodes, **options)
-    write_rows(table, out, format)
+    write_rows(table, out, format, kind)
     return len(table)

@@ -19,9 +19,23 @@ learner's return, in the extra field ``game_return`` (read it with :func:`game_r
 fields ``outcome``, ``illegal_actions`` and ``learner_turns`` come along.
 
 Prompts name episodes: :func:`game_prompt_dataset` makes one row per seed and seat, whose ``prompt`` is a
-short JSON key (game, seed, player). The model never sees it; it sees the env's observations. The
-``num_generations`` copies of a prompt replay the same seed (same deal, same seeded random opponents), so
-the returns within a GRPO group differ by the learner's play alone, and each group holds one role.
+short JSON key (game, seed, player, and the number of random ``opening`` plies). The model never sees it;
+it sees the env's observations. The ``num_generations`` copies of a prompt share the starting position
+(same deal, same opening) and one role, but each member meets its own opponent randomness (member 0 the
+episode's usual seed, member k a seed drawn from (seed, seat, k)), and samples its own replies: a group
+of identical games would have no reward spread, and GRPO learns nothing from it.
+
+Two sample modes. ``samples="episode"`` (default): the learner's whole side of the game is one sequence,
+as above. ``samples="turn"``: each learner move is its own (prompt, completion) sample, the prompt being
+that turn's chat as the env shows it (one self-contained prompt in board games, the dialogue so far in
+dialogue games). As a TRL ``rollout_func`` the completion is the learner's first move from the prompt's
+position; the rest of the game is played by the same model (sampled, not trained on) to get the return.
+:meth:`GameRollout.play_turns` returns every turn as a sample, for loops outside TRL. Board positions
+vary through ``max_opening_moves`` of :func:`game_prompt_rows`.
+
+Rewards: the return (``game_return``), its discounted value at the sampled turn (``discounted_return``,
+``gamma`` per later learner move), and the number of moves the env accepted (``accepted_moves``), which
+:func:`legal_move_reward` turns into a small shaping bonus (weigh it with ``GRPOConfig.reward_weights``).
 
 ``max_completion_length`` caps each reply; a whole sequence holds all of the learner's turns and what
 the env showed between them, so bound long games with the game's own ``max_turns`` in ``game_kwargs``.
@@ -39,10 +53,12 @@ through transformers; vLLM generation is not supported by this rollout.
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, Sequence
 
 from llm_arena_env.agents.base import decide_batch
+from llm_arena_env.arena.runner import EPISODE_AGENT_KINDS, SEAT_SEED_STRIDE
 from llm_arena_env.training.generation import (
     chat_ids,
     generate_replies,
@@ -100,17 +116,26 @@ class TrainerGenerator:
 # ---------------------------------------------------------------------------------------------- prompts
 
 
-def episode_key(game: str, seed: int | None, player: str) -> str:
-    """The prompt that names one episode and seat: a JSON object (game, seed, player)."""
-    return json.dumps({"game": game, "seed": seed, "player": player})
+def episode_key(game: str, seed: int | None, player: str, opening: int = 0) -> str:
+    """The prompt that names one episode and seat: a JSON object (game, seed, player; opening plies if any)."""
+    key: dict[str, Any] = {"game": game, "seed": seed, "player": player}
+    if opening:
+        key["opening"] = int(opening)
+    return json.dumps(key)
 
 
 def read_episode_key(prompt: Any) -> tuple[str, int | None, str]:
     """(game, seed, player) from a prompt made by :func:`episode_key`; a clear error for anything else."""
+    game, seed, player, _ = read_episode_start(prompt)
+    return game, seed, player
+
+
+def read_episode_start(prompt: Any) -> tuple[str, int | None, str, int]:
+    """(game, seed, player, opening plies) from a prompt made by :func:`episode_key`."""
     try:
         data = json.loads(prompt)
-        return str(data["game"]), data["seed"], str(data["player"])
-    except (TypeError, ValueError, KeyError):
+        return str(data["game"]), data["seed"], str(data["player"]), int(data.get("opening", 0))
+    except (TypeError, ValueError, KeyError, AttributeError):
         raise ValueError(
             f"GameRollout reads prompts made by game_prompt_dataset / episode_key (JSON with game, seed, "
             f"player), got {str(prompt)[:120]!r}"
@@ -118,24 +143,71 @@ def read_episode_key(prompt: Any) -> tuple[str, int | None, str]:
 
 
 def game_prompt_rows(game: str, seeds: Sequence[int], *, players: Sequence[str] | None = None,
-                     game_kwargs: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """One row per seed and seat (seed-major): ``prompt`` (the episode key), ``game``, ``seed``, ``player``."""
+                     game_kwargs: Mapping[str, Any] | None = None, max_opening_moves: int = 0,
+                     ) -> list[dict[str, Any]]:
+    """One row per seed and seat (seed-major): ``prompt`` (the episode key), ``game``, ``seed``, ``player``.
+
+    ``max_opening_moves``: each seed also draws 0 to that many random plies played before the learner's
+    first move (``opening``), so that samples start from varied positions; the seat of a row then moves
+    first after its opening (openings that would end the game or skip the seat are shortened)."""
     from llm_arena_env import make
 
+    if max_opening_moves < 0:
+        raise ValueError(f"max_opening_moves must be >= 0, got {max_opening_moves}")
     seats = list(make(game, **dict(game_kwargs or {})).possible_agents)
     chosen = list(players) if players is not None else seats
     unknown = [p for p in chosen if p not in seats]
     if unknown or not chosen:
         raise ValueError(f"players must be some of {seats}, got {chosen}")
-    return [{"prompt": episode_key(game, int(seed), p), "game": game, "seed": int(seed), "player": p}
-            for seed in seeds for p in chosen]
+    rows = []
+    for seed in seeds:
+        for p in chosen:
+            plies = 0
+            if max_opening_moves:
+                env = make(game, **dict(game_kwargs or {}))
+                env.reset(seed=int(seed))
+                plies = play_opening(env, int(seed), p, random.Random(f"{seed}/{p}").randint(0, max_opening_moves))
+            rows.append({"prompt": episode_key(game, int(seed), p, plies), "game": game, "seed": int(seed),
+                         "player": p, "opening": plies})
+    return rows
 
 
 def game_prompt_dataset(game: str, seeds: Sequence[int], *, players: Sequence[str] | None = None,
-                        game_kwargs: Mapping[str, Any] | None = None) -> Any:
+                        game_kwargs: Mapping[str, Any] | None = None, max_opening_moves: int = 0) -> Any:
     """:func:`game_prompt_rows` as a ``datasets.Dataset``, the ``train_dataset`` of a GRPO run."""
     return require("datasets").Dataset.from_list(game_prompt_rows(game, seeds, players=players,
-                                                                  game_kwargs=game_kwargs))
+                                                                  game_kwargs=game_kwargs,
+                                                                  max_opening_moves=max_opening_moves))
+
+
+def _over(env: Any) -> bool:
+    player = env.agent_selection
+    return not env.agents or bool(env.terminations.get(player) or env.truncations.get(player))
+
+
+def play_opening(env: Any, seed: int | None, player: str, plies: int) -> int:
+    """Play random legal moves (seeded by ``seed``) on ``env`` just reset with ``seed`` until at least
+    ``plies`` are played and ``player`` is to move; where the game would end first, back off to the last
+    position where ``player`` was to move. Returns the plies played: the same (seed, player, plies) gives
+    the same position, and playing the returned number again stops there."""
+    from llm_arena_env.agents.random_agent import RandomAgent
+
+    mover = RandomAgent(seed=None if seed is None else seed * SEAT_SEED_STRIDE + 999)  # not a seat's seed
+    moves: list[str] = []
+    ready = [0] if not _over(env) and env.agent_selection == player else []  # lengths where the seat moves
+    while not _over(env) and not (len(moves) >= plies and env.agent_selection == player):
+        moves.append(mover.act(env.observe(env.agent_selection)))
+        env.step(moves[-1])
+        if not _over(env) and env.agent_selection == player:
+            ready.append(len(moves))
+    if ready and ready[-1] == len(moves):
+        return len(moves)
+    if not ready:
+        raise ValueError(f"{player} never gets to move in this game's opening (seed {seed})")
+    env.reset(seed=seed)  # the game ended first: replay up to the seat's last turn
+    for move in moves[:ready[-1]]:
+        env.step(move)
+    return ready[-1]
 
 
 def game_return_reward(completions: Sequence[Any], game_return: Sequence[float], **_: Any) -> list[float]:
@@ -143,6 +215,23 @@ def game_return_reward(completions: Sequence[Any], game_return: Sequence[float],
     if len(game_return) != len(completions):
         raise ValueError("game_return_reward needs the `game_return` field of GameRollout, one per completion")
     return [float(r) for r in game_return]
+
+
+def discounted_return_reward(completions: Sequence[Any], discounted_return: Sequence[float], **_: Any,
+                             ) -> list[float]:
+    """TRL reward function: the return discounted to the sampled turn (``discounted_return``)."""
+    if len(discounted_return) != len(completions):
+        raise ValueError("discounted_return_reward needs the `discounted_return` field of GameRollout")
+    return [float(r) for r in discounted_return]
+
+
+def legal_move_reward(completions: Sequence[Any], accepted_moves: Sequence[int], **_: Any) -> list[float]:
+    """TRL reward function for legal-move shaping: the learner's moves the env accepted in the episode
+    (in ``samples="turn"`` mode: 1 where the sampled move was accepted, else 0). Give it a small weight
+    beside the return (``reward_weights=[1.0, 0.1]``), so that winning stays what counts."""
+    if len(accepted_moves) != len(completions):
+        raise ValueError("legal_move_reward needs the `accepted_moves` field of GameRollout, one per completion")
+    return [float(n) for n in accepted_moves]
 
 
 # ---------------------------------------------------------------------------------------------- episodes
@@ -159,6 +248,7 @@ class _Side:
     turns: list[Turn] = field(default_factory=list)
     chat_length: int = 0  # messages of conversation(turns)
     illegal: int = 0
+    turn_ids: list[tuple[list[int], list[int]]] = field(default_factory=list)  # samples="turn": (prompt, reply)
 
     def extend(self, ids: Sequence[int], generated: bool) -> None:
         self.completion_ids += ids
@@ -196,16 +286,25 @@ class GameRollout:
     ``opponents``: one agent spec or agent for every other seat, or a mapping seat -> spec/agent naming
     every seat (the learner's own entry is skipped in its episodes). Specs are built as the arena's runner
     builds them: ``random`` afresh per episode, seeded ``seed * SEAT_SEED_STRIDE + seat`` (so an episode
-    replays, and matches ``play_many``'s), other kinds once and shared, like agent objects.
+    replays, and matches ``play_many``'s; group member k > 0 gets its own seed, see the module docstring),
+    other kinds once and shared, like agent objects. A list of them is an opponent pool: each episode
+    draws one from it, by its seed (``OpponentPool`` adds frozen snapshots of the learner to it).
+    ``samples``: ``"episode"`` or ``"turn"`` (see the module docstring); ``gamma`` discounts
+    ``discounted_return`` per later learner move.
     ``self_play=True``: every seat is the model (only the prompt's seat is trained in that episode).
     ``parser`` reads moves out of the model's replies (default: the rule-based ``default_parser()``;
     None sends the stripped reply). ``game_kwargs`` go to ``make``, ``reset_options`` to every reset."""
 
     def __init__(self, game: str, *, opponents: Any = None, self_play: bool = False,
                  game_kwargs: Mapping[str, Any] | None = None, reset_options: Mapping[str, Any] | None = None,
-                 parser: Any = _DEFAULT):
+                 parser: Any = _DEFAULT, samples: str = "episode", gamma: float = 1.0):
         from llm_arena_env import make
 
+        if samples not in ("episode", "turn"):
+            raise ValueError(f"samples must be 'episode' or 'turn', got {samples!r}")
+        if not 0.0 < gamma <= 1.0:
+            raise ValueError(f"gamma must be in (0, 1], got {gamma}")
+        self.samples, self.gamma = samples, float(gamma)
         if self_play == (opponents is not None):
             raise ValueError("give either opponents (agent specs or agents) or self_play=True")
         self.game = game
@@ -224,19 +323,41 @@ class GameRollout:
 
     def __call__(self, prompts: Sequence[Any], trainer: Any) -> dict[str, Any]:
         """The ``rollout_func`` hook: one episode per prompt, generated with the trainer's model."""
-        starts = []
+        starts, members = [], {}
         for prompt in prompts:
-            game, seed, player = read_episode_key(prompt)
+            game, seed, player, opening = read_episode_start(prompt)
             if game != self.game:
                 raise ValueError(f"this rollout plays {self.game!r}, but a prompt names {game!r}")
-            starts.append((seed, player))
+            member = members[prompt] = members.get(prompt, -1) + 1  # the k-th copy of this prompt
+            starts.append((seed, player, opening, member))
         return self.play(starts, TrainerGenerator(trainer))
 
-    def play(self, starts: Sequence[tuple[int | None, str]], generator: Generator) -> dict[str, Any]:
-        """Play one episode per ``(seed, player)`` (all at once, the model's turns batched) and return
-        TRL's rollout dict: ``prompt_ids``, ``completion_ids``, ``logprobs`` (None), ``env_mask``,
-        ``game_return``, ``outcome``, ``illegal_actions``, ``learner_turns``, one entry per start."""
-        episodes = [self._start(seed, player) for seed, player in starts]
+    def play(self, starts: Sequence[tuple[Any, ...]], generator: Generator) -> dict[str, Any]:
+        """Play one episode per start, ``(seed, player)`` or ``(seed, player, opening plies, group member)``
+        (all at once, the model's turns batched) and return TRL's rollout dict: ``prompt_ids``,
+        ``completion_ids``, ``logprobs`` (None), ``env_mask``, ``game_return``, ``discounted_return``,
+        ``outcome``, ``end_reason``, ``illegal_actions``, ``accepted_moves``, ``learner_turns``, one entry
+        per start. With ``samples="turn"`` the sequence is the learner's first move alone."""
+        return self._results(self._play(starts, generator), generator)
+
+    def play_turns(self, starts: Sequence[tuple[Any, ...]], generator: Generator) -> list[dict[str, Any]]:
+        """Play as :meth:`play` (needs ``samples="turn"``) and return every learner move as its own sample:
+        ``prompt_ids``, ``completion_ids``, ``legal``, ``game_return``, ``discounted_return``, ``player``."""
+        if self.samples != "turn":
+            raise ValueError("play_turns needs GameRollout(samples='turn')")
+        rows = []
+        for episode in self._play(starts, generator):
+            side = episode.sides[episode.learner]
+            result = episode.returns[episode.learner]
+            for i, ((prompt, reply), turn) in enumerate(zip(side.turn_ids, side.turns)):
+                later = len(side.turns) - 1 - i
+                rows.append({"prompt_ids": prompt, "completion_ids": reply, "legal": turn.legal,
+                             "game_return": result, "discounted_return": result * self.gamma ** later,
+                             "player": episode.learner})
+        return rows
+
+    def _play(self, starts: Sequence[tuple[Any, ...]], generator: Generator) -> list[_Episode]:
+        episodes = [self._start(*start) for start in starts]
         while True:
             live = [e for e in episodes if not e.done]
             if not live:
@@ -254,35 +375,38 @@ class GameRollout:
                     episode.step(decision.action)
             if model_turns:
                 self._model_turns(model_turns, generator)
-        return self._results(episodes, generator)
+        return episodes
 
     # ------------------------------------------------------------------ steps
 
-    def _start(self, seed: int | None, player: str) -> _Episode:
+    def _start(self, seed: int | None, player: str, opening: int = 0, member: int = 0) -> _Episode:
         from llm_arena_env import make
 
         if player not in self.players:
             raise ValueError(f"unknown seat {player!r}; players are {self.players}")
         env = make(self.game, **self.game_kwargs)
         env.reset(seed=seed, options=dict(self.reset_options) or None)
+        if opening:
+            play_opening(env, seed, player, opening)
         agents: dict[str, Any] = {}
         for index, seat in enumerate(self.players):
             if seat == player or self.self_play:
                 agents[seat] = None
                 continue
             agent = self.opponents[seat] if isinstance(self.opponents, Mapping) else self.opponents
-            agents[seat] = self._agent(agent, seed, index) if isinstance(agent, str) else agent
+            if isinstance(agent, Sequence) and not isinstance(agent, str):  # a pool: one per episode
+                agent = agent[random.Random(f"{seed}/{index}/{member}").randrange(len(agent))]
+            agents[seat] = self._agent(agent, member_seed(seed, index, member)) if isinstance(agent, str) else agent
         sides = {seat: _Side(seat) for seat, agent in agents.items() if agent is None}
         return _Episode(env, seed, player, agents, sides, {seat: 0.0 for seat in self.players})
 
-    def _agent(self, spec: str, seed: int | None, seat: int) -> Any:
+    def _agent(self, spec: str, seed: int | None) -> Any:
         """The agent a spec names, built as the arena's runner builds it: cheap random agents afresh per
-        episode (seeded from the episode's seed and seat), anything else once, then shared."""
+        episode (with the seat's seed), anything else once, then shared."""
         from llm_arena_env.agents.specs import make_agent
-        from llm_arena_env.arena.runner import EPISODE_AGENT_KINDS, SEAT_SEED_STRIDE
 
         if spec.strip().partition(":")[0] in EPISODE_AGENT_KINDS:
-            return make_agent(spec, seed=None if seed is None else seed * SEAT_SEED_STRIDE + seat)
+            return make_agent(spec, seed=seed)
         if spec not in self._shared:
             self._shared[spec] = make_agent(spec)
         return self._shared[spec]
@@ -294,11 +418,17 @@ class GameRollout:
             player = episode.env.agent_selection
             side = episode.sides[player]
             observation = episode.env.observe(player)
-            self._show(side, observation, episode.steps, generator)
-            contexts.append(side.prompt_ids + side.completion_ids)
+            if self.samples == "turn":  # the turn's own chat, as the env shows it
+                contexts.append(chat_ids(generator.tokenizer, observation_messages(observation)))
+            else:
+                self._show(side, observation, episode.steps, generator)
+                contexts.append(side.prompt_ids + side.completion_ids)
             pending.append((episode, side, observation))
-        for (episode, side, observation), reply in zip(pending, generator(contexts)):
-            side.extend(reply, generated=True)
+        for (episode, side, observation), context, reply in zip(pending, contexts, generator(contexts)):
+            if self.samples == "turn":
+                side.turn_ids.append((list(context), list(reply)))
+            else:
+                side.extend(reply, generated=True)
             text = reply_text(generator.tokenizer, reply)
             action = reply_action(text, observation, self.parser)
             legal = episode.step(action)
@@ -324,26 +454,55 @@ class GameRollout:
 
     def _results(self, episodes: Sequence[_Episode], generator: Generator) -> dict[str, Any]:
         out: dict[str, list[Any]] = {key: [] for key in (
-            "prompt_ids", "completion_ids", "env_mask", "game_return", "outcome", "illegal_actions", "learner_turns")}
+            "prompt_ids", "completion_ids", "env_mask", "game_return", "discounted_return", "outcome",
+            "end_reason", "illegal_actions", "accepted_moves", "learner_turns")}
         for episode in episodes:
             side = episode.sides[episode.learner]
+            result = episode.returns[episode.learner]
+            accepted = sum(turn.legal for turn in side.turns)
+            later = max(len(side.turns) - 1, 0)  # learner moves after the sampled (first) one
+            if self.samples == "turn" and side.turn_ids:
+                prompt, reply = side.turn_ids[0]
+                side.prompt_ids, side.completion_ids, side.env_mask = prompt, reply, [1] * len(reply)
+                accepted = int(side.turns[0].legal)
+            elif self.samples == "episode":
+                later = 0  # every move is trained: the undiscounted return
             if not side.turns:  # the game ended before the learner moved: its opening view, nothing to train
                 view = observation_messages(episode.env.observe(episode.learner))
                 side.prompt_ids = chat_ids(generator.tokenizer, view)
+                side.completion_ids, side.env_mask = [], []
                 side.extend(list(generator.eos_token_ids)[:1], generated=False)
-            outcome = episode.env.infos.get(episode.learner, {}).get("outcome", "")
+            info = episode.env.infos.get(episode.learner, {})
             out["prompt_ids"].append(side.prompt_ids)
             out["completion_ids"].append(side.completion_ids)
             out["env_mask"].append(side.env_mask)
-            out["game_return"].append(episode.returns[episode.learner])
-            out["outcome"].append(str(getattr(outcome, "value", outcome)))
+            out["game_return"].append(result)
+            out["discounted_return"].append(result * self.gamma ** later)
+            out["outcome"].append(str(info.get("outcome", "")))
+            out["end_reason"].append(str(info.get("end_reason", "")))
             out["illegal_actions"].append(side.illegal)
+            out["accepted_moves"].append(accepted)
             out["learner_turns"].append(len(side.turns))
         return {**out, "logprobs": None}
 
 
+def member_seed(seed: int | None, seat: int, member: int) -> int | None:
+    """The seed of seat ``seat``'s random agent in group member ``member`` of the episode ``seed``: member 0
+    has the arena's (``seed * SEAT_SEED_STRIDE + seat``), the others their own, drawn from all three."""
+    if seed is None:
+        return None
+    if member == 0:
+        return seed * SEAT_SEED_STRIDE + seat
+    return random.Random(f"{seed}/{seat}/{member}").randrange(2**62)
+
+
 __all__ = [
     "GameRollout",
+    "member_seed",
+    "play_opening",
+    "read_episode_start",
+    "discounted_return_reward",
+    "legal_move_reward",
     "Generator",
     "TrainerGenerator",
     "episode_key",

@@ -201,14 +201,15 @@ def _with_reward(turn: Turn, reward: float) -> Turn:
 # ---------------------------------------------------------------------------------------------- wrapper
 
 
-def conversation(turns: Sequence[Turn], *, completions: bool = True) -> list[dict[str, str]]:
+def conversation(turns: Sequence[Turn], *, completions: bool = True, detours: bool = True) -> list[dict[str, str]]:
     """The player's turns as one chat: the prompts as the env showed them, each turn's reply as assistant.
 
     Games that carry the conversation (dialogue) give prompts that extend the chat so far: only the new
     messages are added. Games with a self-contained prompt per turn (board games) start over each turn:
     their new user message is added (the system message once). Rethink feedback of a turn (its final
     prompt beyond what the env showed) is kept before the reply. ``completions=False`` uses the actions
-    instead of the raw replies."""
+    instead of the raw replies; ``detours=False`` leaves rethink feedback (and the failed replies in it) out,
+    so that each prompt is followed by the reply the env accepted."""
     chat: list[dict[str, str]] = []
     env_view: list[tuple[str, str, frozenset[str]]] = []  # what the env's next prompt will repeat
     for turn in turns:
@@ -219,7 +220,7 @@ def conversation(turns: Sequence[Turn], *, completions: bool = True) -> list[dic
             new = [m for m in shown if not (m["role"] == "system" and chat and chat[0] == m)]
         env_view = [(m["role"], m["content"], frozenset()) for m in shown]
         final = [dict(m) for m in turn.messages]
-        detour = final[len(shown):] if final[: len(shown)] == shown else []
+        detour = final[len(shown):] if detours and final[: len(shown)] == shown else []
         reply = turn.completion if completions else turn.action
         chat += new + detour + [{"role": "assistant", "content": reply}]
         env_view.append(("assistant", reply, frozenset({turn.action, turn.completion})))

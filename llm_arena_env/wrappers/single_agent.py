@@ -5,9 +5,17 @@
 >>> observation, reward, terminated, truncated, info = env.step("x(1,1)")
 
 Observations are the game's observation dicts (text, messages, legal actions, and image or action mask
-where the game has them), in the game's own observation space. Actions are strings (``FreeText``); an int
-id is passed on too where the game takes them. The reward is the learner's: everything it received since
-its last action, the other players' moves included.
+where the game has them), in the game's own observation space. Actions are strings (``FreeText``) in
+free-text games. Where the game has a finite move set, the action space is ``Discrete`` (its int ids;
+strings are still passed on) and :meth:`SingleAgentEnv.action_masks` gives the legal ones, as
+sb3-contrib's ``MaskablePPO`` asks. With ``game_kwargs={"observation_mode": "tensor"}`` the observation is
+the game's numeric tensor alone, in a ``Box`` space, so classic RL code needs no glue:
+
+>>> env = SingleAgentEnv("openspiel/connect_four", ["random"], game_kwargs={"observation_mode": "tensor"})
+>>> MaskablePPO("MlpPolicy", env).learn(50_000)
+
+The reward is the learner's: everything it received since its last action, the other players' moves
+included.
 
 Opponents are agents (anything with ``act`` or ``decide``) or agent spec strings (``"random"``,
 ``"stockfish:3"``). Spec opponents are made again at every seeded ``reset``, with seeds derived from it,
@@ -52,8 +60,13 @@ class SingleAgentEnv(gymnasium.Env):
         self.seats = [p for p in players if p != self.learner]
         self._specs = self._opponent_map(opponents)
         self.opponents = {p: self._make(agent, seed=None) for p, agent in self._specs.items()}
-        self.observation_space = env.observation_space(self.learner)
-        self.action_space = FreeText(getattr(env.unwrapped, "max_action_length", DEFAULT_MAX_ACTION_LENGTH), min_length=0)
+        self.tensor = getattr(env.unwrapped, "observation_mode", None) == "tensor"
+        space = env.observation_space(self.learner)
+        self.observation_space = space["observation"] if self.tensor else space
+        action_space = env.action_space(self.learner)
+        if not isinstance(action_space, gymnasium.spaces.Discrete):
+            action_space = FreeText(getattr(env.unwrapped, "max_action_length", DEFAULT_MAX_ACTION_LENGTH), min_length=0)
+        self.action_space = action_space
         self.metadata = {"render_modes": list(env.metadata.get("render_modes", [])), "render_fps": 1}
         self.render_mode = getattr(env, "render_mode", None)
         self._reward = 0.0
@@ -84,6 +97,12 @@ class SingleAgentEnv(gymnasium.Env):
             terminated = not truncated
         return self._observation(), reward, terminated, truncated, self._info()
 
+    def action_masks(self) -> Any:
+        """Which int actions are legal now (a bool array), for masked policies; games with a finite move set."""
+        if not isinstance(self.action_space, gymnasium.spaces.Discrete):
+            raise TypeError("this game has no finite move set, so no action mask")
+        return self.env.observe(self.learner)["action_mask"].astype(bool)
+
     def render(self) -> Any:
         return self.env.render()
 
@@ -108,15 +127,20 @@ class SingleAgentEnv(gymnasium.Env):
                 continue
             if player == self.learner:
                 return
-            env.step(decide(self.opponents[player], env.observe(player)).action)
+            env.step(decide(self.opponents[player], self._opponent_view(player)).action)
             self._collect_reward()
         self._over = True
+
+    def _opponent_view(self, player: str) -> dict[str, Any]:
+        """What an opponent agent sees: the text observation, in tensor mode too (agents read text)."""
+        return self.env.unwrapped.text_observation(player) if self.tensor else self.env.observe(player)
 
     def _collect_reward(self) -> None:
         self._reward += float(self.env.rewards.get(self.learner, 0.0))
 
-    def _observation(self) -> dict[str, Any]:
-        return copy.deepcopy(self.env.observe(self.learner))  # callers keep it; the env may reuse parts
+    def _observation(self) -> Any:
+        observation = copy.deepcopy(self.env.observe(self.learner))  # callers keep it; the env may reuse parts
+        return observation["observation"] if self.tensor else observation
 
     def _info(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.env.infos.get(self.learner, {})))

@@ -76,6 +76,9 @@ class ChessEnv(TextEnv):
     metadata = {**TextEnv.metadata, "name": "chess_v0"}
     num_actions = moves.NUM_ACTIONS
     default_prompt_template = "{state}\n\n{answer_format}"
+    #: observation_mode="tensor": 12 piece planes (white P N B R Q K, then black), side to move (all 1 for
+    #: white), the four castling rights (K Q k q), the en-passant square; squares a1 = [0, 0] .. h8 = [7, 7].
+    observation_shape = (18, 8, 8)
 
     def __init__(
         self,
@@ -103,6 +106,20 @@ class ChessEnv(TextEnv):
         super().__init__(PLAYERS, **kwargs)
 
     # ------------------------------------------------------------------ game hooks
+
+    def _observation_tensor(self, agent: str) -> np.ndarray:
+        planes = np.zeros(self.observation_shape, dtype=np.float32)
+        for square, piece in self.board.piece_map().items():
+            plane = piece.piece_type - 1 + (0 if piece.color == chess.WHITE else 6)
+            planes[plane, chess.square_rank(square), chess.square_file(square)] = 1.0
+        planes[12] = float(self.board.turn == chess.WHITE)
+        rights = (self.board.has_kingside_castling_rights(chess.WHITE), self.board.has_queenside_castling_rights(chess.WHITE),
+                  self.board.has_kingside_castling_rights(chess.BLACK), self.board.has_queenside_castling_rights(chess.BLACK))
+        for i, right in enumerate(rights):
+            planes[13 + i] = float(right)
+        if self.board.ep_square is not None:
+            planes[17, chess.square_rank(self.board.ep_square), chess.square_file(self.board.ep_square)] = 1.0
+        return planes
 
     def _new_game(self, options: dict) -> None:
         fen = options.get("fen", self.start_fen)

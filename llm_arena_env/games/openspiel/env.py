@@ -110,6 +110,10 @@ class OpenSpielEnv(TextEnv):
         self.max_turns = max_turns
         self.show_legal_moves = show_legal_moves
         self.num_actions = self.game.num_distinct_actions()
+        self._tensor = ("observation_tensor" if kind.provides_observation_tensor else
+                        "information_state_tensor" if kind.provides_information_state_tensor else None)
+        if self._tensor:  # observation_mode="tensor": OpenSpiel's own tensor of the player's view
+            self.observation_shape = tuple(getattr(self.game, f"{self._tensor}_shape")())
         self._text = game_text(self.game_name, kind.long_name)
         self.long_name: str = kind.long_name
         self._has_information_state = kind.provides_information_state_string
@@ -222,6 +226,9 @@ class OpenSpielEnv(TextEnv):
 
     def _legal_action_ids(self, agent: str) -> list[int]:
         return self._moves().ids
+
+    def _observation_tensor(self, agent: str) -> Any:
+        return getattr(self._state, self._tensor)(self._index[agent])
 
     def _render_text(self) -> str:
         if self.result is not None:

