@@ -358,7 +358,7 @@ def test_human_sees_the_other_players_last_move_on_a_line_of_its_own():
 def test_an_env_remembers_the_last_accepted_move_as_text_even_when_played_by_id():
     import llm_arena_env
 
-    env = llm_arena_env.make("openspiel/tic_tac_toe")
+    env = llm_arena_env.make("openspiel/tic_tac_toe", max_illegal_actions=1)
     env.reset(seed=0)
     assert env.last_move is None
     first = env.agent_selection
