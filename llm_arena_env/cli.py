@@ -236,13 +236,7 @@ def play_command(args: argparse.Namespace) -> int:
         reasons = [reason for spec in args.players if (reason := cannot_play(spec, args.game))]
         if reasons:
             raise UsageError(f"{args.game}: {' vs '.join(args.players)} cannot be played: {'; '.join(reasons)}")
-        agents = make_agents(args.players, args.seed)
-        from llm_arena_env.agents.human import HumanAgent
-        from llm_arena_env.wrappers.rethink import env_checker
-
-        for agent in agents:  # a person's reply is judged as the env would, and asked again, not forfeited
-            if isinstance(agent, HumanAgent) and agent.checker is None:
-                agent.checker = env_checker(env)
+        agents = make_agents(args.players, args.seed)  # a person is handed the env by play_episode (bind_env)
         seeds = [None if args.seed is None else args.seed + i for i in range(args.episodes)]
         someone_types = any(spec.strip() == "human" for spec in args.players)  # a bar would garble the prompts
         watcher = None

@@ -324,3 +324,47 @@ def test_human_with_the_envs_checker_is_told_why_and_asked_again_not_forfeited()
     assert [a.legal for a in decision.attempts] == [False, True]
     env.step(decision.action)
     assert env.result is None and "rejection" not in env.infos[env.possible_agents[0]]
+
+
+def test_human_under_the_arena_runner_is_judged_by_the_env_and_asked_again_not_forfeited():
+    from llm_arena_env.arena.runner import EpisodeJob, play_many
+
+    reply = "explanation: common letters\\nguess: crane\n"
+    agent, output = human("guess: crane\n" + reply * 6)  # a one-line reply first, where wordle wants two
+    (record,) = play_many([EpisodeJob("dialogue/wordle", seed=0, player_specs=("human",))],
+                          agents={"human": agent}, progress=False)
+    assert "must start with 'explanation:'" in output.getvalue()
+    assert all(step.accepted for step in record.steps) and len(record.steps) == 6  # nothing forfeited
+    assert record.end_reason != "illegal_action"
+
+
+def test_human_sees_the_other_players_last_move_on_a_line_of_its_own():
+    import llm_arena_env
+    from llm_arena_env.agents.base import Decision
+    from llm_arena_env.arena.episode import play_episode
+
+    class Opening:
+        def decide(self, observation):
+            return Decision("e2e4")
+
+    env = llm_arena_env.make("chess")
+    agent, output = human("quit\n")
+    with pytest.raises(HumanQuit):
+        play_episode(env, [Opening(), agent], seed=0)  # play_episode hands the human its env
+    white = env.possible_agents[0]
+    assert f"\nLast move, by {white}: e2e4\n" in output.getvalue()
+
+
+def test_an_env_remembers_the_last_accepted_move_as_text_even_when_played_by_id():
+    import llm_arena_env
+
+    env = llm_arena_env.make("openspiel/tic_tac_toe", max_illegal_actions=1)
+    env.reset(seed=0)
+    assert env.last_move is None
+    first = env.agent_selection
+    env.step("zz")  # rejected: not a move
+    assert env.last_move is None
+    env.step(4)
+    assert env.last_move == (first, "x(1,1)")
+    env.reset(seed=0)
+    assert env.last_move is None

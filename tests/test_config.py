@@ -200,3 +200,37 @@ def test_the_default_run_name_follows_what_is_played_not_how_fast():
     assert base.name == RunConfig((GameEntry("chess"),), ("a", "b"), concurrency=8).name
     assert base.name != RunConfig((GameEntry("chess"),), ("a", "c")).name
     assert base.name.startswith("run-") and RunConfig((GameEntry("chess"),), ("a", "b"), run_name="x").name == "x"
+
+
+PLAYER_TABLES_TOML = """
+games = ["openspiel/tic_tac_toe"]
+players = ["random", { spec = "openai:slow@http://127.0.0.1:9/v1", timeout = 3600, max_retries = 2 }]
+"""
+
+
+def test_a_players_table_sets_one_players_timeout_and_retries(tmp_path):
+    from llm_arena_env.agents.specs import make_agent
+
+    config = RunConfig.from_file(write(tmp_path, "run.toml", PLAYER_TABLES_TOML))
+    assert config.players == ("random", "openai:slow@http://127.0.0.1:9/v1,timeout=3600,max_retries=2")
+    backend = make_agent(config.players[1]).agent.agent.backend  # Rethink(Parse(LLMAgent(backend)))
+    assert backend.timeout == 3600 and backend._retry.policy.max_attempts == 3
+    assert RunConfig.from_mapping(config.to_dict()) == config
+    # a longer timeout is the same run (its folder, and the players' names in it)
+    plain = RunConfig.from_mapping({"games": ["openspiel/tic_tac_toe"],
+                                    "players": ["random", "openai:slow@http://127.0.0.1:9/v1"]})
+    assert config.name == plain.name
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"spec": "random", "timeout": 5}, "only openai agents take them"),
+    ({"spec": "openai:m", "timeout": 0}, "timeout of 'openai:m' to 0; it must be a number of seconds > 0"),
+    ({"spec": "openai:m", "max_retries": 1.5}, "must be a whole number >= 0"),
+    ({"spec": "openai:m", "max_retries": True}, "must be a whole number >= 0"),
+    ({"spec": "openai:m,timeout=5", "timeout": 9}, "twice"),
+    ({"spec": "openai:m", "temperature": 0}, "it takes spec \\(required\\), timeout, max_retries"),
+    ({"timeout": 9}, "it takes spec \\(required\\)"),
+])
+def test_a_bad_players_table_names_the_field_and_what_is_wrong(table, message):
+    with pytest.raises(ConfigError, match=f"'players' .*{message}"):
+        RunConfig.from_mapping({**BASE, "players": ["random", table]})

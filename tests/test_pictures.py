@@ -71,3 +71,29 @@ def test_card_pictures_show_no_other_players_secret(game_id, params, deal, other
         pictures.append({agent: env.observe(agent)["image"] for agent in env.agents})
     assert np.array_equal(pictures[0]["player_0"], pictures[1]["player_0"])
     assert not np.array_equal(pictures[0]["player_1"], pictures[1]["player_1"])
+
+
+def test_openspiel_chess_rings_a_king_in_check_as_the_chess_env_does():
+    import chess
+    import pyspiel
+
+    from llm_arena_env.games.chess.draw import CHECK, square_box
+    from llm_arena_env.games.openspiel.pictures import picture
+
+    game, size = pyspiel.load_game("chess"), 256
+    checked = picture("chess", game.new_initial_state("4k3/8/8/8/8/8/8/4R1K1 b - - 0 1"), 1, {}, size)
+    quiet = picture("chess", game.new_initial_state("4k3/8/8/8/8/8/8/4R1K1 w - - 0 1"), 1, {}, size)
+    changed = np.any(checked != quiet, axis=2)  # the same pieces; only whose turn, so whether in check, differs
+    left, top, right, bottom = square_box(chess.E8, size)
+    assert changed[top:bottom, left:right].any() and changed.sum() == changed[top:bottom, left:right].sum()
+
+    env = llm_arena_env.make("openspiel/chess", observation_mode="image", image_size=size)
+    state = game.new_initial_state()
+    history = []
+    for san in ("e4", "f5", "Qh5+"):  # Black, OpenSpiel's player 0, sees its checked king from its side
+        history.append(state.string_to_action(san))
+        state.apply_action(history[-1])
+    env.reset(seed=0, options={"history": history})
+    image = env.observe(env.agent_selection)["image"]
+    left, top, right, bottom = square_box(chess.E8, size, flipped=True)
+    assert (image[top:bottom, left:right] == np.array(CHECK, dtype=np.uint8)).all(axis=2).any()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from llm_arena_env.agents.base import Attempt, BaseAgent, Decision, Observation
 
@@ -25,9 +25,11 @@ class HumanAgent(BaseAgent):
     reply with ... Final Answer: ...") is not shown to a person.
 
     In free-text games a reply of several lines is typed on one line with ``\n`` between them.
-    ``checker(observation, move) -> (ok, reason)`` (e.g. ``rethink.env_checker(env)``, which ``llm-arena
-    play`` gives a human) judges each reply as the env would before it is sent: a rejected one (a one-line
-    reply where a dialogue game wants two lines, say) is explained and asked again rather than forfeited.
+    ``checker(observation, move) -> (ok, reason)`` judges each reply before it is sent: a rejected one (a
+    one-line reply where a dialogue game wants two lines, say) is explained and asked again rather than
+    forfeited. Without one, the env of the episode judges (``env.check_action``): every episode loop
+    (``play_episode``, so ``llm-arena play``, and the arena runner) hands it over through :meth:`bind_env`,
+    which also lets the person see the other player's last move (``env.last_move``) on a line of its own.
     """
 
     def __init__(self, input: TextIO | None = None, output: TextIO | None = None,
@@ -36,6 +38,11 @@ class HumanAgent(BaseAgent):
         self._input = input
         self._output = output
         self.checker = checker
+        self._env: Any = None
+
+    def bind_env(self, env: Any) -> None:
+        """The env of the episode this agent plays now (called by the episode loop at each reset)."""
+        self._env = env
 
     @property
     def input(self) -> TextIO:
@@ -47,7 +54,14 @@ class HumanAgent(BaseAgent):
 
     def decide(self, observation: Observation) -> Decision:
         legal = [str(a) for a in observation.get("legal_actions") or ()]
+        checker = self.checker
+        if checker is None and self._env is not None:
+            from llm_arena_env.wrappers.rethink import env_checker
+
+            checker = env_checker(self._env)
         self._say(f"\n{for_a_person(str(observation.get('text', '')))}\n")
+        if (last := self._others_last_move()) is not None:
+            self._say(f"Last move, by {last[0]}: {last[1]}\n")
         if legal:
             self._say(f"Legal moves: {' '.join(legal)}\n")
         attempts: list[Attempt] = []
@@ -58,14 +72,23 @@ class HumanAgent(BaseAgent):
             if not legal:  # free text: a reply of several lines is typed on one, with \n between them
                 line = line.replace("\\n", "\n")
             move = read_move(line, legal, str(observation.get("text", ""))) if legal else line
-            ok, reason = (True, "") if move is None or self.checker is None else self.checker(observation, move)
+            ok, reason = (True, "") if move is None or checker is None else checker(observation, move)
             if move is not None and ok:
-                attempts.append(Attempt(raw_output=line, parsed=move, legal=True if legal or self.checker else None))
+                attempts.append(Attempt(raw_output=line, parsed=move, legal=True if legal or checker else None))
                 return Decision(move, tuple(attempts))
             reason = reason or f"{line!r} is not a legal move here"
             attempts.append(Attempt(raw_output=line, parsed=move or line, legal=False, reason=reason))
             self._say(f"{reason.rstrip('.')}. " + (f"Legal moves: {' '.join(legal)}\n" if legal else
                                                   "Try again (type \\n where the reply needs a new line).\n"))
+
+    def _others_last_move(self) -> tuple[str, str] | None:
+        """``(player, move)`` of the env's last accepted action where another player made it, on one line."""
+        last = getattr(self._env, "last_move", None)
+        if not last or last[0] == getattr(self._env, "agent_selection", None):
+            return None
+        player, move = last
+        move = move.replace("\n", "\\n")  # typed the same way by a person
+        return player, move if len(move) <= 200 else move[:200] + "..."
 
     def _read_line(self) -> str:
         self._say("Your move (or 'quit'): ")

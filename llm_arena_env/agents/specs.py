@@ -133,6 +133,8 @@ def _hf(argument: str, *, seed: int | None = None) -> Any:
 
 #: Transport options a remote model spec takes after commas: ``openai:gpt-5,timeout=3600,max_retries=2``.
 TRANSPORT_OPTIONS = {"timeout": float, "max_retries": int}
+#: The spec kinds that take them.
+TRANSPORT_KINDS = frozenset({"openai"})
 
 
 def transport_options(kind: str, argument: str) -> tuple[str, dict[str, Any]]:

@@ -9,6 +9,8 @@ games = ["openspiel/tic_tac_toe", { id = "chess", kwargs = { max_plies = 80 } },
 instances = "all"    # or N: every game with an instance set plays all of them (or a seeded sample of N)
 game_args = { observation_mode = "text" } # kwargs for every game (a game's own kwargs win), --game-arg
 players = ["random", "stockfish:1", "openai:gpt-4o-mini"]
+# a player with its own timeout (seconds per request) and retry budget, as openai:<model>,timeout=S,max_retries=N:
+# players = ["random", { spec = "openai:o3", timeout = 3600, max_retries = 2 }]
 episodes = 10        # per pairing (and per instance)
 seed = 0             # episode k of every pairing gets seed + k
 concurrency = 8
@@ -35,6 +37,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.results import folder_name
 from llm_arena_env.arena.runner import EpisodeJob
 
@@ -115,6 +118,7 @@ class RunConfig:
             return self.run_name
         how = ("run_name", "results_root", "concurrency", "executor", "ray_address")  # not what is played
         deciding = {k: v for k, v in self.to_dict().items() if k not in how}
+        deciding["players"] = [agent_identity(spec) for spec in self.players]  # a longer timeout: the same run
         if deciding["instances"] is None:  # runs named before the field existed keep their folder
             del deciding["instances"]
         digest = hashlib.sha256(json.dumps(deciding, sort_keys=True).encode()).hexdigest()[:8]
@@ -327,6 +331,31 @@ def _kwargs(value: Any, where: _Field) -> dict[str, Any]:
     return dict(value)
 
 
+def _player_table(item: Mapping[str, Any], where: _Field) -> str:
+    """``{spec = "openai:o3", timeout = 3600, max_retries = 2}`` as the spec string that says the same
+    (``openai:o3,timeout=3600,max_retries=2``), so everything after reading sees one kind of player."""
+    from llm_arena_env.agents.specs import TRANSPORT_KINDS, TRANSPORT_OPTIONS
+
+    unknown = sorted(set(item) - {"spec", *TRANSPORT_OPTIONS})
+    if unknown or "spec" not in item:
+        raise where.error(f"has a player table with keys {sorted(item)}; it takes spec (required), "
+                          f"{', '.join(TRANSPORT_OPTIONS)}")
+    spec = _text(item["spec"], where)
+    options = {name: item[name] for name in TRANSPORT_OPTIONS if name in item}
+    kind = spec.partition(":")[0]
+    if options and kind not in TRANSPORT_KINDS:
+        raise where.error(f"sets {', '.join(options)} for {spec!r}, but only {', '.join(sorted(TRANSPORT_KINDS))} "
+                          "agents take them")
+    for name, value in options.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
+                name == "timeout" and value == 0) or (TRANSPORT_OPTIONS[name] is int and not isinstance(value, int)):
+            want = "a number of seconds > 0" if name == "timeout" else "a whole number >= 0"
+            raise where.error(f"sets {name} of {spec!r} to {value!r}; it must be {want}")
+        if f",{name}=" in spec.replace(" ", ""):
+            raise where.error(f"sets {name} of {spec!r} twice (in the spec and in the table)")
+    return spec + "".join(f",{name}={value}" for name, value in options.items())
+
+
 def _players(value: Any, where: _Field) -> tuple[str, ...]:
     from llm_arena_env.agents.specs import AGENT_SPECS
 
@@ -335,7 +364,7 @@ def _players(value: Any, where: _Field) -> tuple[str, ...]:
         raise where.error(f"must be a list of agent specs, got {value!r}")
     from llm_arena_env.agents.model_registry import load_registry
 
-    specs = tuple(_text(item, where) for item in items)
+    specs = tuple(_player_table(item, where) if isinstance(item, Mapping) else _text(item, where) for item in items)
     for spec in specs:
         kind = spec.partition(":")[0]
         if kind not in AGENT_SPECS and spec not in load_registry():

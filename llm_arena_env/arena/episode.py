@@ -121,6 +121,9 @@ class EpisodeStepper:
         self._error: dict[str, str] | None = None
         self.done = False
         env.reset(seed=seed, options=None if self.options is None else dict(self.options))
+        for agent in self.players.values():  # agents that judge or show with the env itself (a person)
+            if callable(bind := getattr(agent, "bind_env", None)):
+                bind(env)
         self._started = time.perf_counter()
         self._seconds = 0.0
 

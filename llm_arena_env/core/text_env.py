@@ -149,6 +149,7 @@ class TextEnv(AECEnv):
             self._rejections[agent] = None
             self._rejected_this_turn[agent] = 0  # max_illegal_actions counts per turn
             self.infos[agent].pop("rejection", None)
+            self.last_move = (agent, self._move_text(agent, action))
             self._apply(agent, move)
             result = self._result()
             if result is not None:
@@ -232,6 +233,7 @@ class TextEnv(AECEnv):
         self._rejections: dict[str, str | None] = {a: None for a in self.agents}
         self._rejected_this_turn = {a: 0 for a in self.agents}  # what max_illegal_actions limits
         self._illegal_counts = {a: 0 for a in self.agents}  # every rejection of the episode, reported
+        self.last_move: tuple[str, str] | None = None  # (player, action as text) of the last accepted action
         self._new_game(options or {})
         self.agent_selection = self._current_agent()
 
@@ -253,6 +255,13 @@ class TextEnv(AECEnv):
             return self._parse_action_id(agent, int(action))
         kind = "integer ids or text" if self.num_actions is not None else "text"
         raise IllegalAction(f"actions must be {kind}, got {type(action).__name__}")
+
+    def _move_text(self, agent: str, action: Any) -> str:
+        """An accepted ``action`` as text, before it is played: an int id as the legal move it stands for."""
+        if isinstance(action, str):
+            return action.strip()
+        names = dict(zip(self._legal_action_ids(agent), self._legal_actions(agent)))
+        return str(names.get(int(action), action))
 
     def _reject(self, agent: str, action: Any, reason: str) -> None:
         self._illegal_counts[agent] += 1
