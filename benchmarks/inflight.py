@@ -19,6 +19,13 @@ the CPU, not its scheduling, is what caps utilisation at high concurrency.
 Targets on a 2-core machine: utilisation >= 0.8 at concurrency 32 and >= 0.7 at 128, with 128+ episodes.
 
 Run: ``nice -n 10 python benchmarks/inflight.py [--concurrency 8 32 128] [--episodes N]``.
+
+Measured 2026-12-01 on the shared 2-core machine (two other CPU-bound processes beside it, load average 1.8
+at the start, 3.3-4 during), utilisation of today's runner / lockstep with 8 threads / lockstep with
+``concurrency`` threads: concurrency 8: 0.95 / 0.46; 32: 0.88 / 0.19 / 0.33; 128: 0.67 / 0.06 / 0.23, the
+same games in every run. At 128 the arena's own CPU is the cap (1.2 ms a request, about 350 requests/s
+needed). Sending the messages past the SDK's type walk (``OpenAIBackend._create_args``) took it to 1.0 ms:
+at 128, alternating runs at load 5-6 gave 0.61 and 0.69 before, 0.73 and 0.74 after.
 """
 
 from __future__ import annotations

@@ -234,3 +234,20 @@ def test_a_players_table_sets_one_players_timeout_and_retries(tmp_path):
 def test_a_bad_players_table_names_the_field_and_what_is_wrong(table, message):
     with pytest.raises(ConfigError, match=f"'players' .*{message}"):
         RunConfig.from_mapping({**BASE, "players": ["random", table]})
+
+
+def test_an_instance_listed_twice_is_refused_since_both_would_be_one_episode():
+    with pytest.raises(ConfigError, match="lists instance 2 more than once; .*raise 'episodes'"):
+        RunConfig.from_mapping({"games": [{"id": "dialogue/taboo", "instances": [2, 5, 2]}], "players": ["a", "b"]})
+
+
+def test_the_plan_counts_and_checks_without_making_the_jobs():
+    config = RunConfig((GameEntry("openspiel/tic_tac_toe"), GameEntry("openspiel/connect_four")),
+                       ("a", "b", "c"), episodes=3, tournament=True)
+    plan = config.plan()
+    assert len(plan) == 2 * 6 * 3 == len(list(plan)) == len(list(plan))  # drawn afresh each time
+    assert [(j.game, j.player_specs) for j in plan.setups] == list(dict.fromkeys(
+        (j.game, j.player_specs) for j in config.jobs()))
+    skipped = config.plan(skip={("openspiel/tic_tac_toe", ("a", "b"))})
+    assert len(skipped) == len(list(skipped)) == 33
+    assert all((j.game, j.player_specs) != ("openspiel/tic_tac_toe", ("a", "b")) for j in skipped)

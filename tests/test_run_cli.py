@@ -191,3 +191,26 @@ def test_a_killed_run_resumes_with_every_episode_exactly_once(tmp_path, capsys, 
     jobs = [EpisodeJob(TTT, {}, k, None, ("hash:0.03", "random"), f"{k:04d}") for k in range(episodes)]
     uninterrupted = play_many(jobs, concurrency=3, progress=False)
     assert [comparable(r) for r in records] == [comparable(r.to_dict()) for r in uninterrupted]
+
+
+def test_a_run_of_100000_episodes_starts_at_once_drawing_only_the_jobs_it_plays(tmp_path, capsys, monkeypatch):
+    """Jobs are made as they are drawn: before its first episodes end, a long run has made a handful of jobs,
+    not 100,000 (counted where every job is made), and a tournament too."""
+    made = []
+    original = EpisodeJob.__post_init__
+    monkeypatch.setattr(EpisodeJob, "__post_init__", lambda job: (made.append(job.key), original(job))[1])
+    argv = ["run", TTT, "--players", "interrupt:40", "random", "--episodes", "100000", "--concurrency", "4",
+            "--results-root", str(tmp_path), "--run-name", "long", "--no-progress"]
+    code, _, err = run(capsys, *argv)
+    assert code == 130, err
+    assert "long: 100000 episodes ->" in err
+    saved = len(episode_files(tmp_path))
+    assert 0 < saved < 40 and f"{saved} of 100000 episodes are saved" in err
+    assert len(made) < 100, f"{len(made)} jobs made for {saved} episodes played"
+
+    made.clear()
+    code, _, err = run(capsys, "tournament", TTT, "--players", "interrupt:40", "random", "hash",
+                       "--episodes", "10000", "--concurrency", "4", "--results-root", str(tmp_path),
+                       "--run-name", "ladder", "--no-progress")
+    assert code == 130 and "ladder: 60000 episodes ->" in err, err
+    assert len(made) < 100, f"{len(made)} jobs made"

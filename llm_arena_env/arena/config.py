@@ -35,11 +35,11 @@ import os
 import random
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 
 from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.results import folder_name
-from llm_arena_env.arena.runner import EpisodeJob
+from llm_arena_env.arena.runner import EpisodeJob, JobStream
 
 DEFAULT_RESULTS_ROOT = "results"
 EXECUTOR_NAMES = ("local", "ray")
@@ -146,32 +146,51 @@ class RunConfig:
         return kwargs
 
     def jobs(self) -> list[EpisodeJob]:
-        """Every episode of the run. Tournament: every pair of players on every game, in both seat orders
-        (``swap_sides``), ``episodes`` each; otherwise the players in the given seats (and, with
-        ``swap_sides``, every rotation of them). Episode k of a pairing has seed ``seed + k``, whatever
-        the seats, so that both seat orders play the same games of chance."""
-        jobs: list[EpisodeJob] = []
+        """Every episode of the run, as a list (see :meth:`plan`, which makes them as they are drawn)."""
+        return list(self.plan())
+
+    def plan(self, skip: Collection[tuple[str, tuple[str, ...]]] = ()) -> JobStream:
+        """Every episode of the run, made as it is drawn. Tournament: every pair of players on every game, in
+        both seat orders (``swap_sides``), ``episodes`` each; otherwise the players in the given seats (and,
+        with ``swap_sides``, every rotation of them). Episode k of a pairing has seed ``seed + k``, whatever
+        the seats, so that both seat orders play the same games of chance. ``skip`` leaves out the given
+        (game, seats) pairings. Each game is made once here, to check its seats and instances and to count
+        the episodes; no job is made until drawn. Games, seatings and instances are distinct, so no two
+        jobs share a key."""
+        blocks: list[tuple[str, dict[str, Any], list[tuple[str, ...]], list[int | None]]] = []
+        total = 0
         for game in self.games:
             kwargs = self.game_kwargs(game)
             players, instance_count = _inspect_game(game.id, kwargs)
-            seatings = self._seatings(game.id, players)
+            seatings = [s for s in self._seatings(game.id, players) if (game.id, s) not in skip]
             instances = self._instances(game, instance_count)
-            total = len(jobs) + len(seatings) * len(instances) * self.episodes
-            if total > MAX_EPISODES:  # counted before any is built: a typo must not fill the memory
+            total += len(seatings) * len(instances) * self.episodes
+            if total > MAX_EPISODES:  # a typo must not start a run of years
                 raise ConfigError(f"the run would play {total:,} episodes or more, over the limit of "
                                   f"{MAX_EPISODES:,} per run; split it into several runs")
-            for specs in seatings:
-                for instance in instances:
-                    for k in range(self.episodes):
-                        jobs.append(EpisodeJob(
-                            game=game.id,
-                            game_kwargs=kwargs,
-                            seed=None if self.seed is None else self.seed + k,
-                            options=None if instance is None else {"instance": instance},
-                            player_specs=specs,
-                            episode_id=f"{k:04d}" if instance is None else f"i{instance:04d}-{k:04d}",
-                        ))
-        return jobs
+            blocks.append((game.id, kwargs, seatings, instances))
+
+        def make() -> Iterator[EpisodeJob]:
+            for game, kwargs, seatings, instances in blocks:
+                for specs in seatings:
+                    for instance in instances:
+                        for k in range(self.episodes):
+                            yield self._job(game, kwargs, specs, instance, k)
+
+        setups = tuple(self._job(game, kwargs, specs, instances[0], 0)
+                       for game, kwargs, seatings, instances in blocks for specs in seatings)
+        return JobStream(make, total, setups)
+
+    def _job(self, game: str, kwargs: Mapping[str, Any], specs: tuple[str, ...], instance: int | None,
+             k: int) -> EpisodeJob:
+        return EpisodeJob(
+            game=game,
+            game_kwargs=kwargs,
+            seed=None if self.seed is None else self.seed + k,
+            options=None if instance is None else {"instance": instance},
+            player_specs=specs,
+            episode_id=f"{k:04d}" if instance is None else f"i{instance:04d}-{k:04d}",
+        )
 
     def _seatings(self, game: str, players: Sequence[str]) -> list[tuple[str, ...]]:
         count = len(players)
@@ -282,7 +301,7 @@ def _normalized(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     return result
 
 
-#: The most episodes one run plays (its jobs are held in memory; a larger benchmark is several runs).
+#: The most episodes one run plays (a larger benchmark is several runs).
 MAX_EPISODES = 100_000
 
 
@@ -425,7 +444,12 @@ def _instance_choice(value: Any, where: _Field) -> str | int | tuple[int, ...] |
     if isinstance(value, int) and not isinstance(value, bool):
         return _int(1)(value, where)  # a sample of this many
     if isinstance(value, Sequence) and not isinstance(value, str) and value:
-        return tuple(_int(0)(v, where) for v in value)
+        indices = tuple(_int(0)(v, where) for v in value)
+        repeated = sorted({i for i in indices if indices.count(i) > 1})
+        if repeated:  # each would be played into the same folder
+            raise where.error(f"lists instance{'s' * (len(repeated) > 1)} {', '.join(map(str, repeated))} more "
+                              "than once; to play an instance more often, raise 'episodes'")
+        return indices
     raise where.error(f"must be \"all\", a number of instances to sample, or a list of instance indices, got {value!r}")
 
 

@@ -78,7 +78,8 @@ class ResultsStore:
         self.transcript_failures = 0
         self.first_transcript_error = ""
         self._manifest: Mapping[str, Any] | None = None
-        self._done: dict[Path, EpisodeJob] = {}  # episode files known to be whole, and the job they match
+        self._done: dict[Path, EpisodeJob] = {}  # episode files found whole, and the job they match
+        self.written = 0  # episodes written by this store that count as played (not kept: a long run's are many)
 
     def __repr__(self) -> str:
         return f"ResultsStore({str(self.run_dir)!r})"
@@ -120,7 +121,7 @@ class ResultsStore:
         self._write_transcript(data, folder)
         atomic_write(folder / EPISODE_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         if not (self.retry_errors and is_error(data.get("outcomes") or {})):
-            self._done[folder / EPISODE_FILE] = job
+            self.written += 1
         return folder
 
     def _write_transcript(self, data: Mapping[str, Any], folder: Path) -> None:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 from llm_arena_env.cli import EXIT_ERRORS, EXIT_STATUS, MAX_EPISODES, int_at_least
 from llm_arena_env.registry import KINDS
@@ -119,7 +119,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     try:
         config = config_from_args(args)
-        jobs = config.jobs()
+        jobs = _compatible(config, skip=args.skip_incompatible)  # made as they are drawn
         store = ResultsStore(config.results_root, config.name, retry_errors=args.retry_errors)
     except (ConfigError, ValueError) as error:
         raise UsageError(str(error)) from None
@@ -128,7 +128,6 @@ def run_command(args: argparse.Namespace) -> int:
         raise UsageError("a human plays one game at a time: use --concurrency 1 with a human player")
     if someone_types and (config.executor != "local" or config.ray_address is not None):
         raise UsageError("a human plays at this terminal: use --executor local with a human player")
-    jobs = _compatible(jobs, skip=args.skip_incompatible)
     what = f"{'tournament' if config.tournament else 'run'} {config.name}"
     code = play_jobs(jobs, store, config.to_dict(), what=what, concurrency=config.concurrency,
                      progress=not (args.no_progress or someone_types), executor=_executor(config))
@@ -150,7 +149,7 @@ def report_errors(records: Sequence[Any]) -> int:
     return 0
 
 
-def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what: str, concurrency: int,
+def play_jobs(jobs: Collection[Any], store: Any, manifest: dict[str, Any], *, what: str, concurrency: int,
               progress: bool, executor: Any = "local") -> int:
     """Play ``jobs`` into ``store`` (resuming), report on stderr; 0, EXIT_ERRORS when a fatal model error
     stopped the run, or 130 when interrupted. Mistakes raise ``cli.UsageError`` with what is saved."""
@@ -162,8 +161,8 @@ def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what
     problem = unwritable(store.root)
     if problem:
         raise UsageError(f"--results-root {store.root}: {problem}")
-    try:
-        already = sum(store.finished(job) for job in jobs)
+    try:  # a new run has none, and its jobs need not be drawn to say so
+        already = sum(store.finished(job) for job in jobs) if store.run_dir.exists() else 0
     except ResultsConflictError as error:
         raise UsageError(str(error)) from None
     print(f"{what}: {len(jobs)} episodes" + (f" ({already} already played)" if already else "")
@@ -176,16 +175,16 @@ def play_jobs(jobs: Sequence[Any], store: Any, manifest: dict[str, Any], *, what
         raise UsageError(str(error)) from None
     except FatalModelError as error:
         store.write_index()
-        done = sum(store.finished(job) for job in jobs)
+        done = already + store.written
         print(f"llm-arena: error: run stopped: {error}; {done} of {len(jobs)} episodes are saved in "
               f"{store.run_dir}; fix it and run the same command again", file=sys.stderr)
         return EXIT_ERRORS
     except AgentError as error:
-        done = sum(store.finished(job) for job in jobs)
+        done = already + store.written
         raise UsageError(f"{error} ({done} of {len(jobs)} episodes are saved in {store.run_dir})") from None
     except KeyboardInterrupt:
         store.write_index()
-        done = sum(store.finished(job) for job in jobs)
+        done = already + store.written
         print(f"\ninterrupted: {done} of {len(jobs)} episodes are saved in {store.run_dir}; "
               "run the same command again to play the rest", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -228,30 +227,25 @@ def unwritable(folder: Path) -> str:
     return ""
 
 
-def _compatible(jobs: list[Any], *, skip: bool) -> list[Any]:
-    """``jobs`` whose agents can play their game; the others refused in one line, or skipped (``skip``)."""
+def _compatible(config: Any, *, skip: bool) -> Any:
+    """The run's jobs (a JobStream) whose agents can play their game, judged once per pairing; the others
+    refused in one line, or skipped (``skip``)."""
     from llm_arena_env.arena.runner import incompatibility, pairing_name
     from llm_arena_env.cli import UsageError
 
-    problems: dict[str, str] = {}
-    keep = []
-    for job in jobs:
-        pairing = pairing_name(job)
-        if pairing not in problems:
-            problems[pairing] = incompatibility(job)
-        if not problems[pairing]:
-            keep.append(job)
-    bad = {p: reason for p, reason in problems.items() if reason}
+    plan = config.plan()
+    bad = {(job.game, job.player_specs): (pairing_name(job), reason)
+           for job in plan.setups if (reason := incompatibility(job))}
     if bad and not skip:
-        first, reason = next(iter(bad.items()))
+        first, reason = next(iter(bad.values()))
         more = f" (and {len(bad) - 1} more pairings)" if len(bad) > 1 else ""
         raise UsageError(f"{first} cannot be played: {reason}{more}; leave that player out, or pass "
                          "--skip-incompatible to skip such pairings")
-    for pairing, reason in bad.items():
+    for pairing, reason in bad.values():
         print(f"skipping {pairing} ({reason})", file=sys.stderr)
-    if not keep:
+    if len(bad) == len(plan.setups):
         raise UsageError("no pairing is left to play: every one has an agent that cannot play its game")
-    return keep
+    return config.plan(skip=bad) if bad else plan
 
 
 def _executor(config: Any) -> Any:

@@ -85,6 +85,25 @@ class EpisodeJob:
         return None if self.seed is None else self.seed * SEAT_SEED_STRIDE + seat
 
 
+@dataclass(frozen=True)
+class JobStream:
+    """Jobs made as they are drawn, for runs too long to hold (a run config's: :meth:`RunConfig.plan`).
+
+    Iterating it makes the jobs afresh each time, one at a time; ``total`` counts them without making them;
+    ``setups`` holds one job of each distinct game, kwargs and seats, checked before the first move. Their
+    keys are distinct by construction, so :func:`play_many` keeps no set of the keys it has seen."""
+
+    make: Callable[[], Iterator[EpisodeJob]]
+    total: int
+    setups: tuple[EpisodeJob, ...]
+
+    def __iter__(self) -> Iterator[EpisodeJob]:
+        return self.make()
+
+    def __len__(self) -> int:
+        return self.total
+
+
 class AgentBuildError(ValueError):
     """An agent spec that could not be turned into an agent (unknown kind, missing key, model not found)."""
 
@@ -150,9 +169,9 @@ def play_many(
 ) -> list[EpisodeRecord]:
     """Play ``jobs``, ``concurrency`` episodes at a time; returns the records played now, in job order.
 
-    ``jobs`` may be a lazy iterable (a generator): it is drawn from as episodes start. With ``results``,
-    every episode is written as soon as it ends, and jobs whose episode is already there are skipped (a
-    re-run resumes). Ctrl-C raises ``KeyboardInterrupt`` after the episodes finished so far are written;
+    ``jobs`` may be a lazy iterable (a generator, a :class:`JobStream`): it is drawn from as episodes start.
+    With ``results``, every episode is written as soon as it ends, and jobs whose episode is already there
+    are skipped (a re-run resumes). Ctrl-C raises ``KeyboardInterrupt`` after the episodes finished so far are written;
     none is left half-written. ``agents`` (spec -> agent) supplies ready-made agents for those specs.
     ``keep_records=False`` keeps no record in memory (a long run into ``results``) and returns [].
     ``progress`` shows a bar on stderr with episodes/s, the time left, the model requests in flight with
@@ -165,19 +184,26 @@ def play_many(
     played: dict[int, EpisodeRecord] = {}
     position: dict[tuple[str, ...], int] = {}  # of the jobs to play, by key: other executors return copies
     tokens = {"prompt": 0, "completion": 0}
+    skipped = [0]  # of a JobStream's jobs, found already played as they are drawn
     bars: list[Any] = []  # the bar starts when the executor is ready, so its rate leaves out model loading
     if isinstance(jobs, Sequence):  # known up front: duplicates fail before anything is played
         _check_unique(jobs)
         todo: Iterable[EpisodeJob] = [job for job in jobs if results is None or not results.finished(job)]
         position.update((job.key, index) for index, job in enumerate(todo))
         total, initial = len(jobs), len(jobs) - len(position)
+    elif isinstance(jobs, JobStream):  # keys distinct by construction: no growing set of them
+        stream = jobs  # the executor gets its setups, to check them before the first move
+        todo = JobStream(lambda: _numbered((job for job in stream if results is None
+                                            or not _skipped(job, results, skipped, bars)), position),
+                         stream.total, stream.setups)
+        total, initial = stream.total, 0
     else:
         todo = _numbered((job for job in _unique(jobs) if results is None or not results.finished(job)), position)
         total, initial = None, 0
 
     def on_ready() -> None:
         if not bars:
-            bars.append(tqdm(total=total, initial=initial, unit="episode", file=sys.stderr,
+            bars.append(tqdm(total=total, initial=initial + skipped[0], unit="episode", file=sys.stderr,
                              disable=not progress, dynamic_ncols=True,
                              desc=results.run_name if results else "episodes"))
 
@@ -270,6 +296,16 @@ def _unique(jobs: Iterable[EpisodeJob]) -> Iterator[EpisodeJob]:
         yield job
 
 
+def _skipped(job: EpisodeJob, results: ResultsStore, skipped: list[int], bars: list[Any]) -> bool:
+    """Is ``job``'s episode already in ``results``? If so it is counted, and on the bar as done."""
+    if not results.finished(job):
+        return False
+    skipped[0] += 1
+    if bars:
+        bars[0].update(1)
+    return True
+
+
 def _numbered(jobs: Iterable[EpisodeJob], position: dict[tuple[str, ...], int]) -> Iterator[EpisodeJob]:
     """``jobs``, each numbered in ``position`` as it is drawn (so records come back in job order)."""
     for index, job in enumerate(jobs):
@@ -328,9 +364,9 @@ async def _play_local(jobs: Iterable[EpisodeJob], concurrency: int, on_record: R
         return job
 
     try:
-        if isinstance(jobs, Sequence):  # every setup checked before the first move
-            for job in jobs:
-                check(job)
+        # every setup checked before the first move
+        for job in jobs.setups if isinstance(jobs, JobStream) else jobs if isinstance(jobs, Sequence) else ():
+            check(job)
         if on_ready is not None:
             on_ready()
         async with run_scope(concurrency):
@@ -554,6 +590,7 @@ def _close(agent: Any) -> None:
 
 __all__ = [
     "EpisodeJob",
+    "JobStream",
     "play_many",
     "run_local",
     "register_executor",
