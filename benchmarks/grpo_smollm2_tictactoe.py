@@ -123,12 +123,13 @@ def main() -> None:
         def __init__(self) -> None:
             self.start = time.time()
 
-        def on_step_end(self, args_, state, control, **kwargs):
+        def on_log(self, args_, state, control, logs=None, **kwargs):  # the step's figures, once logged
             keys = ("reward", "reward_std", "frac_reward_zero_std", "grad_norm", "loss", "learning_rate",
                     "completions/clipped_ratio", "completions/mean_length", "entropy")
-            last = state.log_history[-1] if state.log_history else {}
             print(f"step {state.global_step}: {time.time() - self.start:.0f}s; "
-                  + ", ".join(f"{k}={last[k]:.4g}" for k in keys if k in last), flush=True)
+                  + ", ".join(f"{k}={float(logs[k]):.4g}" for k in keys if k in (logs or {})), flush=True)
+
+        def on_step_end(self, args_, state, control, **kwargs):
             if time.time() - self.start > args.minutes * 60:
                 control.should_training_stop = True
 
