@@ -12,26 +12,29 @@
 4. Evaluate again on the same held-out seeds and print both tables, and how many GRPO groups had any
    reward spread (TRL's ``frac_reward_zero_std``).
 
-Times depend on the machine; on a shared 2-core CPU expect about a minute per step.
+Times depend on the machine; on a shared 2-core CPU a step took 1.5-7 minutes.
 
-Measured 2026-12-01 on the project's 2-core CPU shared by ~6 helpers (load 5-20), so far below the 30
-minutes of the brief: ``--minutes 6 --eval-seeds 10 --prompts-per-step 1 --max-completion-length 16
---short-prompt`` (20 held-out games, greedy):
+First run, 2026-12-01 (shared 2-core CPU, load 5-20), ``--minutes 6 --eval-seeds 10 --prompts-per-step 1
+--max-completion-length 16 --short-prompt --env-prompt --learning-rate 2e-5 --temperature 1``, 20
+held-out games, greedy: BEFORE legal moves 0.606 (20/33), forfeits 13/20, wins 5/20; AFTER 10 steps:
+legal moves 0/20, forfeits 20/20. It got worse.
 
-    BEFORE: legal moves 0.606 [0.437, 0.753] (20/33); forfeits 0.650 [0.433, 0.819] (13/20);
-            wins 0.250 [0.112, 0.469] (5/20); draws 0 (0/20); losses 0.750 [0.531, 0.888] (15/20)
-    training: 10 steps x 8 samples in 7.0 min; mean reward -0.995 (first 5 steps) -> -0.985 (last 5);
-              groups with reward spread 0.30; 87-100% of sampled replies clipped at 16 tokens
-    AFTER:  legal moves 0.000 [0, 0.161] (0/20); forfeits 1.000 [0.839, 1] (20/20); wins 0 (0/20); losses 20/20
+Why: with 16 tokens every sampled reply was cut off (TRL's clipped_ratio 1.0 in a re-run) and every
+sampled game was lost (game_return std 0 in every group), so the only reward spread came from the
+legal-move bonus of one lucky sample in eight. TRL scales advantages by the group's std
+(scale_rewards="group", and no KL term: beta 0), so that noise got full-size advantages, and Adam's first
+steps move every weight by about the learning rate whatever the gradient's size: after 3 steps (lr 2e-5
+decaying) weights had moved by up to 4.0e-5, the sum of the step sizes, and the greedy reply to the
+empty board changed from "The final answer is: Final Answer: Final Answer..." to "Final Answer:
+x(0,0)\n\nThis is a classic example". Ten such steps at 2e-5 (up to 2e-4 per weight, in directions set by
+noise) can move greedy replies anywhere; that run moved them off every move. Checked, not the cause: the
+model evaluated after training is the trained one (trainer.model is the same object, weights changed and
+finite); a turn sample's prompt ids decode to exactly that position's chat and its completion to the
+sampled reply, mask all 1; the dequantized copy keeps the GGUF's weights, embedding tied to the output
+layer. Ours and fixed: the converted copy (``converted_gguf``) was still marked quantized, which the
+Trainer refuses.
 
-It learned nothing useful and got worse: after 10 steps the greedy model forfeits every game. Why little
-signal came is visible: sampled at temperature 1, SmolLM2 rarely reaches "Final Answer" within 16 tokens
-(greedy, it does in 60% of moves), so almost every sample forfeits and 70% of groups have no reward
-spread (the group mechanism works: members meet different opponents, see tests/test_grpo_rollout.py).
-Why 3 non-zero steps at lr 2e-5 broke the greedy format is NOT yet found (not investigated for lack of
-time; suspects: the step on a group of mostly clipped replies, the dequantized-copy model). Next run: a
-longer ``--max-completion-length`` (48-64) or ``--temperature 0.7``, a lower learning rate, and the full
-30 minutes on an idle machine; check the AFTER greedy replies by hand.
+RESULTS_PLACEHOLDER
 """
 
 from __future__ import annotations
