@@ -34,7 +34,26 @@ sampled reply, mask all 1; the dequantized copy keeps the GGUF's weights, embedd
 layer. Ours and fixed: the converted copy (``converted_gguf``) was still marked quantized, which the
 Trainer refuses.
 
-RESULTS_PLACEHOLDER
+Second run, 2026-12-01 18:37-19:08 UTC, same shared CPU (load average 3.0-8.4, other helpers and a CI
+run working), the defaults now: move-only prompt (moves listed first, as the ``smollm2`` player asks), max
+48 tokens, temperature 0.7, lr 2e-6: ``nice -n 10 python benchmarks/grpo_smollm2_tictactoe.py --minutes
+15 --eval-seeds 20 --prompts-per-step 1`` (40 held-out games, greedy, both seats):
+
+    BEFORE: legal moves 0.000 [0, 0.088] (0/40); forfeits 40/40; wins 0/40; draws 0/40; losses 40/40
+    training: 6 steps x 8 samples in 17.0 min (the first step 7.3 min); clipped replies 37-75% (was 100%);
+              every group had reward spread; game_return std 0 in steps 1-4, 0.35 and 0.93 in 5-6;
+              mean reward -0.95 -0.93 -0.88 -0.95 -0.83 -0.35 (return + 0.2 x legal)
+    AFTER:  legal moves 0.569 [0.454, 0.677] (41/72); forfeits 0.775 [0.625, 0.877] (31/40);
+            wins 0.075 [0.026, 0.199] (3/40); draws 0.025 [0.004, 0.129] (1/40); losses 0.900 [0.769, 0.960] (36/40)
+
+It learned part of the format, not the game. Before, greedy, it echoed the prompt on the empty board and
+as o answered with an x move ("x(1,1)", rejected); after, as o it answers o moves ("1. o(0,0)\n2.
+o(0,1)..."), while on the empty board it still echoes the prompt. Three wins in 40 against a random
+player is far below what any always-legal random player gets, so nothing about the game shows yet; six
+steps on 48 samples is too few to say more. (With this prompt the untrained model is worse than with the
+short "Final Answer" prompt of the first run, 0/40 against 20/33 legal: the move-only prompt that helped
+in the issue-13 baseline does not help greedy tic-tac-toe replies without the player's stop at "\n"
+and its retries.)
 """
 
 from __future__ import annotations
