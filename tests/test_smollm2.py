@@ -107,6 +107,8 @@ def test_the_converted_model_is_cached_and_reused(backend):
     assert converted_gguf(bundled.bundled_gguf()) == folder
     assert (folder / "model.safetensors").stat().st_mtime_ns == stamp  # not converted again
     assert backend.tokenizer.chat_template  # the GGUF's own chat template came along
+    # plain float weights, not marked quantized: transformers' Trainer refuses models so marked
+    assert "quantization_config" not in json.loads((folder / "config.json").read_text())
 
 
 @pytest.mark.real_model

@@ -54,6 +54,14 @@ def observation_messages(observation: Mapping[str, Any]) -> list[dict[str, str]]
     return [{"role": "user", "content": str(observation.get("text", ""))}]
 
 
+def move_only_observation_messages(observation: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The chat the ``smollm2`` player sends small models: the observation's chat, the legal moves listed
+    first and "reply with your move only" (``prompts.move_only_messages``); a ``GameRollout`` ``chat``."""
+    from llm_arena_env.agents.prompts import move_only_messages
+
+    return list(move_only_messages(observation_messages(observation), tuple(observation.get("legal_actions") or ())))
+
+
 def _render(tokenizer: Any, messages: Sequence[Mapping[str, Any]], add_generation_prompt: bool) -> list[int]:
     if not getattr(tokenizer, "chat_template", None):
         raise ValueError("the tokenizer has no chat template; set tokenizer.chat_template (a Jinja template) first")
@@ -210,6 +218,7 @@ __all__ = [
     "require",
     "plain_messages",
     "observation_messages",
+    "move_only_observation_messages",
     "chat_ids",
     "turn_ids",
     "eos_token_ids",

@@ -55,7 +55,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from llm_arena_env.agents.base import decide_batch
 from llm_arena_env.arena.runner import EPISODE_AGENT_KINDS, SEAT_SEED_STRIDE
@@ -293,11 +293,14 @@ class GameRollout:
     ``discounted_return`` per later learner move.
     ``self_play=True``: every seat is the model (only the prompt's seat is trained in that episode).
     ``parser`` reads moves out of the model's replies (default: the rule-based ``default_parser()``;
-    None sends the stripped reply). ``game_kwargs`` go to ``make``, ``reset_options`` to every reset."""
+    None sends the stripped reply). ``game_kwargs`` go to ``make``, ``reset_options`` to every reset.
+    ``chat``: the messages the model answers for an observation (default: the env's own; for small models
+    :func:`~llm_arena_env.training.generation.move_only_observation_messages`, as the ``smollm2`` player prompts)."""
 
     def __init__(self, game: str, *, opponents: Any = None, self_play: bool = False,
                  game_kwargs: Mapping[str, Any] | None = None, reset_options: Mapping[str, Any] | None = None,
-                 parser: Any = _DEFAULT, samples: str = "episode", gamma: float = 1.0):
+                 parser: Any = _DEFAULT, samples: str = "episode", gamma: float = 1.0,
+                 chat: Callable[[Mapping[str, Any]], list[dict[str, str]]] = observation_messages):
         from llm_arena_env import make
 
         if samples not in ("episode", "turn"):
@@ -305,6 +308,7 @@ class GameRollout:
         if not 0.0 < gamma <= 1.0:
             raise ValueError(f"gamma must be in (0, 1], got {gamma}")
         self.samples, self.gamma = samples, float(gamma)
+        self.chat = chat
         if self_play == (opponents is not None):
             raise ValueError("give either opponents (agent specs or agents) or self_play=True")
         self.game = game
@@ -419,7 +423,7 @@ class GameRollout:
             side = episode.sides[player]
             observation = episode.env.observe(player)
             if self.samples == "turn":  # the turn's own chat, as the env shows it
-                contexts.append(chat_ids(generator.tokenizer, observation_messages(observation)))
+                contexts.append(chat_ids(generator.tokenizer, self.chat(observation)))
             else:
                 self._show(side, observation, episode.steps, generator)
                 contexts.append(side.prompt_ids + side.completion_ids)
@@ -434,12 +438,12 @@ class GameRollout:
             legal = episode.step(action)
             side.illegal += not legal
             side.turns.append(Turn(index=episode.steps - 1, player=side.player,
-                                   messages=tuple(observation_messages(observation)),
+                                   messages=tuple(self.chat(observation)),
                                    completion=text, action=action, legal=legal))
 
     def _show(self, side: _Side, observation: Mapping[str, Any], index: int, generator: Generator) -> None:
         """Append what the env shows ``side`` now (its first prompt, or the new messages since its last reply)."""
-        upcoming = Turn(index=index, player=side.player, messages=tuple(observation_messages(observation)),
+        upcoming = Turn(index=index, player=side.player, messages=tuple(self.chat(observation)),
                         completion="", action="", legal=False)
         chat = conversation([*side.turns, upcoming])
         new = chat[side.chat_length:-1]  # the new messages, without the reply placeholder
@@ -468,7 +472,7 @@ class GameRollout:
             elif self.samples == "episode":
                 later = 0  # every move is trained: the undiscounted return
             if not side.turns:  # the game ended before the learner moved: its opening view, nothing to train
-                view = observation_messages(episode.env.observe(episode.learner))
+                view = self.chat(episode.env.observe(episode.learner))
                 side.prompt_ids = chat_ids(generator.tokenizer, view)
                 side.completion_ids, side.env_mask = [], []
                 side.extend(list(generator.eos_token_ids)[:1], generated=False)

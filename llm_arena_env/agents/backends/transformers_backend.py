@@ -248,6 +248,11 @@ def gguf_cache_dir() -> Path:
     return Path(base).expanduser() / "llm-arena-env"
 
 
+#: Bumped when the converted folder's content changes, so older copies are converted again (2: no
+#: ``quantization_config`` in config.json, which made transformers' Trainer refuse the float copy).
+CONVERSION_VERSION = 2
+
+
 def converted_gguf(gguf_file: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """A folder holding ``gguf_file`` as an ordinary transformers checkpoint (float32 safetensors, tokenizer
     with the GGUF's chat template), converted on the first call and reused after.
@@ -259,7 +264,7 @@ def converted_gguf(gguf_file: str | os.PathLike[str], cache_dir: str | os.PathLi
     if not path.is_file():
         raise FileNotFoundError(f"no GGUF file at {str(path)!r}")
     root = Path(cache_dir).expanduser() if cache_dir is not None else gguf_cache_dir()
-    target = root / "gguf" / f"{path.stem}-{_file_hash(path)[:16]}"
+    target = root / "gguf" / f"{path.stem}-{_file_hash(path)[:16]}-v{CONVERSION_VERSION}"
     if (target / "config.json").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -287,7 +292,10 @@ def _convert_gguf(path: Path, out: Path) -> None:
     folder, name = str(path.parent), path.name
     tokenizer = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=name)
     loaded = transformers.AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
-    model = transformers.AutoModelForCausalLM.from_config(loaded.config, dtype=torch.float32)
+    config = loaded.config
+    if hasattr(config, "quantization_config"):  # the weights are plain floats now; a quantized mark makes
+        del config.quantization_config  # transformers' Trainer refuse to train the copy
+    model = transformers.AutoModelForCausalLM.from_config(config, dtype=torch.float32)
     model.load_state_dict(loaded.state_dict())
     model.generation_config = loaded.generation_config
     model.save_pretrained(out)
