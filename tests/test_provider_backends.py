@@ -326,6 +326,34 @@ def test_a_batch_runs_concurrently_bounded_by_max_concurrency(provider, server):
     assert server.max_in_flight == 3
 
 
+def test_the_async_path_keeps_the_runs_concurrency_in_flight_one_reply_at_a_time(provider, server):
+    """In the arena each request is awaited on its own: a slow reply holds up no other, and the run's
+    concurrency (no max_concurrency of the backend's own) bounds what is in flight."""
+    import asyncio
+
+    from llm_arena_env.agents.concurrency import run_scope
+
+    slow = {"m0"}
+    server.responder = lambda body: provider.answer(provider.last_user_text(body).upper(),
+                                                    delay=1.0 if provider.last_user_text(body) in slow else 0.1)
+    backend = backend_for(provider, server)
+    done: list[str] = []
+
+    async def one(i: int) -> None:
+        [result] = await backend.acomplete([Request(({"role": "user", "content": f"m{i}"},))])
+        done.append(result.text)
+
+    async def run() -> None:
+        async with run_scope(concurrency=4):
+            await asyncio.gather(*(one(i) for i in range(9)))
+
+    asyncio.run(run())
+    backend.close()
+    assert sorted(done) == sorted(f"M{i}" for i in range(9))
+    assert server.max_in_flight == 4
+    assert done[-1] == "M0"  # the slow one came last: the other eight went by while it was out
+
+
 def test_gemini_429_waits_at_least_as_long_as_its_retry_info_says():
     with FakeGeminiServer() as server:
         server.script(gemini_error(429, "quota", retry_delay="0.3s"), gemini_answer("ok"))

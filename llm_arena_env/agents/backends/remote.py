@@ -8,6 +8,7 @@ SDK's own retries are turned off: :class:`Retrier` retries, with one policy for 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import threading
@@ -18,7 +19,11 @@ from typing import Any, Mapping, Sequence
 from llm_arena_env.agents.backends.base import Completion, Request
 from llm_arena_env.agents.backends.openai_backend import public_url
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
+from llm_arena_env.agents.concurrency import current_scope
 from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
+
+#: Worker threads of a backend with no max_concurrency of its own (started on demand, bounded by the run).
+MAX_THREADS = 256
 
 
 class RemoteBackend:
@@ -37,14 +42,14 @@ class RemoteBackend:
         api_key: str | None = None,
         timeout: float = 60.0,
         max_retries: int = 5,
-        max_concurrency: int = 8,
+        max_concurrency: int | None = None,
         retry_policy: RetryPolicy | None = None,
         **generation: Any,
     ):
         if not model:
             raise ValueError("model must be a non-empty model name")
-        if timeout <= 0 or max_concurrency < 1 or max_retries < 0:
-            raise ValueError("timeout must be > 0, max_concurrency >= 1 and max_retries >= 0")
+        if timeout <= 0 or (max_concurrency is not None and max_concurrency < 1) or max_retries < 0:
+            raise ValueError("timeout must be > 0, max_concurrency None or >= 1 and max_retries >= 0")
         self.model = model
         url = base_url or (os.environ.get(self.base_url_env) if self.base_url_env else None) or self.default_base_url
         self.base_url = url.rstrip("/")  # "" where the SDK picks the server (LiteLLM)
@@ -93,6 +98,31 @@ class RemoteBackend:
         futures = [self._executor().submit(self._complete_one, r) for r in requests]
         return [f.result() for f in futures]
 
+    async def acomplete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
+        """``complete``, awaited: each request goes out on its own worker thread as soon as it is asked, within
+        the backend's in-flight limit (``max_concurrency``, else the run's concurrency); retries wait outside it."""
+        return list(await asyncio.gather(*(self._acomplete_one(r) for r in requests)))
+
+    async def _acomplete_one(self, request: Request) -> Completion | BackendError:
+        start = time.perf_counter()
+        try:
+            completion = await self._retry.acall(lambda: self._asend(request), what=self.name)
+        except BackendError as error:
+            return error
+        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)  # retries included
+
+    async def _asend(self, request: Request) -> Completion:
+        scope = current_scope()
+        async with scope.in_flight_limit(self, self.max_concurrency):
+            scope.meter.started()
+            start = time.perf_counter()
+            try:
+                # The SDKs' sync clients on threads: the semaphore above bounds them, not the pool's size.
+                return await asyncio.get_running_loop().run_in_executor(self._executor(),
+                                                                        self._checked_call, request)
+            finally:
+                scope.meter.finished(time.perf_counter() - start)
+
     def close(self) -> None:
         """Stop the worker threads and close the HTTP connections."""
         with self._pool_lock:
@@ -110,10 +140,12 @@ class RemoteBackend:
     # ------------------------------------------------------------------ one request
 
     def _executor(self) -> ThreadPoolExecutor:
-        # One pool per backend, so max_concurrency bounds all batches sent through it at once.
+        # One pool per backend, so max_concurrency bounds all batches sent through it at once. Without one, the
+        # async path's semaphore (the run's concurrency) is the bound; threads start only as they are needed.
         with self._pool_lock:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix=f"{self.provider}-backend")
+                size = self.max_concurrency or MAX_THREADS
+                self._pool = ThreadPoolExecutor(size, thread_name_prefix=f"{self.provider}-backend")
             return self._pool
 
     def _complete_one(self, request: Request) -> Completion | BackendError:
@@ -148,19 +180,7 @@ class RemoteBackend:
         return public_url(self.base_url)
 
 
-# The errors every provider's classifier builds, in one place, so that the error taxonomy is applied here.
-
-
-def timeout_error(where: str, timeout: float) -> BackendError:
-    return RetryableError(f"no answer from {where} within {timeout:g}s")
-
-
-def connection_error(where: str, cause: object) -> BackendError:
-    return RetryableError(f"could not connect to {where}: {type(cause).__name__}: {str(cause)[:300]}")
-
-
-def malformed_error(where: str, detail: object) -> BackendError:
-    return BackendError(f"malformed response from {where}: {str(detail)[:300]}")
+# The errors every provider's classifier builds, in one place, with the kinds of agents/errors.py.
 
 
 def status_error(
@@ -189,9 +209,6 @@ def _error_fields(error: BackendError) -> dict[str, Any]:
     if isinstance(error, RetryableError):
         fields["retry_after"] = error.retry_after
     return fields
-
-
-# The errors every provider's classifier builds, in one place, with the kinds of agents/errors.py.
 
 
 def timeout_error(where: str, timeout: float) -> BackendError:
