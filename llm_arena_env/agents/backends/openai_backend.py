@@ -17,17 +17,13 @@ concurrency). ``complete`` runs a batch on a thread pool of ``max_concurrency`` 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
-import dataclasses
 import inspect
 import io
 import json
 import os
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import Any, Iterator, Mapping, Sequence
@@ -36,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from llm_arena_env.agents.backends.base import Completion, Request, split_think
+from llm_arena_env.agents.backends.pooled import PooledBackend
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
 from llm_arena_env.agents.concurrency import current_scope
 from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
@@ -49,8 +46,11 @@ PREFLIGHT_TIMEOUT_S = 10.0
 SYNC_THREADS = 32  # threads of ``complete`` where max_concurrency is not set
 
 
-class OpenAIBackend:
+class OpenAIBackend(PooledBackend):
     """Chat completions from an OpenAI-compatible server. See the module docstring."""
+
+    default_threads = SYNC_THREADS
+    thread_prefix = "openai-backend"
 
     def __init__(
         self,
@@ -93,77 +93,21 @@ class OpenAIBackend:
         self._openai = openai
         self._create_params = set(inspect.signature(self._client.chat.completions.create).parameters)
         self._retry = Retrier(retry_policy or RetryPolicy(max_attempts=max_retries + 1))
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
+        self._start_pool()
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(name={self.name!r}, timeout={self.timeout}, max_concurrency={self.max_concurrency})"
 
-    # ------------------------------------------------------------------ the Backend protocol
+    # ------------------------------------------------------------------ PooledBackend's hooks
 
-    def complete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
-        """One completion (or the error that ended its retries) per request, in order."""
-        requests = list(requests)
-        if len(requests) <= 1:
-            return [self._complete_one(r) for r in requests]
-        futures = [self._executor().submit(self._complete_one, r) for r in requests]
-        return [f.result() for f in futures]
+    def _send(self, request: Request) -> Completion:
+        return self._call(request)
 
-    async def acomplete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
-        """``complete``, awaited: every request goes out at once, under the backend's in-flight limit."""
-        return list(await asyncio.gather(*(self._acomplete_one(r) for r in requests)))
+    async def _asend_once(self, request: Request) -> Completion:
+        return await self._acall(request)
 
-    def close(self) -> None:
-        """Stop the worker threads and close the HTTP connections."""
-        with self._pool_lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-                self._pool = None
+    def _close_client(self) -> None:
         self._client.close()
-
-    def __enter__(self) -> OpenAIBackend:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ------------------------------------------------------------------ one request
-
-    def _executor(self) -> ThreadPoolExecutor:
-        # One pool per backend, so max_concurrency bounds all batches sent through it at once.
-        with self._pool_lock:
-            if self._pool is None:
-                threads = self.max_concurrency or SYNC_THREADS
-                self._pool = ThreadPoolExecutor(threads, thread_name_prefix="openai-backend")
-            return self._pool
-
-    def _complete_one(self, request: Request) -> Completion | BackendError:
-        start = time.perf_counter()
-        try:
-            completion = self._retry(lambda: self._call(request), what=self.name)
-        except BackendError as error:
-            return error
-        # latency: what the caller waited, retries included
-        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)
-
-    async def _acomplete_one(self, request: Request) -> Completion | BackendError:
-        start = time.perf_counter()
-        try:
-            completion = await self._retry.acall(lambda: self._asend(request), what=self.name)
-        except BackendError as error:
-            return error
-        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)  # retries included
-
-    async def _asend(self, request: Request) -> Completion:
-        """One HTTP request in flight, within the limit; retries wait outside it."""
-        scope = current_scope()
-        async with scope.in_flight_limit(self, self.max_concurrency):
-            scope.meter.started()
-            start = time.perf_counter()
-            try:
-                return await self._acall(request)
-            finally:
-                scope.meter.finished(time.perf_counter() - start)
 
     async def _acall(self, request: Request) -> Completion:
         """``_call`` through the async client."""

@@ -1,38 +1,33 @@
 """What every backend behind a provider's HTTP API shares: threads, retries, latency, keys kept secret.
 
-A subclass makes its SDK client, sends one request (``_call``) and says which SDK errors mean what
+A subclass makes its SDK client, sends one request (``_call``), says which SDK errors mean what
 (``_classify``, one small function per provider, building its errors with this module's helpers, which
-give them the kinds of agents/errors.py). The
-SDK's own retries are turned off: :class:`Retrier` retries, with one policy for every backend.
+give them the kinds of agents/errors.py) and closes its client (``_close_client``). Threads, retries and
+the in-flight limit are :class:`PooledBackend`'s, shared with the OpenAI backend. The SDK's own retries
+are turned off: :class:`Retrier` retries, with one policy for every backend.
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import os
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from llm_arena_env.agents.backends.base import Completion, Request
 from llm_arena_env.agents.backends.openai_backend import public_url
+from llm_arena_env.agents.backends.pooled import PooledBackend
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
-from llm_arena_env.agents.concurrency import current_scope
 from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
 
-#: Worker threads of a backend with no max_concurrency of its own (started on demand, bounded by the run).
-MAX_THREADS = 256
 
-
-class RemoteBackend:
+class RemoteBackend(PooledBackend):
     """A provider's chat API behind an official SDK. Subclasses set the class attributes and the three hooks."""
 
     provider = ""  # the name's prefix: "anthropic", "google", ...
     default_base_url = ""
     key_envs: tuple[str, ...] = ()  # environment variables that may hold the key, first found wins
     base_url_env = ""  # environment variable that may hold the base URL
+    # threads start on demand; without a max_concurrency the async path's limit (the run's concurrency) bounds them
+    default_threads = 256
 
     def __init__(
         self,
@@ -63,8 +58,8 @@ class RemoteBackend:
                 f"no API key for {public_url(self.base_url)}: set {' or '.join(self.key_envs)} or pass api_key=..."
             )
         self._retry = Retrier(retry_policy or RetryPolicy(max_attempts=max_retries + 1))
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
+        self._start_pool()
+        self.thread_prefix = f"{self.provider}-backend"
 
     def needs_key(self) -> bool:
         """The provider's own servers need a key; a local or test server speaking its API may not."""
@@ -85,79 +80,9 @@ class RemoteBackend:
         """The BackendError an SDK error means, or None for an error that is not the transport's (a bug)."""
         raise NotImplementedError
 
-    def _close_client(self) -> None:
-        pass
+    # ------------------------------------------------------------------ one attempt (PooledBackend's hook)
 
-    # ------------------------------------------------------------------ the Backend protocol
-
-    def complete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
-        """One completion (or the error that ended its retries) per request, in order."""
-        requests = list(requests)
-        if len(requests) <= 1:
-            return [self._complete_one(r) for r in requests]
-        futures = [self._executor().submit(self._complete_one, r) for r in requests]
-        return [f.result() for f in futures]
-
-    async def acomplete(self, requests: Sequence[Request]) -> list[Completion | BackendError]:
-        """``complete``, awaited: each request goes out on its own worker thread as soon as it is asked, within
-        the backend's in-flight limit (``max_concurrency``, else the run's concurrency); retries wait outside it."""
-        return list(await asyncio.gather(*(self._acomplete_one(r) for r in requests)))
-
-    async def _acomplete_one(self, request: Request) -> Completion | BackendError:
-        start = time.perf_counter()
-        try:
-            completion = await self._retry.acall(lambda: self._asend(request), what=self.name)
-        except BackendError as error:
-            return error
-        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)  # retries included
-
-    async def _asend(self, request: Request) -> Completion:
-        scope = current_scope()
-        async with scope.in_flight_limit(self, self.max_concurrency):
-            scope.meter.started()
-            start = time.perf_counter()
-            try:
-                # The SDKs' sync clients on threads: the semaphore above bounds them, not the pool's size.
-                return await asyncio.get_running_loop().run_in_executor(self._executor(),
-                                                                        self._checked_call, request)
-            finally:
-                scope.meter.finished(time.perf_counter() - start)
-
-    def close(self) -> None:
-        """Stop the worker threads and close the HTTP connections."""
-        with self._pool_lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-                self._pool = None
-        self._close_client()
-
-    def __enter__(self) -> RemoteBackend:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ------------------------------------------------------------------ one request
-
-    def _executor(self) -> ThreadPoolExecutor:
-        # One pool per backend, so max_concurrency bounds all batches sent through it at once. Without one, the
-        # async path's semaphore (the run's concurrency) is the bound; threads start only as they are needed.
-        with self._pool_lock:
-            if self._pool is None:
-                size = self.max_concurrency or MAX_THREADS
-                self._pool = ThreadPoolExecutor(size, thread_name_prefix=f"{self.provider}-backend")
-            return self._pool
-
-    def _complete_one(self, request: Request) -> Completion | BackendError:
-        start = time.perf_counter()
-        try:
-            completion = self._retry(lambda: self._checked_call(request), what=self.name)
-        except BackendError as error:
-            return error
-        # latency: what the caller waited, retries included
-        return dataclasses.replace(completion, latency_s=time.perf_counter() - start)
-
-    def _checked_call(self, request: Request) -> Completion:
+    def _send(self, request: Request) -> Completion:
         try:
             return self._call(request)
         except BackendError as error:
