@@ -26,6 +26,9 @@ class GameSpec:
     players: tuple[int, ...] = (2,)
     observation_modes: tuple[str, ...] = ("text",)
     description: str = ""
+    # "module:function" (or the function): ``scripted_move(env, agent) -> str``, a valid move for ``agent`` in
+    # ``env``'s current state; the conformance suite plays every game to its end with it.
+    scripted_player: str | Callable[..., str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -36,6 +39,12 @@ class GameSpec:
         if callable(self.entry_point):
             return self.entry_point
         module_name, _, attr = self.entry_point.partition(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+    def load_scripted_player(self) -> Callable[..., str] | None:
+        if self.scripted_player is None or callable(self.scripted_player):
+            return self.scripted_player
+        module_name, _, attr = self.scripted_player.partition(":")
         return getattr(importlib.import_module(module_name), attr)
 
     def make(self, **kwargs: Any) -> Any:
@@ -75,12 +84,14 @@ def register(
     players: tuple[int, ...] = (2,),
     observation_modes: tuple[str, ...] = ("text",),
     description: str = "",
+    scripted_player: str | Callable[..., str] | None = None,
     overwrite: bool = False,
 ) -> GameSpec:
     """Add a game to the registry, so that ``make(id)`` builds it."""
     if id in _registry and not overwrite:
         raise ValueError(f"game {id!r} is already registered (pass overwrite=True to replace it)")
-    spec = GameSpec(id, entry_point, kwargs or {}, kind, tuple(players), tuple(observation_modes), description)
+    spec = GameSpec(id, entry_point, kwargs or {}, kind, tuple(players), tuple(observation_modes), description,
+                    scripted_player)
     _registry[id] = spec
     return spec
 

@@ -13,6 +13,7 @@ a worker thread, one call at a time per agent, batching the observations that wa
 from __future__ import annotations
 
 import asyncio
+import enum
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
@@ -26,6 +27,19 @@ class Agent(Protocol):
     def act(self, observation: Observation) -> str: ...
 
     def act_batch(self, observations: Sequence[Observation]) -> list[str]: ...
+
+
+class Verdict(str, enum.Enum):
+    """What became of one attempt: the one place its fields are read for that."""
+
+    ACCEPTED = "accepted"  # the env (or a checker) took the move
+    REJECTED = "rejected"  # a move was read but the env rejected it
+    UNPARSED = "unparsed"  # no move could be read from the reply
+    ERROR = "error"  # the model call failed: there was no reply to judge
+    UNCHECKED = "unchecked"  # a move was read and not yet judged
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,25 @@ class Attempt:
     cost_usd: float | None = None  # where the provider reported it
     votes: Mapping[str, int] = field(default_factory=dict)  # majority vote: move -> count
 
+    @property
+    def verdict(self) -> Verdict:
+        if self.error:
+            return Verdict.ERROR
+        if self.parsed is None:
+            return Verdict.UNPARSED
+        if self.legal is None:
+            return Verdict.UNCHECKED
+        return Verdict.ACCEPTED if self.legal else Verdict.REJECTED
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Attempt:
+        """The attempt ``to_dict`` wrote; keys it does not know (from newer records) are ignored."""
+        known = {f.name for f in fields(cls)} & data.keys()
+        values = {k: data[k] for k in known}
+        values["prompt"] = tuple(dict(m) for m in values.get("prompt", ()))
+        values["votes"] = dict(values.get("votes") or {})
+        return cls(**values)
+
     def to_dict(self) -> dict[str, Any]:
         # Field by field: dataclasses.asdict deep-copies and is a measurable share of a recorded step.
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -65,7 +98,7 @@ class Decision:
 
     @property
     def failed_attempts(self) -> int:
-        return sum(1 for a in self.attempts if a.legal is False or a.parsed is None or a.error)
+        return sum(1 for a in self.attempts if a.verdict in (Verdict.REJECTED, Verdict.UNPARSED, Verdict.ERROR))
 
     @property
     def transport_error(self) -> Attempt | None:
