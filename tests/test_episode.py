@@ -162,7 +162,7 @@ def test_options_reach_reset():
 def test_an_agent_with_only_act_can_play():
     record = play_episode(TakeAway(stones=2), [ActOnly(), ActOnly()])
     assert [s.action for s in record.steps] == ["1", "1"]
-    assert record.steps[0].decision == {"action": "1", "attempts": [Attempt(raw_output="1", parsed="1").to_dict()]}
+    assert record.steps[0].decision == Decision("1", (Attempt(raw_output="1", parsed="1"),))
 
 
 def test_records_name_agents_by_spec_and_never_show_keys():
@@ -251,7 +251,7 @@ def test_replay_plays_a_record_again_move_by_move(game, kwargs, options):
                           options=options, game=game, game_kwargs=kwargs)
     data = json.loads(json.dumps(record.to_dict()))  # as read back from episode.json
     frames = list(replay(data))
-    assert [step for _, step in frames[1:]] == data["steps"]
+    assert [step.to_dict() for _, step in frames[1:]] == data["steps"]
     final, _ = frames[-1]  # the game is over: every player's info holds its outcome
     outcomes = {p: str(final.infos[p].get("outcome")) for p in final.possible_agents if "outcome" in final.infos[p]}
     assert outcomes == data["outcomes"]

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from llm_arena_env.arena import ratings as rating_methods
 from llm_arena_env.arena.files import atomic_write
+from llm_arena_env.arena.records import EpisodeRecord, as_record
 from llm_arena_env.arena.stats import PlayerStats, Stats, game_of, without_nan
+from llm_arena_env.core.outcome import Outcome
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -72,7 +74,7 @@ class Leaderboard:
 
 
 def build_leaderboard(
-    episodes: Iterable[Mapping[str, Any]],
+    episodes: Iterable[EpisodeRecord | Mapping[str, Any]],
     *,
     anchors: Mapping[str, float] | None = None,
     bootstrap: int = 1000,
@@ -84,7 +86,7 @@ def build_leaderboard(
     """Rate the players of ``episodes`` (episode-record dicts) by Bradley-Terry and Elo.
 
     Raises ValueError when nothing can be rated or an anchor names no rated player."""
-    episodes = list(episodes)
+    episodes = [as_record(e) for e in episodes]
     matches, notes = rating_methods.matches_from_episodes(episodes)
     common = dict(anchors=anchors, bootstrap=bootstrap, seed=seed, progress=progress)
     bt = rating_methods.bradley_terry(matches, prior_sd=prior_sd, **common)
@@ -93,7 +95,7 @@ def build_leaderboard(
     rows = []
     for rank, rating in enumerate(bt.players, start=1):
         e = elo[rating.player]
-        wins, draws, losses = (tally[rating.player][key] for key in ("win", "draw", "loss"))
+        wins, draws, losses = (tally[rating.player][o] for o in (Outcome.WIN, Outcome.DRAW, Outcome.LOSS))
         games = wins + draws + losses
         rows.append(LeaderboardRow(
             rank, rating.player, rating.rating, rating.low, rating.high, e.rating, e.low, e.high,
@@ -105,11 +107,15 @@ def build_leaderboard(
                        tuple(notes) + bt.notes + elo.notes)
 
 
-def _results(matches: Sequence[rating_methods.Match]) -> dict[str, Counter[str]]:
-    tally: dict[str, Counter[str]] = {}
+_OPPOSITE = {Outcome.WIN: Outcome.LOSS, Outcome.LOSS: Outcome.WIN, Outcome.DRAW: Outcome.DRAW}
+
+
+def _results(matches: Sequence[rating_methods.Match]) -> dict[str, Counter[Outcome]]:
+    """Each player's wins, draws and losses in ``matches``."""
+    tally: dict[str, Counter[Outcome]] = {}
     for m in matches:
-        first = "win" if m.score == 1 else "loss" if m.score == 0 else "draw"
-        second = {"win": "loss", "loss": "win", "draw": "draw"}[first]
+        first = Outcome.WIN if m.score == 1 else Outcome.LOSS if m.score == 0 else Outcome.DRAW
+        second = _OPPOSITE[first]
         tally.setdefault(m.a, Counter())[first] += 1
         tally.setdefault(m.b, Counter())[second] += 1
     return tally

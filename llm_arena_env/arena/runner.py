@@ -40,7 +40,8 @@ from llm_arena_env.agents.base import Decision, adecide
 from llm_arena_env.agents.concurrency import RequestMeter, metering, run_scope
 from llm_arena_env.agents.errors import is_fatal
 from llm_arena_env.agents.specs import agent_identity, cannot_play
-from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, scrub
+from llm_arena_env.arena.episode import EpisodeStepper, scrub
+from llm_arena_env.arena.records import EpisodeError, EpisodeRecord
 from llm_arena_env.arena.results import ResultsStore, folder_name
 
 #: Agent kinds built anew for every episode, seeded from the episode's seed and seat (see the module doc).
@@ -117,9 +118,9 @@ class FatalModelError(AgentError):
     """A model call failed in a way every later call of the same agent would (401, 403, model not found):
     the run stops rather than fill the results with error episodes."""
 
-    def __init__(self, error: Mapping[str, str]):
-        self.error = dict(error)
-        super().__init__(f"agent {error.get('agent')!r} cannot play ({error.get('kind')}): {error.get('message')}")
+    def __init__(self, error: EpisodeError):
+        self.error = error
+        super().__init__(f"agent {error.agent!r} cannot play ({error.kind}): {error.message}")
 
 
 class GameBuildError(ValueError):
@@ -214,7 +215,7 @@ def play_many(
         index = position.pop(job.key)
         if keep_records:
             played[index] = record
-        if record.error and is_fatal(record.error.get("kind", "")):
+        if record.error and is_fatal(record.error.kind):
             raise FatalModelError(record.error)
         tokens["prompt"] += sum(step.prompt_tokens for step in record.steps)
         tokens["completion"] += sum(step.completion_tokens for step in record.steps)
