@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any, Callable, Sequence
 
 from llm_arena_env.registry import KINDS
+from llm_arena_env.text_table import format_table
 
 EXAMPLES = """\
 examples:
@@ -192,15 +193,6 @@ def _players(counts: Sequence[int]) -> str:
     if len(counts) > 2 and counts == list(range(counts[0], counts[-1] + 1)):
         return f"{counts[0]}-{counts[-1]}"
     return ",".join(str(c) for c in counts)
-
-
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Left-aligned columns; the last one is not padded, so long descriptions do not widen the rest."""
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers) - 1)]
-    rule = ["-" * w for w in widths] + ["-" * len(cells[0][-1])]
-    lines = ["  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]).rstrip() for row in [cells[0], rule, *cells[1:]]]
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------- play

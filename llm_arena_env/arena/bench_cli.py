@@ -204,7 +204,7 @@ def format_clem_table(table: dict[str, Any], fmt: str) -> str:
         lines = ["| " + " | ".join(cells[0]) + " |", "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|"]
         return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in cells[1:]])
     # In a terminal, the wide table is unreadable past a few games: the overall table, then a row per game and model.
-    from llm_arena_env.arena.leaderboard import format_table
+    from llm_arena_env.text_table import format_table
 
     overall = format_table(headers[:4], [row[:4] for row in rows], left=1)
     per_game = [(game, m["model"], g["episodes"], _fmt(g["played"]), _fmt(g["quality"]))

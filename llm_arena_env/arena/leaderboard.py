@@ -26,6 +26,7 @@ from llm_arena_env.arena.files import atomic_write
 from llm_arena_env.arena.records import EpisodeRecord, as_record
 from llm_arena_env.arena.stats import PlayerStats, Stats, game_of, without_nan
 from llm_arena_env.core.outcome import Outcome
+from llm_arena_env.text_table import format_table
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -164,17 +165,6 @@ def format_stats(stats: Stats) -> str:
         parts.append(format_table(("player", "% played", "quality", "clemscore"), players, left=1))
     text = "\n\n".join(parts)
     return "\n".join([text, *(f"note: {line}" for line in stats.skipped)])
-
-
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1) -> str:
-    """Columns separated by two spaces: the first ``left`` ones left-aligned, the rest right-aligned."""
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
-
-    return "\n".join([line(cells[0]), line(["-" * w for w in widths]), *(line(row) for row in cells[1:])])
 
 
 def _rating(value: float, anchored: bool) -> str:

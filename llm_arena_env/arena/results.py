@@ -27,7 +27,6 @@ from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.episode import scrub
 from llm_arena_env.arena.records import EpisodeRecord, RecordError, as_record, to_plain
 from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write
-from llm_arena_env.core.outcome import is_error
 
 if TYPE_CHECKING:
     from llm_arena_env.arena.runner import EpisodeJob
@@ -121,15 +120,15 @@ class ResultsStore:
         folder = self.episode_dir(job)
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_temp_files(folder)
-        self._write_transcript(data, folder)
+        self._write_transcript(record, folder)
         atomic_write(folder / EPISODE_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         if not (self.retry_errors and record.is_error):
             self.written += 1
         return folder
 
-    def _write_transcript(self, data: Mapping[str, Any], folder: Path) -> None:
+    def _write_transcript(self, record: EpisodeRecord, folder: Path) -> None:
         """The episode's transcript page; a failure there never loses the episode."""
-        self._call_transcripts("write_episode_html", data, folder)
+        self._call_transcripts("write_episode_html", record, folder)
 
     def write_index(self) -> None:
         """The run's ``index.html`` linking every episode, where transcripts can be made (failures counted)."""

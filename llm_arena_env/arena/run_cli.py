@@ -304,7 +304,7 @@ def format_summary(records: Sequence[Any]) -> str:
     """A row per game and pairing: episodes, and each seat's wins-draws-losses (other outcomes named).
     ``records``: episode records or their dicts."""
     from llm_arena_env.arena.records import EpisodeRecord, as_record
-    from llm_arena_env.cli import format_table
+    from llm_arena_env.text_table import format_table
     from llm_arena_env.core.outcome import Outcome
 
     groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[EpisodeRecord]] = defaultdict(list)
