@@ -174,7 +174,7 @@ def test_a_failing_transcript_never_costs_the_episode(tmp_path, monkeypatch):
 def test_the_transcript_is_written_beside_the_episode(tmp_path, monkeypatch):
     calls = []
     module = types.ModuleType("fake_transcript")
-    module.write_episode_html = lambda record, folder: calls.append((record["episode_id"], folder))
+    module.write_episode_html = lambda record, folder: calls.append((record.episode_id, folder))
     monkeypatch.setitem(sys.modules, "fake_transcript", module)
     monkeypatch.setattr(results_module, "TRANSCRIPT_MODULE", "fake_transcript")
     store = ResultsStore(tmp_path, "run")
