@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections import abc
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
@@ -172,7 +173,7 @@ def as_record(episode: EpisodeRecord | Mapping[str, Any]) -> EpisodeRecord:
 
 
 def _mapping(value: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, abc.Mapping):  # dict first: the usual case, and fast
         raise RecordError(f"{what} must be a JSON object, not {type(value).__name__}")
     return value
 
@@ -190,6 +191,8 @@ def _field(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 def _number(data: Mapping[str, Any], key: str, kind: type, default: Any = 0) -> Any:
     value = data.get(key)
+    if type(value) is kind:  # the usual case, first: records are read by the thousand
+        return value
     if value is None:
         return kind(default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
