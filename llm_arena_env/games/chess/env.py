@@ -62,6 +62,7 @@ from llm_arena_env.core import outcome as oc
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.text_env import IllegalAction, TextEnv
 from llm_arena_env.games.chess import draw, explain, moves
+from llm_arena_env.games.chess.notation import ChessNotation
 
 PLAYERS = ("white", "black")
 NOTATIONS = ("san", "uci")
@@ -179,6 +180,9 @@ class ChessEnv(TextEnv):
 
     def _legal_action_ids(self, agent: str) -> list[int]:
         return self._legal().ids
+
+    def _notation(self, agent: str) -> ChessNotation:
+        return self._memo("notation", lambda: ChessNotation(self._fen()))
 
     def _prompt_fields(self, agent: str) -> dict[str, Callable[[], str]]:
         return {

@@ -34,6 +34,7 @@ from typing import Any, Callable, Mapping
 
 import pyspiel
 
+from llm_arena_env.core.notation import Notation
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT, PromptFields, TextEnv
@@ -226,6 +227,9 @@ class OpenSpielEnv(TextEnv):
 
     def _legal_action_ids(self, agent: str) -> list[int]:
         return self._moves().ids
+
+    def _notation(self, agent: str) -> Notation:
+        return self._text.notation(self._state, self.params)
 
     def _observation_tensor(self, agent: str) -> Any:
         return getattr(self._state, self._tensor)(self._index[agent])
