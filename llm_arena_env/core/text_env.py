@@ -18,6 +18,7 @@ from llm_arena_env.core import outcome as oc
 from llm_arena_env.core.metrics import ABORTED
 from llm_arena_env.core.notation import PLAIN, Notation
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
+from llm_arena_env.core.prompting import PromptParts
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.spaces import FreeText, observation_space
 
@@ -314,6 +315,13 @@ class TextEnv(AECEnv):
         return Result(rewards, outcomes, EndReason.ILLEGAL_ACTION, f"{offender}: {message}")
 
     # ------------------------------------------------------------------ hooks for games
+
+    @classmethod
+    def prompt_parts(cls, kwargs: Mapping[str, Any]) -> PromptParts | None:
+        """What this game's prompt can be built from, given the keyword arguments it is registered with
+        (read by ``agents.prompts.prompt_options`` before the env is made); None: the game's prompt is its
+        own state text."""
+        return None
 
     def _new_game(self, options: dict) -> None:
         """Set up a new episode, drawing any randomness from ``self.np_random``."""
