@@ -1,7 +1,7 @@
 """A new game brings its own notation through the hooks, and the generic wrappers use it unchanged.
 
-The game is defined here and nowhere else: Stones, a Nim whose moves are written "T1", "T2", "T3" (take 1-3
-stones; who takes the last wins). Its notation reads "two" or "a pair" as "T2" (aliases), "take them all"
+The game is defined in the tests and nowhere else: Stones, a Nim whose moves are written "T1", "T2", "T3"
+(take 1-3 stones; who takes the last wins). Its notation reads "two" or "a pair" as "T2" (aliases), "take them all"
 as taking every stone left (matching that depends on the position), and says why a move is illegal in the
 game's own words. Parse, Rethink and the human agent pick all of that up from the observation.
 """
@@ -15,12 +15,11 @@ from typing import Sequence
 from pettingzoo.test import api_test, seed_test
 
 from llm_arena_env.agents.human import HumanAgent
-from llm_arena_env.core import outcome as oc
 from llm_arena_env.core.notation import PLAIN, Notation
-from llm_arena_env.core.outcome import Result
-from llm_arena_env.core.text_env import IllegalAction, TextEnv
+from llm_arena_env.core.text_env import IllegalAction
 from llm_arena_env.wrappers import Parse, Rethink
 from tests.test_rethink import Scripted
+from tests.test_text_env import Nim
 
 _NUMBERS = {"one": "T1", "a single": "T1", "two": "T2", "a pair": "T2", "three": "T3"}
 
@@ -44,37 +43,16 @@ class StonesNotation(Notation):
         return ""
 
 
-class Stones(TextEnv):
-    def __init__(self, stones: int = 5, **kwargs):
-        self.start_stones = stones
-        super().__init__(["first", "second"], **kwargs)
-
-    def _new_game(self, options):
-        self.stones, self.turn = self.start_stones, 0
-
-    def _current_agent(self):
-        return self.possible_agents[self.turn % 2]
+class Stones(Nim):
+    """tests/test_text_env.py's Nim, its moves written T1-T3, with its notation."""
 
     def _parse_action(self, agent, text):
         if text.strip() not in self._legal_actions(agent):
             raise IllegalAction("take 1 to 3 stones, written T1, T2 or T3, no more than are left")
         return int(text.strip()[1:])
 
-    def _apply(self, agent, move):
-        self.stones -= move
-        self.turn += 1
-
-    def _result(self):
-        if self.stones:
-            return None
-        rewards, outcomes = oc.zero_sum(self.possible_agents, self.possible_agents[(self.turn - 1) % 2])
-        return Result(rewards, outcomes, detail="took the last stone")
-
-    def _prompt_fields(self, agent):
-        return {"state": lambda: f"{self.stones} stones left. Take 1-3, written T1, T2 or T3."}
-
     def _legal_actions(self, agent):
-        return [f"T{n}" for n in range(1, min(3, self.stones) + 1)]
+        return [f"T{n}" for n in super()._legal_actions(agent)]
 
     def _notation(self, agent):
         return StonesNotation(self.stones)
@@ -87,7 +65,7 @@ def _observation_with(stones: int) -> dict:
 
 
 def test_the_game_passes_the_pettingzoo_api_with_its_notation_in_every_observation():
-    api_test(Stones(), num_cycles=20)
+    api_test(Stones(5), num_cycles=20)
     seed_test(Stones, num_cycles=20)
     env = Stones(4)
     env.reset(seed=0)
