@@ -215,3 +215,18 @@ def generate_instances(seed: int = 0, per_band: int = 20) -> dict[str, Any]:
             {"game_id": i, "target_word": w, "related_word": words[w], "target_word_zipf": zipf_frequency(w, "en")}
             for i, w in enumerate(chosen)]})
     return {"experiments": experiments}
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+_SCRIPTED_CLUES = ("a word you know", "think of something common", "the answer to this game", "guess it")
+
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A winning player (it reads the target): the describer gives a clue free of taboo words, the guesser
+    names the target."""
+    game = env.unwrapped
+    if agent == "guesser":
+        return f"{GUESS_PREFIX} {game.target}"
+    clue = next((c for c in _SCRIPTED_CLUES if not clue_violations(c, game.target, game.related)), "")
+    return f"{CLUE_PREFIX} {clue}"
