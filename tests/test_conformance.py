@@ -115,7 +115,7 @@ def play_to_the_end(game_id: str, seed: int = 0, *, checked_turns: int = MAX_STE
     env.reset(seed=seed)
     moves, final = 0, {}
     for agent in env.agent_iter(MAX_STEPS):
-        _, reward, terminated, truncated, info = env.last()
+        _, reward, terminated, truncated, info = env.last(observe=False)
         if terminated or truncated:
             final[agent] = (reward, dict(info))
             env.step(None)
@@ -168,9 +168,10 @@ def test_scripted_players_play_every_game_to_its_end(game_id, seed):
         assert {m.ABORTED, m.SUCCESS, m.LOSE, m.MAIN_SCORE} <= set(scores), sorted(scores)
 
 
+@pytest.mark.parametrize("mode", ["image", "text+image"])
 @pytest.mark.parametrize("game_id", [s.id for s in llm_arena_env.list_games() if "image" in s.observation_modes])
-def test_image_observations_hold_through_an_episode(game_id):
-    env, _, final = play_to_the_end(game_id, 0, checked_turns=8, observation_mode="text+image", image_size=32)
+def test_image_observations_hold_through_an_episode(game_id, mode):
+    env, _, final = play_to_the_end(game_id, 0, checked_turns=8, observation_mode=mode, image_size=32)
     check_end(env, final)
 
 
@@ -214,7 +215,7 @@ def forfeit_after(game_id: str, scripted_moves: int, **kwargs):
         env.step("")
     final = {}
     for agent in env.agent_iter(len(env.possible_agents) * 2):
-        _, reward, terminated, truncated, info = env.last()
+        _, reward, terminated, truncated, info = env.last(observe=False)
         assert terminated or truncated
         final[agent] = (reward, info)
         env.step(None)

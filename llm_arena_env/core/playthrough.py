@@ -50,7 +50,7 @@ def _episode(env: Any, seed: int, choose: Callable[[Any, str], Any]) -> Iterator
     env.reset(seed=seed)
     written, turn, final = 0, 0, {}
     for agent in env.agent_iter(MAX_STEPS):
-        _, reward, terminated, truncated, info = env.last()
+        _, reward, terminated, truncated, info = env.last(observe=False)
         if terminated or truncated:  # each player learns its end here (PettingZoo drops it after this step)
             final[agent] = {"reward": reward, **info}
             env.step(None)

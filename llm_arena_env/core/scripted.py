@@ -13,10 +13,11 @@ from typing import Any
 
 
 def legal_move(env: Any, agent: str) -> str:
-    """One of the legal moves in ``agent``'s observation, picked by a checksum of the observation text: the
-    same state always gets the same move (no random state is touched), and play varies with the seed."""
-    observation = env.unwrapped.text_observation(agent)
-    legal = observation["legal_actions"]
+    """One of ``agent``'s legal moves, picked by a checksum of its observation text: the same state always
+    gets the same move (no random state is touched), and play varies with the seed. It reads the text and
+    the moves through the env's hooks rather than ``observe``, which would also draw the picture."""
+    game = env.unwrapped
+    legal = game._legal_actions(agent)
     if not legal:
-        raise ValueError(f"{agent} has no legal move listed in {type(env.unwrapped).__name__}'s observation")
-    return legal[zlib.crc32(observation["text"].encode("utf-8")) % len(legal)]
+        raise ValueError(f"{agent} has no legal move listed in {type(game).__name__}'s observation")
+    return legal[zlib.crc32(game._observation_text(agent).encode("utf-8")) % len(legal)]
