@@ -182,16 +182,23 @@ def test_tensor_observations_hold_through_an_episode(game_id):
 
 
 def test_every_registered_game_has_a_scripted_player():
-    missing = [spec.id for spec in llm_arena_env.list_games() if spec.load_scripted_player() is None]
-    assert missing == [], "register(..., scripted_player='module:scripted_move') for these"
+    missing = []
+    for spec in llm_arena_env.list_games():
+        try:
+            if spec.load_scripted_player() is None:
+                missing.append(spec.id)
+        except (ImportError, AttributeError) as error:  # named, but not there (a catalog entry's module)
+            missing.append(f"{spec.id} ({error})")
+    assert missing == [], "define scripted_move(env, agent) and register(..., scripted_player='module:scripted_move')"
 
 
-def test_a_game_without_a_scripted_player_is_caught(monkeypatch):
+@pytest.mark.parametrize("scripted_player", [None, "llm_arena_env.core.scripted:no_such_player"])
+def test_a_game_without_a_scripted_player_is_caught(monkeypatch, scripted_player):
     from llm_arena_env import registry
 
-    monkeypatch.setitem(registry._registry, "test/unscripted",
-                        registry.GameSpec("test/unscripted", registry.spec("openspiel/tic_tac_toe").entry_point,
-                                          {"game_name": "tic_tac_toe"}))
+    unscripted = registry.GameSpec("test/unscripted", registry.spec("openspiel/tic_tac_toe").entry_point,
+                                   {"game_name": "tic_tac_toe"}, scripted_player=scripted_player)
+    monkeypatch.setitem(registry._registry, "test/unscripted", unscripted)
     with pytest.raises(AssertionError, match="test/unscripted"):
         test_every_registered_game_has_a_scripted_player()
 
