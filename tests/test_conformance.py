@@ -104,6 +104,10 @@ def check_observation(env, agent) -> None:
         assert obs["image"].shape == (game.image_size, game.image_size, 3) and obs["image"].dtype == np.uint8
     else:
         assert "image" not in obs
+    for other in game.possible_agents:  # a player not to move has nothing to play
+        if other != agent:
+            waiting = game.text_observation(other)
+            assert waiting["legal_actions"] == () and waiting.get("action_mask", np.zeros(1)).sum() == 0
 
 
 def play_to_the_end(game_id: str, seed: int = 0, *, checked_turns: int = MAX_STEPS, **kwargs):
