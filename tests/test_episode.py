@@ -277,3 +277,25 @@ def test_records_name_the_registry_id_and_write_nan_scores_as_json_null():
     plain = to_plain({"Main Score": math.nan, "inf": math.inf, "x": 1.5})
     assert plain == {"Main Score": None, "inf": None, "x": 1.5}
     json.loads(json.dumps(plain, indent=1, allow_nan=False))
+
+
+BARE_KEYS = ["sk-abcdefgh12345678", "sk-proj-AbC_dEf-123456789", "sk-ant-api03-xYz0123456789"]
+
+
+@pytest.mark.parametrize("key", BARE_KEYS)
+@pytest.mark.parametrize("context", ["{}", "Bearer {}", "openai:gpt-x,{}", "spec=openai:{}", "OPENAI_{}",
+                                     "(key {})", "'{}'", "https://host/v1?k={}&x=1", "KEY_{}.", "key:{}\nnext"])
+def test_a_bare_sk_key_is_masked_wherever_it_stands(key, context):
+    """A key with no ``api_key=`` before it (a spec, a header, a URL, glued to a name) is still masked."""
+    from llm_arena_env.arena.episode import scrub
+
+    shown = scrub(context.format(key))
+    assert key[3:] not in shown and key[3:11] not in shown, shown
+    assert shown == context.format("sk-***")
+
+
+def test_scrub_leaves_text_that_only_looks_like_a_key_alone():
+    from llm_arena_env.arena.episode import scrub
+
+    for text in ["task-abcdefghijkl", "risk-assessment-report", "sk-short", "desk-lamp"]:
+        assert scrub(text) == text

@@ -250,7 +250,8 @@ def game_name(env: Any) -> str:
 _SECRET_PATTERNS = (
     (re.compile(r"(api[_-]?key|token|secret|password)(['\"]?\s*[=:]\s*)(['\"]?)[^,'\"\s)]+", re.IGNORECASE),
      r"\1\2\3***"),
-    (re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"), "sk-***"),
+    # a bare key, also glued to a name ("OPENAI_sk-..."): \b would not see a word start after "_"
+    (re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{8,}"), "sk-***"),
     (re.compile(r"(\w+://)[^/@\s]+@"), r"\1***@"),  # https://user:password@host
 )
 
