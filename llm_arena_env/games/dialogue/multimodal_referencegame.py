@@ -117,7 +117,8 @@ class MultimodalReferenceGameEnv(DialogueEnv):
     # ------------------------------------------------------------------ the game
 
     def _setup(self, instance: dict[str, Any], experiment: dict[str, Any]) -> None:
-        self.picture_files = self._picture_files(instance, f"instance {instance.get('game_id', '?')!r}")
+        self.picture_files = self._picture_files(
+            instance, f"instance {instance.get('game_id', '?')!r} of experiment {experiment.get('name', '')!r}")
         self.target_names = target_names(instance["target_image_name"])
         self.target_name = next((n for n in self.target_names if n in ORDINALS), self.target_names[0])
         self.patterns = {"describer": instance.get("player_1_response_pattern") or EXPRESSION_PATTERN,

@@ -155,7 +155,7 @@ class MultimodalReferenceGame(_Instance):
     player_2_first_image: StrictStr
     player_2_second_image: StrictStr
     player_2_third_image: StrictStr
-    target_image_name: Union[StrictStr, list[StrictStr]]
+    target_image_name: list[StrictStr]  # clembench's files list every name of the target ("first", "1st", "1")
     player_1_prompt_header: Optional[StrictStr] = None
     player_2_prompt_header: Optional[StrictStr] = None
     player_1_response_pattern: Optional[StrictStr] = None
