@@ -134,3 +134,21 @@ def test_a_dict_instance_uses_the_picture_labels():
 def test_shipped_instances_are_what_the_generator_makes():
     shipped = json.loads((matchit_images.RESOURCES / "matchit" / "instances.json").read_text())
     assert shipped == matchit_images.generate_instances()
+
+
+def test_the_clemscore_table_of_replayed_episodes_is_clembench_s():
+    from llm_arena_env.games.dialogue.scores import EpisodeScores, aggregate
+
+    ours, theirs = [], []
+    env = llm_arena_env.make("dialogue/matchit", instances=str(INSTANCES), observation_mode="text")
+    for case in GOLDEN_CASES:
+        env.reset(seed=0, options={"instance": (case["experiment"], case["game_id"])})
+        for reply in case["replies"]:
+            env.step(reply)
+        ours.append(EpisodeScores("dialogue/matchit", "model", env.infos["player_a"]["scores"]))
+        nan = float("nan")
+        theirs.append(EpisodeScores("dialogue/matchit", "model",
+                                    {k: nan if v is None else v for k, v in case["scores"].items()}))
+    mine, clembench = aggregate(ours).players["model"], aggregate(theirs).players["model"]
+    assert (mine.played, mine.quality, mine.clemscore) == (clembench.played, clembench.quality, clembench.clemscore)
+    assert 0 < mine.clemscore < 100
