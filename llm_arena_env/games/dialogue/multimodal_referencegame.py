@@ -94,8 +94,8 @@ class MultimodalReferenceGameEnv(DialogueEnv):
             if not (Path(clembench) / GAME).is_dir():
                 raise ValueError(f"clembench={str(clembench)!r} has no {GAME} folder: give a clembench checkout")
             instances = Path(clembench) / GAME / "in" / "instances.json" if instances is None else instances
-        elif isinstance(instances, (str, Path)):
-            clembench = Path(instances).resolve().parent.parent.parent  # <clembench>/<game>/in/instances.json
+        elif isinstance(instances, (str, Path)) and Path(instances).resolve().parent.parent.name == GAME:
+            clembench = Path(instances).resolve().parent.parent.parent  # <clembench>/<game>/in/<file>.json
         if image_root is None:
             image_root = Path(instances).resolve().parent.parent if isinstance(instances, (str, Path)) else RESOURCES / GAME
         self.clembench = None if clembench is None else Path(clembench)
