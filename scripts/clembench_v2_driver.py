@@ -53,7 +53,8 @@ def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str], p
             if used == len(replies):
                 raise RuntimeError(f"the game asks for reply {used + 1}, the case has {len(replies)}")
             player._custom_response = lambda _context: next(scripted)
-            seen.append({"player": roles.get(player.game_role, player.game_role.lower()), "context": context["content"],
+            role = roles.get(player.name, roles.get(player.game_role, player.game_role.lower()))
+            seen.append({"player": role, "context": context["content"],
                          "images": _images(context, benchmark.game_path)})
             used += 1
         else:
@@ -101,7 +102,7 @@ def main(doc: str, game: str, folder: str, cases: Callable[[dict, dict], dict[st
     """The command line of a per-game script: record clembench's verdicts on an instance file, played
     through the game in ``clembench/folder``. ``patch`` may mend clembench's code before play (say so in
     the script); ``roles`` names our player for a clembench player class where it is not the class name
-    in lower case."""
+    in lower case (or for a player name, "Player 1", where both players are of one class)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)

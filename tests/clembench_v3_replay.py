@@ -14,9 +14,10 @@ import llm_arena_env
 COUNTS = ("Request Count", "Parsed Request Count", "Violated Request Count")
 
 
-def replay(game_id: str, case: dict, instances: Path) -> list[str]:
-    """The differences between our env and clembench's verdict on ``case``; [] when there are none."""
-    env = llm_arena_env.make(game_id, instances=str(instances))
+def replay(game_id: str, case: dict, instances: Path, **make_kwargs) -> list[str]:
+    """The differences between our env and clembench's verdict on ``case``; [] when there are none.
+    ``make_kwargs`` go to ``make`` (an observation mode, a game's option)."""
+    env = llm_arena_env.make(game_id, instances=str(instances), **make_kwargs)
     env.reset(seed=0, options={"instance": (case["experiment"], case["game_id"])})
     problems = []
     for step, (reply, seen) in enumerate(zip(case["replies"], case["seen"])):

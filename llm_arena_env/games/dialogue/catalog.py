@@ -46,10 +46,15 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench multimodal map world with a goal: find the room of a named kind among rooms shown as pictures."),
     ("mm_mapworld_graphs", "mm_mapworld_graphs:MmMapWorldGraphsEnv", 1, ("text", "image", "text+image"),
      "clembench multimodal map world in which the walker also draws the map of the rooms it has seen."),
+    ("multimodal_referencegame", "multimodal_referencegame:MultimodalReferenceGameEnv", 2, ("text", "image", "text+image"),
+     "clembench multimodal reference game: describe the target among three pictures, the other player picks it."),
+    ("matchit", "matchit_images:MatchItImagesEnv", 2, ("text", "image", "text+image"),
+     "clembench match it (pictures): two players ask each other about their pictures and decide if they are the same."),
 )
 
 #: Games whose pictures are the point: their observations carry them unless asked otherwise.
-PICTURE_GAMES = frozenset({"cloudgame", "mm_mapworld", "mm_mapworld_specificroom", "mm_mapworld_graphs"})
+PICTURE_GAMES = frozenset({"cloudgame", "mm_mapworld", "mm_mapworld_specificroom", "mm_mapworld_graphs",
+                           "multimodal_referencegame", "matchit"})
 
 
 def register_dialogue_games(register: Callable[..., Any]) -> None:

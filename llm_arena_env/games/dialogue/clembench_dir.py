@@ -28,6 +28,8 @@ CLEMBENCH_IDS = {
     "codenames": "dialogue/codenames",
     "guesswhat": "dialogue/guesswhat",
     "matchit_ascii": "dialogue/matchit_ascii",
+    "matchit": "dialogue/matchit",
+    "multimodal_referencegame": "dialogue/multimodal_referencegame",
     "textmapworld": "grid/textmapworld",
     "textmapworld_graphreasoning": "grid/textmapworld_graphreasoning",
     "textmapworld_specificroom": "grid/textmapworld_specificroom",

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from llm_arena_env.games.dialogue import pictures
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 from llm_arena_env.games.dialogue.instances import RESOURCES
 
@@ -62,13 +63,7 @@ def read_answer(text: str) -> str:
 
 def letterbox(path: Path, size: int) -> np.ndarray:
     """The picture at ``path`` scaled into a black ``size`` x ``size`` square, its proportions kept."""
-    with Image.open(path) as picture:
-        picture = picture.convert("RGB")
-        scale = size / max(picture.size)
-        inner = picture.resize((max(1, round(picture.width * scale)), max(1, round(picture.height * scale))))
-    square = Image.new("RGB", (size, size))
-    square.paste(inner, ((size - inner.width) // 2, (size - inner.height) // 2))
-    return np.asarray(square, dtype=np.uint8)
+    return pictures.side_by_side([pictures.open_picture(path)], size)
 
 
 class CloudGameEnv(DialogueEnv):

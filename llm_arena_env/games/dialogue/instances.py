@@ -70,6 +70,8 @@ GENERATORS = {
     "mm_mapworld": "llm_arena_env.games.dialogue.mm_mapworld:generate_instances",
     "mm_mapworld_specificroom": "llm_arena_env.games.dialogue.mm_mapworld_specificroom:generate_instances",
     "mm_mapworld_graphs": "llm_arena_env.games.dialogue.mm_mapworld_graphs:generate_instances",
+    "multimodal_referencegame": "llm_arena_env.games.dialogue.multimodal_referencegame:generate_instances",
+    "matchit": "llm_arena_env.games.dialogue.matchit_images:generate_instances",
 }
 
 

@@ -69,6 +69,8 @@ class MatchItEnv(DialogueEnv):
     """clembench's MatchIt (ASCII) (see the module docstring)."""
 
     game_name = "matchit_ascii"
+    initial_prompt = INITIAL_PROMPT  # the defaults where an experiment brings no prompts of its own
+    decision_prompt = D_REPROMPT
 
     def __init__(self, decision_turn: int = 3, same_label: str = rules.SAME, different_label: str = rules.DIFFERENT,
                  **kwargs: Any):
@@ -81,24 +83,32 @@ class MatchItEnv(DialogueEnv):
     # ------------------------------------------------------------------ setup
 
     def _setup(self, instance: dict[str, Any], experiment: dict[str, Any]) -> None:
-        if not instance.get("grid_a") or not instance.get("grid_b"):
-            raise ValueError("a matchit_ascii instance needs 'grid_a' and 'grid_b'")
-        self.grids = {"a": str(instance["grid_a"]), "b": str(instance["grid_b"])}
-        self.same = rules.normalize(self.grids["a"]) == rules.normalize(self.grids["b"])
+        self.same = self._read_pair(instance)
         self.flags = {**rules.DEFAULT_FLAGS, **(experiment.get("flags") or {})}
         self.labels = self._labels(experiment)
         self.steps = rules.script(int(instance.get("decision_turn", self.decision_turn)))
         self.step_index = 0
         self.said: dict[tuple[str, Move], str] = {}
         self.decisions: dict[str, bool] = {}  # player -> decided correctly
-        prompt = (experiment.get("initial_prompt") or INITIAL_PROMPT).replace("$FLAG$", self.flags["description"])
+        prompt = (experiment.get("initial_prompt") or self.initial_prompt).replace("$FLAG$", self.flags["description"])
         self.prompt = prompt.replace("$NUM_QUESTIONS$", "")
         self.q_reprompt = experiment.get("q_reprompt") or Q_REPROMPT.replace("$FLAG$", self.flags["question"])
-        self.d_reprompt = experiment.get("d_reprompt") or D_REPROMPT.replace("$FLAG$", self.flags["decision"]).replace(
-            "$SOL_SAME$", self.labels[True]).replace("$SOL_DIFF$", self.labels[False])
+        self.d_reprompt = experiment.get("d_reprompt") or self.decision_prompt.replace(
+            "$FLAG$", self.flags["decision"]).replace("$SOL_SAME$", self.labels[True]).replace("$SOL_DIFF$", self.labels[False])
         self.a_request = experiment.get("a_request") or A_REQUEST.replace("$FLAG$", self.flags["answer"])
         self.desc_intro = experiment.get("desc_intro") or DESC_INTRO
-        self.tell(PLAYERS["a"], self.prompt.replace("$GRID$", self.grids["a"]))
+        self.tell(PLAYERS["a"], self._first_prompt("a"))
+
+    def _read_pair(self, instance: dict[str, Any]) -> bool:
+        """Read what each player sees from ``instance``; whether the two are the same."""
+        if not instance.get("grid_a") or not instance.get("grid_b"):
+            raise ValueError("a matchit_ascii instance needs 'grid_a' and 'grid_b'")
+        self.grids = {"a": str(instance["grid_a"]), "b": str(instance["grid_b"])}
+        return rules.normalize(self.grids["a"]) == rules.normalize(self.grids["b"])
+
+    def _first_prompt(self, player: str) -> str:
+        """The first prompt of ``player`` ("a" or "b")."""
+        return self.prompt.replace("$GRID$", self.grids[player])
 
     def _labels(self, experiment: dict[str, Any]) -> dict[bool, str]:
         """The decision labels: {True: same, False: different}. clembench's experiments name the right one
@@ -144,7 +154,7 @@ class MatchItEnv(DialogueEnv):
         """What clembench's game master passes on after ``step`` (see the module docstring for the order)."""
         nxt = self.steps[self.step_index]
         if step.move is Move.DESCRIPTION and me == "a":
-            self.tell(PLAYERS["b"], self.prompt.replace("$GRID$", self.grids["b"]))
+            self.tell(PLAYERS["b"], self._first_prompt("b"))
         elif step.move is Move.DESCRIPTION:
             self.tell(PLAYERS["b"], f"{self.desc_intro}{self.said[('a', Move.DESCRIPTION)]}\n{self.q_reprompt}")
         elif step.move is Move.ANSWER and nxt.move is Move.DECISION:

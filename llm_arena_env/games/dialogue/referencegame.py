@@ -18,7 +18,8 @@ Number of Tokens`` (space-separated), ``Aborted at Player 1``, ``Aborted at Play
 
 Observations: with ``observation_mode="image"`` the grids are not in the text but drawn in the
 observation's picture (the describer's: target, distractor, distractor; the guesser's: first, second,
-third); ``"text+image"`` has both. This is also clembench's multimodal reference game.
+third); ``"text+image"`` has both. clembench's multimodal reference game, with pictures in files, is
+``dialogue/multimodal_referencegame``.
 
 Grids (``X`` filled, ``▢`` empty) come in six categories, the experiments: rows, columns, diagonals and
 random fills (generated), letters and shapes (curated in ``resources/referencegame/shapes.json``). The two

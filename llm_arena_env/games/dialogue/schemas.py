@@ -148,6 +148,26 @@ class MmMapWorldSpecificRoom(MmMapWorld):
     dist: StrictInt
 
 
+class MultimodalReferenceGame(_Instance):
+    player_1_first_image: StrictStr
+    player_1_second_image: StrictStr
+    player_1_third_image: StrictStr
+    player_2_first_image: StrictStr
+    player_2_second_image: StrictStr
+    player_2_third_image: StrictStr
+    target_image_name: list[StrictStr]  # clembench's files list every name of the target ("first", "1st", "1")
+    player_1_prompt_header: Optional[StrictStr] = None
+    player_2_prompt_header: Optional[StrictStr] = None
+    player_1_response_pattern: Optional[StrictStr] = None
+    player_2_response_pattern: Optional[StrictStr] = None
+
+
+class MatchItImages(_Instance):
+    image_a: StrictStr
+    image_b: StrictStr
+    decision_turn: Optional[StrictInt] = None
+
+
 #: DialogueEnv.game_name (its resources folder) -> the schema of its instances.
 SCHEMAS: dict[str, type[_Instance]] = {
     "taboo": Taboo,
@@ -167,6 +187,8 @@ SCHEMAS: dict[str, type[_Instance]] = {
     "mm_mapworld": MmMapWorld,
     "mm_mapworld_specificroom": MmMapWorldSpecificRoom,
     "mm_mapworld_graphs": MmMapWorld,
+    "multimodal_referencegame": MultimodalReferenceGame,
+    "matchit": MatchItImages,
 }
 
 
