@@ -23,6 +23,9 @@ each step (opening twice, taking twice, taking from the inventory...), every tak
 inventory limit), and seeded random commands drawn from the
 instance's own words (each with a random plan in the planning variant). ``tests/test_adventuregame.py``
 replays the file through ``dialogue/adventuregame``.
+
+With ``--commands-out PATH`` (instead of ``--out``) it records clembench's grammar's reading of seeded
+random word sequences instead (``tests/golden/clembench_v2/adventuregame_commands.json``).
 """
 
 from __future__ import annotations
@@ -137,6 +140,51 @@ def patch_scorer(benchmark) -> None:
     benchmark.create_game_scorer = create_game_scorer
 
 
+def record_commands(game_folder: Path, instances: Path, out: Path, count: int = 1500) -> None:
+    """clembench's reading of seeded random word sequences (its grammar, built from the definitions of the
+    first instance): ``[[command, parse or null], ...]``, null where lark fails."""
+    import json
+
+    sys.path.insert(0, str(game_folder))
+    from if_wrapper import AdventureIFInterpreter
+
+    instance = json.loads(instances.read_text())["experiments"][0]["game_instances"][0]
+    interpreter = AdventureIFInterpreter(str(game_folder), instance)
+    entities = [e["repr_str"] for f in instance["entity_definitions"]
+                for e in json.loads((game_folder / "resources" / "definitions" / f).read_text())]
+    adjectives = sorted({a for f in instance["entity_definitions"]
+                         for e in json.loads((game_folder / "resources" / "definitions" / f).read_text())
+                         for a in e.get("possible_adjs", [])})
+    words = sorted(set(" ".join(VERBS + entities + adjectives).split()) | {"a", "an", "the", "to", "back", "on", "in",
+                                                                          "from", "out", "of", "into", "up", "xyz"})
+    rng = random.Random(0)
+
+    def phrase() -> list[str]:  # [determiner] [adjectives] a name, sometimes with a stray word
+        out = [rng.choice(["the", "a", "an"])] if rng.random() < 0.4 else []
+        out += [rng.choice(adjectives) for _ in range(rng.choice([0, 0, 1, 2]))] if adjectives else []
+        out += [rng.choice(entities + ["xyz"])]
+        return out + ([rng.choice(words)] if rng.random() < 0.15 else [])
+
+    commands = {" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(count // 2)}
+    for _ in range(count // 2):  # shaped like commands: verb, [preposition], phrase, [preposition phrase]
+        parts = [rng.choice(VERBS)] + ([rng.choice(["up", "out", "to", "back"])] if rng.random() < 0.2 else [])
+        parts += phrase()
+        if rng.random() < 0.5:
+            parts += [rng.choice(["on", "in", "from", "out of", "into", "back on"])] + phrase()
+        commands.add(" ".join(parts))
+    commands = sorted(commands)
+    rows = []
+    for command in commands:
+        try:
+            parsed = interpreter.act_transformer.transform(interpreter.act_parser.parse(command))
+            parsed = {k: v for k, v in parsed.items() if not k.endswith("_adjs")}  # the interpreter never reads them
+        except Exception:  # lark's own exceptions: no reading
+            parsed = None
+        rows.append([command, parsed])
+    out.write_text(json.dumps({"instances": instances.name, "commands": rows}, indent=0) + "\n")
+    print(f"wrote {out}: {len(rows)} commands")
+
+
 def main() -> None:
     argv = sys.argv[1:]
     definitions = None
@@ -151,6 +199,11 @@ def main() -> None:
         shutil.rmtree(work / "adventuregame" / "resources" / "definitions")
         shutil.copytree(definitions, work / "adventuregame" / "resources" / "definitions")
         argv[argv.index("--clembench") + 1] = str(work)
+    if "--commands-out" in argv:  # the grammar's readings only, no episodes
+        at = argv.index("--commands-out")
+        game = Path(argv[argv.index("--clembench") + 1]) / "adventuregame"
+        record_commands(game, Path(argv[argv.index("--instances") + 1]), Path(argv[at + 1]))
+        return
     sys.argv[1:] = argv
     driver.main(__doc__, "adventuregame", "adventuregame", cases, 1, SCORES, patch=patch_scorer)
 

@@ -175,10 +175,17 @@ class _Parse:
     words: list[str] = field(default_factory=list)  # WORD tokens (the cost: fewer is the preferred reading)
     args: list[str] = field(default_factory=list)
     prep: str | None = None
+    adjectives: int = 0
+
+    def rank(self) -> tuple:
+        """lark's choice among readings, as observed: fewest plain words, then fewest prepositions read as
+        plain words, then the earlier things longer, then fewest adjectives."""
+        as_words = sum(w in _PREPOSITIONS for w in self.words)
+        return len(self.words), as_words, [-len(a.split()) for a in self.args], self.adjectives
 
 
 def _things(words: list[str], i: int, adjectives: frozenset[str], ends: list[bool]) -> list[tuple[int, list[str], int]]:
-    """Ways to read a noun phrase from ``words[i:]``: (next index, its name words, its word count)."""
+    """Ways to read a noun phrase from ``words[i:]``: (next index, its name words, its adjective count)."""
     out = []
     starts = [i]
     if i < len(words) and words[i] in _DETERMINERS and ends[i]:
@@ -189,10 +196,10 @@ def _things(words: list[str], i: int, adjectives: frozenset[str], ends: list[boo
             a += 1
             for n in (1, 2):  # ADJ+ WORD | ADJ+ WORD WORD
                 if a + n <= len(words):
-                    out.append((a + n, words[a:a + n], n))
+                    out.append((a + n, words[a:a + n], a - s))
         for n in (1, 2):  # WORD | WORD WORD
             if s + n <= len(words):
-                out.append((s + n, words[s:s + n], n))
+                out.append((s + n, words[s:s + n], 0))
     return out
 
 
@@ -213,8 +220,8 @@ def _match(pattern: list, words: list[str], i: int, state: _Parse, adjectives, s
     found: list[_Parse] = []
     if head[0] == "thing":
         for j, name, n in _things(words, i, adjectives, ends):
-            found += _match(rest, words, j, _Parse(state.words + name, state.args + [" ".join(name)], state.prep),
-                            adjectives, seps, ends)
+            found += _match(rest, words, j, _Parse(state.words + name, state.args + [" ".join(name)], state.prep,
+                                                   state.adjectives + n), adjectives, seps, ends)
     elif head[0] == "lit":
         found += _match(rest, words, i, state, adjectives, seps, ends)
         if i < len(words) and words[i] == head[1] and ends[i]:
@@ -222,13 +229,14 @@ def _match(pattern: list, words: list[str], i: int, state: _Parse, adjectives, s
     elif head[0] == "preps":
         found += _match(rest, words, i, state, adjectives, seps, ends)
         for j, prep in _read_preps(words, i, seps, ends):
-            found += _match(pattern, words, j, _Parse(state.words, state.args, prep), adjectives, seps, ends)
+            found += _match(pattern, words, j, _Parse(state.words, state.args, prep, state.adjectives),
+                            adjectives, seps, ends)
     elif head[0] == "prep_thing":
         found += _match(rest, words, i, state, adjectives, seps, ends)
         for j, prep in _read_preps(words, i, seps, ends):
             for k, name, n in _things(words, j, adjectives, ends):
-                found += _match(pattern, words, k, _Parse(state.words + name, state.args + [" ".join(name)], prep),
-                                adjectives, seps, ends)
+                found += _match(pattern, words, k, _Parse(state.words + name, state.args + [" ".join(name)], prep,
+                                                          state.adjectives + n), adjectives, seps, ends)
     return found
 
 
@@ -257,8 +265,8 @@ def parse_command(text: str, definitions: Definitions) -> dict[str, Any]:
             if verb_words is None:
                 continue
             for reading in _match(action.pattern, words, verb_words, _Parse(), definitions.adjectives, seps, ends):
-                if best is None or len(reading.words) < len(best[2].words):
-                    best = (len(reading.words), action.name, reading)
+                if best is None or reading.rank() < best[2].rank():
+                    best = (0, action.name, reading)
     if best is None:
         return {"type": "unknown", "arg1": words[0]}
     _, name, reading = best
@@ -356,7 +364,7 @@ class World:
         return self._sorted(f[1] for f in self.facts if f[0] == relation and len(f) == 3 and f[2] == holder)
 
     def _listing(self, things: list[str]) -> str:
-        names = [f"a {self.name_of(t)}" for t in things]
+        names = [f"{'an' if self.name_of(t)[:1] in 'aeiou' else 'a'} {self.name_of(t)}" for t in things]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def room_description(self) -> str:
