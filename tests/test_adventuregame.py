@@ -13,7 +13,7 @@ import pytest
 import llm_arena_env
 from llm_arena_env.core.outcome import Outcome
 from llm_arena_env.games.dialogue import adventuregame
-from llm_arena_env.games.dialogue.adventuregame_rules import World, load_definitions, parse_command, solve
+from llm_arena_env.games.dialogue.adventuregame_rules import CommandFailed, World, load_definitions, parse_command, solve
 from llm_arena_env.games.dialogue.instances import RESOURCES
 from tests.clembench_v3_replay import replay
 
@@ -47,6 +47,21 @@ def test_golden_file_covers_every_experiment_ending_and_fail_type():
                       "inventory_limit_exceeded", "turn_limit_loss", "hallucination_count", "bad_plan_follow_ratio"):
         assert fail_type in seen, fail_type
     assert {c["scores"]["Main Score"] for c in GOLDEN_CASES if not c["scores"]["Aborted"]} >= {0, 100}
+
+
+def test_clembench_grammar_readings_replay():
+    """clembench's grammar (lark, built from our definitions) on 1,400 word sequences, against our reader."""
+    recorded = json.loads((HERE / "golden" / "clembench_v2" / "adventuregame_commands.json").read_text())["commands"]
+    definitions = load_definitions(DEFINITIONS, SHIPPED["experiments"][0]["game_instances"][0])
+    differ = []
+    for command, theirs in recorded:
+        try:
+            ours = parse_command(command, definitions)
+        except CommandFailed:  # a command lark cannot read at all
+            ours = None
+        if ours != theirs:
+            differ.append((command, ours, theirs))
+    assert differ == [] and len(recorded) > 1000
 
 
 @pytest.mark.parametrize("text, parsed", [

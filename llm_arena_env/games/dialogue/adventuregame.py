@@ -32,7 +32,8 @@ plan's first step; ``bad_plan_follow_ratio`` those that followed a plan none of 
 Instances: clembench's ``adventuregame/in/instances.json``. Each instance names its definition files,
 read from ``resources/definitions/`` of the game folder: ``clembench/adventuregame`` with
 ``clembench=PATH``, the folder above ``in/`` for ``instances=.../in/instances.json``, or ``definitions=``
-(the shipped layout, ``instances.json`` beside ``definitions/``, is found too). The package ships its own small world (our own definitions and instances, in clembench's formats).
+(the shipped layout, ``instances.json`` beside ``definitions/``, is found too). The package ships its own
+small world (our own definitions and instances, in clembench's formats).
 """
 
 from __future__ import annotations

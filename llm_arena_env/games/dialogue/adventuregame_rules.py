@@ -161,13 +161,15 @@ class Verdict:
     fail_type: str = ""
 
 
-class _Fail(Exception):
+class CommandFailed(Exception):
+    """A command failed in one of the two phases; ``verdict`` says how."""
+
     def __init__(self, verdict: Verdict):
         self.verdict = verdict
 
 
-def _fail(phase: str, fail_type: str, feedback: str, action: str = "") -> _Fail:
-    return _Fail(Verdict(False, feedback, action, phase, fail_type))
+def _fail(phase: str, fail_type: str, feedback: str, action: str = "") -> CommandFailed:
+    return CommandFailed(Verdict(False, feedback, action, phase, fail_type))
 
 
 @dataclass
@@ -242,34 +244,29 @@ def _match(pattern: list, words: list[str], i: int, state: _Parse, adjectives, s
 
 def parse_command(text: str, definitions: Definitions) -> dict[str, Any]:
     """A command as clembench's grammar reads it: ``{"type": "take", "arg1": "apple", "prep": "from", "arg2":
-    "table"}``, or ``{"type": "unknown", "arg1": first word}``; ``_Fail`` (lark_exception) when not even that."""
+    "table"}``, or ``{"type": "unknown", "arg1": first word}``; ``CommandFailed`` (lark_exception) when not
+    even that."""
     if text.endswith((".", "!")):
         text = text[:-1]
     text = text.lower()
-    if not re.fullmatch(r"[a-z \t\f\r\n]*[a-z][a-z \t\f\r\n]*", text):
+    if not re.fullmatch(r"[a-z][a-z \t\f\r\n]*", text):  # lark's WORD and WS only, a word first
         raise _fail(PARSING, "lark_exception", "I don't understand that command.")
     words = text.split()
     seps = re.findall(r"[ \t\f\r\n]+", text.strip())
     trailing = text != text.rstrip()
     ends = [True] * (len(words) - 1) + [trailing]  # whether whitespace follows each word
-    leading = text != text.lstrip()
-    best: tuple[int, str, _Parse] | None = None
-    if not leading:
-        for action in definitions.actions.values():
-            verb_words = None
-            for verb in action.verbs:
-                vw = verb.split(" ")
-                if words[:len(vw)] == vw and (not action.verb_then_space or ends[len(vw) - 1]):
-                    verb_words = len(vw)
-                    break
-            if verb_words is None:
-                continue
-            for reading in _match(action.pattern, words, verb_words, _Parse(), definitions.adjectives, seps, ends):
-                if best is None or reading.rank() < best[2].rank():
-                    best = (0, action.name, reading)
+    best: tuple[str, _Parse] | None = None
+    for action in definitions.actions.values():
+        verb = next((len(v.split(" ")) for v in action.verbs if words[:len(v.split(" "))] == v.split(" ")
+                     and (not action.verb_then_space or ends[len(v.split(" ")) - 1])), None)
+        if verb is None:
+            continue
+        for reading in _match(action.pattern, words, verb, _Parse(), definitions.adjectives, seps, ends):
+            if best is None or reading.rank() < best[1].rank():
+                best = (action.name, reading)
     if best is None:
         return {"type": "unknown", "arg1": words[0]}
-    _, name, reading = best
+    name, reading = best
     parsed: dict[str, Any] = {"type": name}
     for n, arg in enumerate(reading.args, 1):
         parsed[f"arg{n}"] = arg
@@ -429,7 +426,7 @@ class World:
         try:
             parsed = self._parse(command)
             verdict = self._resolve(parsed)
-        except _Fail as failure:
+        except CommandFailed as failure:
             return failure.verdict
         self.goals_reached = frozenset(self.goals & self.facts)
         return verdict
@@ -478,7 +475,10 @@ class World:
                 value = parsed.get("arg2")
                 if value is None and len(source) == 2 and source[1] == "arg1_receptacle":
                     first = next(v for v, s in action.mapping.items() if s[0] == "arg1")[1:]
-                    value = next((f[2] for f in self.facts if f[0] in ("in", "on") and f[1] == f"{bindings[first]}1"), None)
+                    # a thing put somewhere without being taken stays on its old place too (clembench's
+                    # "put"); clembench then takes the first in its set's order, which changes between runs
+                    value = next((f[2] for f in sorted(self.facts, key=str)
+                                  if f[0] in ("in", "on") and f[1] == f"{bindings[first]}1"), None)
             elif source[0] == "current_player_room":
                 value = self.player_room()
             elif source[0] == "player":
