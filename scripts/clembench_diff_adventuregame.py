@@ -24,6 +24,7 @@ inventory limit), and seeded random commands drawn from the
 instance's own words (each with a random plan in the planning variant). ``tests/test_adventuregame.py``
 replays the file through ``dialogue/adventuregame``.
 
+The texts the player was shown are left empty in the file (see ``drop_texts``). With ``--v3`` it plays clembench v3's game master (clembench/clembench, in a clemcore 3.7 venv) instead.
 With ``--commands-out PATH`` (instead of ``--out``) it records clembench's grammar's reading of seeded
 random word sequences instead (``tests/golden/clembench_v2/adventuregame_commands.json``).
 """
@@ -204,8 +205,34 @@ def main() -> None:
         game = Path(argv[argv.index("--clembench") + 1]) / "adventuregame"
         record_commands(game, Path(argv[argv.index("--instances") + 1]), Path(argv[at + 1]))
         return
+    if "--v3" in argv:  # clembench v3 (clemcore 3.7.x) plays the same instance format
+        import clembench_v3_driver as v3
+
+        argv.remove("--v3")
+        game = Path(argv[argv.index("--clembench") + 1])
+        instances, out = Path(argv[argv.index("--instances") + 1]), Path(argv[argv.index("--out") + 1])
+        benchmark = v3.load_benchmark(game, "adventuregame")
+        patch_scorer(benchmark)
+        v3.write(out, "adventuregame", instances, v3.run(benchmark, instances, cases, ("adventurer",), SCORES))
+        drop_texts(out)
+        return
     sys.argv[1:] = argv
     driver.main(__doc__, "adventuregame", "adventuregame", cases, 1, SCORES, patch=patch_scorer)
+    drop_texts(Path(argv[argv.index("--out") + 1]))
+
+
+def drop_texts(out: Path) -> None:
+    """Empty the texts the player was shown (ours are our own descriptions, compared by nothing; clembench's
+    would only make the file large) and write one case a line."""
+    import json
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    for case in data["cases"]:
+        for seen in case["seen"]:
+            seen["context"] = ""
+    cases = ",\n".join(json.dumps(case, ensure_ascii=False) for case in data.pop("cases"))  # a case a line
+    head = json.dumps(data, ensure_ascii=False)[:-1]
+    out.write_text(f'{head}, "cases": [\n{cases}\n]}}\n', encoding="utf-8")
 
 
 if __name__ == "__main__":
