@@ -143,18 +143,16 @@ class AdventureGameEnv(DialogueEnv):
         if plan is not None:
             self.plans.append(plan)
         verdict = self.world.process(command)
-        if verdict.ok:
-            self.goals_now = frozenset(fact_text(g) for g in self.world.goals_reached)
-            fresh = True
-        else:
+        # after a failed command clembench's game master holds the interpreter's last goals as facts, not
+        # strings: counted at the end, but never equal to its goal set
+        self.goals_now = frozenset(fact_text(g) for g in self.world.goals_reached)
+        if not verdict.ok:
             self.fails.append((verdict.phase, verdict.fail_type))
-            self.goals_now = frozenset(fact_text(g) for g in self.world.goals_reached)
-            fresh = False  # clembench's game master then holds facts, not strings: never equal to its goals
         done = verdict.ok and verdict.action == "done"
         if done and not self.finished:
             self.hallucinations += 1
         self._plan_turn(command)
-        if fresh and self.goals_now == self.goal_texts:
+        if verdict.ok and self.goals_now == self.goal_texts:
             self.finished = True
         if self.turns >= self.max_turns:
             self.abort_game(f"reached the turn limit of {self.max_turns}", violated=False)
