@@ -38,6 +38,8 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench v3 hot air balloon: agree on which items stay aboard under a weight limit, by tagged proposals."),
     ("clean_up", "clean_up:CleanUpEnv", 2, ("text",),
      "clembench v3 clean up (text): align the objects on two hidden grids by messages and moves."),
+    ("adventuregame", "adventuregame:AdventureGameEnv", 1, ("text",),
+     "clembench adventuregame: a text adventure; reach the goal facts by > commands (go, open, take, put...), then > done."),
     ("cloudgame", "cloudgame:CloudGameEnv", 1, ("text", "image", "text+image"),
      "clembench cloud game (multimodal): say Yes or No to whether a picture shows clouds, then chickens."),
     ("mm_mapworld", "mm_mapworld:MmMapWorldEnv", 1, ("text", "image", "text+image"),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 #: clembench's game names -> the ids of the games here that follow them.
 CLEMBENCH_IDS = {
+    "adventuregame": "dialogue/adventuregame",
     "taboo": "dialogue/taboo",
     "wordle": "dialogue/wordle",
     "wordle_withclue": "dialogue/wordle_withclue",

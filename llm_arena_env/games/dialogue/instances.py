@@ -66,6 +66,7 @@ GENERATORS = {
     "dond": "llm_arena_env.games.dialogue.dond:generate_instances",
     "hot_air_balloon": "llm_arena_env.games.dialogue.hot_air_balloon:generate_instances",
     "clean_up": "llm_arena_env.games.dialogue.clean_up:generate_instances",
+    "adventuregame": "llm_arena_env.games.dialogue.adventuregame:generate_instances",
     "cloudgame": "llm_arena_env.games.dialogue.cloudgame:generate_instances",
     "mm_mapworld": "llm_arena_env.games.dialogue.mm_mapworld:generate_instances",
     "mm_mapworld_specificroom": "llm_arena_env.games.dialogue.mm_mapworld_specificroom:generate_instances",

@@ -166,6 +166,18 @@ class MatchItImages(_Instance):
     image_a: StrictStr
     image_b: StrictStr
     decision_turn: Optional[StrictInt] = None
+class AdventureGame(_Instance):
+    variant: StrictStr
+    prompt: StrictStr
+    initial_state: list[StrictStr]
+    goal_state: list[StrictStr]
+    max_turns: StrictInt
+    optimal_turns: StrictInt
+    optimal_commands: list[StrictStr] = []
+    action_definitions: list[StrictStr]
+    room_definitions: list[StrictStr]
+    entity_definitions: list[StrictStr]
+    domain_definitions: list[StrictStr]
 
 
 #: DialogueEnv.game_name (its resources folder) -> the schema of its instances.
@@ -183,6 +195,7 @@ SCHEMAS: dict[str, type[_Instance]] = {
     "dond": Dond,
     "hot_air_balloon": HotAirBalloon,
     "clean_up": CleanUp,
+    "adventuregame": AdventureGame,
     "cloudgame": CloudGame,
     "mm_mapworld": MmMapWorld,
     "mm_mapworld_specificroom": MmMapWorldSpecificRoom,
