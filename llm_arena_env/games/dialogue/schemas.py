@@ -166,6 +166,8 @@ class MatchItImages(_Instance):
     image_a: StrictStr
     image_b: StrictStr
     decision_turn: Optional[StrictInt] = None
+
+
 class AdventureGame(_Instance):
     variant: StrictStr
     prompt: StrictStr
