@@ -18,14 +18,14 @@ from typing import Any, Callable, Iterable
 COUNTS = ("Request Count", "Parsed Request Count", "Violated Request Count")
 
 
-def load_benchmark(clembench: Path, folder: str) -> Any:
-    """clembench's GameBenchmark for the game in ``clembench/folder``."""
+def load_benchmark(clembench: Path, folder: str, game: str | None = None) -> Any:
+    """clembench's GameBenchmark for the game ``game`` (default: named after the folder) in ``clembench/folder``."""
     sys.path.insert(0, str(clembench))
     from clemcore.clemgame import GameBenchmark, GameSpec
 
     spec = json.loads((clembench / folder / "clemgame.json").read_text())
-    if isinstance(spec, list):  # a folder with several games (clean_up): the one named after the folder
-        spec = next(s for s in spec if s["game_name"] == folder)
+    if isinstance(spec, list):  # a folder with several games (clean_up)
+        spec = next(s for s in spec if s["game_name"] == (game or folder))
     return GameBenchmark.load_from_spec(GameSpec.from_dict({**spec, "game_path": str(clembench / folder)}))
 
 
@@ -53,7 +53,10 @@ def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str], r
         context = master.get_context_for(player)
         if hasattr(player, "prepare_context"):  # clean_up's players put their last result first when asked
             context = player.prepare_context(dict(context))
-        seen.append({"player": players[player.name], "context": context["content"]})
+        shown = {"player": players[player.name], "context": context["content"]}
+        if context.get("image"):  # how many pictures came with the text (multimodal variants)
+            shown["images"] = len(context["image"]) if isinstance(context["image"], list) else 1
+        seen.append(shown)
         done, _ = master.step(replies[used])
         used += 1
     scorer = benchmark.create_game_scorer(experiment, instance)
@@ -93,14 +96,21 @@ def write(out: Path, game: str, instances: Path, results: list[dict]) -> None:
 
 
 def main(doc: str, game: str, folder: str, cases: Callable[[dict, dict], dict[str, list[str]]],
-         roles: tuple[str, ...], score_names: Iterable[str]) -> None:
-    """The command line of a per-game script: record clembench's verdicts on an instance file."""
+         roles: tuple[str, ...], score_names: Iterable[str], *, variants: Iterable[str] = (),
+         patch: Callable[[Any], None] = lambda benchmark: None) -> None:
+    """The command line of a per-game script: record clembench's verdicts on an instance file. ``variants``
+    are other games of the same folder (``--game`` picks one); ``patch`` may mend clembench's code before
+    play (say so in the script)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clembench", type=Path, required=True, help="a checkout of clembench/clembench")
     parser.add_argument("--instances", type=Path, required=True, help="an instances file in clembench's layout")
     parser.add_argument("--out", type=Path, required=True)
+    if variants:
+        parser.add_argument("--game", choices=(game, *variants), default=game, help=f"default {game}")
     args = parser.parse_args()
-    benchmark = load_benchmark(args.clembench, folder)
+    game = getattr(args, "game", game)
+    benchmark = load_benchmark(args.clembench, folder, game)
+    patch(benchmark)
     write(args.out, game, args.instances, run(benchmark, args.instances, cases, roles, score_names))

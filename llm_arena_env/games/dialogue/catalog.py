@@ -38,6 +38,12 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench v3 hot air balloon: agree on which items stay aboard under a weight limit, by tagged proposals."),
     ("clean_up", "clean_up:CleanUpEnv", 2, ("text",),
      "clembench v3 clean up (text): align the objects on two hidden grids by messages and moves."),
+    ("st_clean_up", "clean_up_variants:StCleanUpEnv", 2, ("text",),
+     "clembench v3 clean up on a semantic grid: align objects around background anchors, by messages and moves."),
+    ("hybrid_clean_up", "clean_up_variants:HybridCleanUpEnv", 2, ("text", "image", "text+image"),
+     "clembench v3 clean up with each text grid shown as a picture: align the objects by messages and moves."),
+    ("mm_clean_up", "clean_up_variants:MmCleanUpEnv", 2, ("text", "image", "text+image"),
+     "clembench v3 clean up on a picture: align icons at pixel coordinates on two hidden boards."),
     ("cloudgame", "cloudgame:CloudGameEnv", 1, ("text", "image", "text+image"),
      "clembench cloud game (multimodal): say Yes or No to whether a picture shows clouds, then chickens."),
     ("mm_mapworld", "mm_mapworld:MmMapWorldEnv", 1, ("text", "image", "text+image"),
@@ -49,7 +55,7 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
 )
 
 #: Games whose pictures are the point: their observations carry them unless asked otherwise.
-PICTURE_GAMES = frozenset({"cloudgame", "mm_mapworld", "mm_mapworld_specificroom", "mm_mapworld_graphs"})
+PICTURE_GAMES = frozenset({"hybrid_clean_up", "mm_clean_up", "cloudgame", "mm_mapworld", "mm_mapworld_specificroom", "mm_mapworld_graphs"})
 
 
 def register_dialogue_games(register: Callable[..., Any]) -> None:

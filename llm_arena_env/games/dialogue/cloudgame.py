@@ -63,9 +63,13 @@ def read_answer(text: str) -> str:
 def letterbox(path: Path, size: int) -> np.ndarray:
     """The picture at ``path`` scaled into a black ``size`` x ``size`` square, its proportions kept."""
     with Image.open(path) as picture:
-        picture = picture.convert("RGB")
-        scale = size / max(picture.size)
-        inner = picture.resize((max(1, round(picture.width * scale)), max(1, round(picture.height * scale))))
+        return fit_square(picture.convert("RGB"), size)
+
+
+def fit_square(picture: Image.Image, size: int) -> np.ndarray:
+    """An RGB ``picture`` scaled into a black ``size`` x ``size`` square, its proportions kept."""
+    scale = size / max(picture.size)
+    inner = picture.resize((max(1, round(picture.width * scale)), max(1, round(picture.height * scale))))
     square = Image.new("RGB", (size, size))
     square.paste(inner, ((size - inner.width) // 2, (size - inner.height) // 2))
     return np.asarray(square, dtype=np.uint8)
