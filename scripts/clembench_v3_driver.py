@@ -9,6 +9,7 @@ in ``score_names`` (NaN as null) and the request counts.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import math
 import sys
@@ -72,22 +73,31 @@ def play(benchmark: Any, experiment: dict, instance: dict, replies: list[str], r
 
 
 def run(benchmark: Any, instances: Path, cases: Callable[[dict, dict], dict[str, list[str]]],
-        roles: tuple[str, ...], score_names: Iterable[str]) -> list[dict]:
-    """Every case of every instance in the file, played through ``benchmark``."""
+        roles: tuple[str, ...], score_names: Iterable[str], first: int | None = None) -> list[dict]:
+    """Every case of every instance in the file (of the ``first`` of each experiment), played through ``benchmark``."""
     data = json.loads(instances.read_text(encoding="utf-8"))
     results = []
     for exp in data["experiments"]:
         experiment = {k: v for k, v in exp.items() if k != "game_instances"}
-        for instance in exp["game_instances"]:
+        for instance in exp["game_instances"][:first]:
             for name, replies in cases(experiment, instance).items():
                 record = play(benchmark, experiment, instance, replies, roles, score_names)
                 results.append({"case": name, "experiment": exp["name"], "game_id": instance["game_id"], **record})
     return results
 
 
-def write(out: Path, game: str, instances: Path, results: list[dict]) -> None:
+def hide_text(results: list[dict], instances: Path) -> dict[str, str]:
+    """Replace the text shown to the players by its SHA-256, for recordings on clembench's own files (its
+    prompts are not ours to commit); the header then names the file's SHA-256 for the replay to check."""
+    for record in results:
+        for shown in record["seen"]:
+            shown["context_sha256"] = hashlib.sha256(shown.pop("context").encode("utf-8")).hexdigest()
+    return {"instances_sha256": hashlib.sha256(instances.read_bytes()).hexdigest()}
+
+
+def write(out: Path, game: str, instances: Path, results: list[dict], extra: dict | None = None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    header = {"game": game, "instances": instances.name, "cases": results}
+    header = {"game": game, "instances": instances.name, **(extra or {}), "cases": results}
     out.write_text(json.dumps(header, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     outcomes: dict[str, int] = {}
     for r in results:
@@ -109,8 +119,12 @@ def main(doc: str, game: str, folder: str, cases: Callable[[dict, dict], dict[st
     parser.add_argument("--out", type=Path, required=True)
     if variants:
         parser.add_argument("--game", choices=(game, *variants), default=game, help=f"default {game}")
+    parser.add_argument("--first", type=int, metavar="N", help="only the first N instances of each experiment")
+    parser.add_argument("--hash-text", action="store_true",
+                        help="record the text shown as its SHA-256 (for clembench's own files: its prompts)")
     args = parser.parse_args()
     game = getattr(args, "game", game)
     benchmark = load_benchmark(args.clembench, folder, game)
     patch(benchmark)
-    write(args.out, game, args.instances, run(benchmark, args.instances, cases, roles, score_names))
+    results = run(benchmark, args.instances, cases, roles, score_names, args.first)
+    write(args.out, game, args.instances, results, hide_text(results, args.instances) if args.hash_text else None)
