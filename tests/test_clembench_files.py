@@ -37,7 +37,7 @@ def test_a_clembench_game_folder_names_its_games_and_instance_files(tmp_path):
                                        ("dialogue/wordle_withclue", str(folder / "in" / "instances_withclue.json"))]
     with pytest.raises(ValueError, match="no clemgame.json"):
         clembench_games(tmp_path)
-    other = write_folder(tmp_path / "other", {"game_name": "adventuregame"}, {"instances.json": {}})
+    other = write_folder(tmp_path / "other", {"game_name": "hellogame"}, {"instances.json": {}})
     with pytest.raises(ValueError, match="no counterpart"):
         clembench_games(other)
 
