@@ -29,7 +29,7 @@ import sys
 from pathlib import Path, PurePath
 from typing import Any
 
-import clembench_v3_driver as driver
+import clembench_harness as harness
 
 SCORES = ("Main Score", "Aborted", "Success", "Distance Score", "Consistency Score", "Coverage Score",
           "Penalty Score", "Shifts", "End Distance Sum", "Init Distance Sum", "Expected Distance Sum", "Penalties",
@@ -139,6 +139,9 @@ def _icon_png() -> bytes:
     return buffer.getvalue()
 
 
+GAME = harness.Game("clean_up", "clean_up", cases, SCORES, ("player_1", "player_2"), patch=find_pictures,
+                    variants=("st_clean_up", "hybrid_clean_up", "mm_clean_up"))
+
+
 if __name__ == "__main__":
-    driver.main(__doc__, "clean_up", "clean_up", cases, ("player_1", "player_2"), SCORES,
-                variants=("st_clean_up", "hybrid_clean_up", "mm_clean_up"), patch=find_pictures)
+    harness.main(__doc__, GAME)

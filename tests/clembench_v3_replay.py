@@ -1,6 +1,6 @@
 """Replays a case recorded by scripts/clembench_diff_<game>.py (clembench's verdict) through our env.
 
-Cases recorded on clembench v2's games (scripts/clembench_v2_driver.py) have no outcome of their own: it is
+Cases recorded on clembench v2's games (scripts/clembench_harness.py, version 2) have no outcome of their own: it is
 read from their Aborted and Success scores. Their ``game_master_requests`` (replies of players clembench's
 game master makes itself, such as cloudgame's judge) are in clembench's Request Count, not in ours."""
 
