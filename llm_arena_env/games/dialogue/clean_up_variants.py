@@ -37,13 +37,35 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from llm_arena_env.core.render import font, text_to_image
+from llm_arena_env.core.render import font
 from llm_arena_env.games.dialogue import clean_up, clean_up_rules as rules
 from llm_arena_env.games.dialogue.clean_up import PLAYER_1, CleanUpEnv, draw_instance
 from llm_arena_env.games.dialogue.cloudgame import fit_square
 
 GAME_FOLDER = "clean_up"  # clembench's folder of the four games
 _DRAWN_SIZE = (480, 320)  # the plain background of our drawn mm instances
+
+
+def draw_grid(board: rules.Board, cell: int = 24) -> Image.Image:
+    """A picture of a text board, as clembench's hybrid game shows one: the axis numbers, empty cells light,
+    walls and frames dark (the bundled font has no box-drawing glyphs), objects as letters on bright cells."""
+    lines = str(board).splitlines()
+    picture = Image.new("RGB", (cell * (max(map(len, lines)) + 1), cell * (len(lines) + 1)), (255, 255, 255))
+    draw, glyphs = ImageDraw.Draw(picture), font(cell - 6)
+    for row, line in enumerate(lines):
+        for column, char in enumerate(line):
+            x, y = cell // 2 + column * cell, cell // 2 + row * cell
+            box = (x, y, x + cell - 1, y + cell - 1)
+            if char in board.coords:
+                draw.rectangle(box, fill=(255, 214, 102), outline=(200, 200, 200))
+            elif char == rules.EMPTY:
+                draw.rectangle(box, fill=(245, 245, 245), outline=(200, 200, 200))
+                continue
+            elif not char.isascii():  # a wall, a frame or an anchor's symbol
+                draw.rectangle(box, fill=(90, 90, 90))
+                continue
+            draw.text((x + cell // 2, y + cell // 2), char, fill=(0, 0, 0), font=glyphs, anchor="mm")
+    return picture
 
 
 def draw_picture_instance(rng: random.Random, objects: int) -> dict[str, Any]:
@@ -90,7 +112,7 @@ class HybridCleanUpEnv(CleanUpEnv):
         super().__init__(observation_mode=observation_mode, **kwargs)
 
     def _render_image(self, agent: str | None) -> np.ndarray:
-        return text_to_image(str(self.boards[agent or PLAYER_1]), self.image_size)
+        return fit_square(draw_grid(self.boards[agent or PLAYER_1]), self.image_size)
 
 
 class MmCleanUpEnv(CleanUpEnv):
