@@ -104,10 +104,12 @@ def test_mm_clean_up_says_where_a_background_is_missing(tmp_path):
         llm_arena_env.make("dialogue/mm_clean_up", instances=str(tmp_path / "in" / "mm.json"))
 
 
-@pytest.mark.parametrize("game", VARIANTS)
-def test_each_variant_plays_a_drawn_instance_without_files(game):
+@pytest.mark.parametrize("game", ("clean_up",) + VARIANTS)
+def test_each_variant_plays_its_shipped_instances_to_the_end_with_its_scripted_player(game):
+    from llm_arena_env.games.dialogue.clean_up_variants import scripted_move
+
     env = llm_arena_env.make(f"dialogue/{game}", image_size=32)
     env.reset(seed=0)
-    env.step("SAY: finished?")
-    env.step("SAY: finished!")
-    assert env.result is not None and env.infos["player_1"]["scores"]["Success"] == 1
+    while env.result is None:
+        env.step(scripted_move(env, env.agent_selection))
+    assert env.infos["player_1"]["scores"]["Success"] == 1 and env.infos["player_1"]["requests"]["Violated Request Count"] == 0

@@ -277,3 +277,10 @@ class CleanUpEnv(DialogueEnv):
     def _render_text(self) -> str:
         return (f"{super()._render_text()}\n\nplayer_1:\n{self.boards[PLAYER_1]}\nplayer_2:\n{self.boards[PLAYER_2]}"
                 f"round {self.round + 1} of {self.max_rounds}, penalties {self.penalties} of {self.max_penalties}")
+
+
+def scripted_move(env: CleanUpEnv, agent: str) -> str:
+    """A valid reply for ``agent``: ask to finish, or agree when the other player has asked (for the
+    conformance suite; the variants use it too)."""
+    other = PLAYER_2 if agent == PLAYER_1 else PLAYER_1
+    return f"SAY: {env.answer if env.finished[other] else env.question}"

@@ -40,6 +40,7 @@ from PIL import Image, ImageDraw
 from llm_arena_env.core.render import font
 from llm_arena_env.games.dialogue import clean_up, clean_up_rules as rules
 from llm_arena_env.games.dialogue.clean_up import PLAYER_1, CleanUpEnv, draw_instance
+from llm_arena_env.games.dialogue.clean_up import scripted_move  # noqa: F401  (the variants' scripted player)
 from llm_arena_env.games.dialogue.cloudgame import fit_square
 
 GAME_FOLDER = "clean_up"  # clembench's folder of the four games
