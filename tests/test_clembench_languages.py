@@ -43,7 +43,7 @@ def test_every_language_clembench_ships_has_golden_cases():
         languages = {name.removesuffix(".json").rpartition("_")[2] for g, name in files if g == game}
         assert {"v3.0", "de", "it"} <= languages, (game, languages)
     assert ("clean_up", "instances_zh-CN.json") in files
-    for variant in ("st_clean_up", "hybrid_clean_up"):
+    for variant in ("st_clean_up", "hybrid_clean_up", "mm_clean_up"):
         assert {(variant, f"{variant.removesuffix('_clean_up')}_instances_{lang}.json") for lang in ("de", "zh-CN")} <= files
     for recording in RECORDINGS:  # each file: a player who plays by the rules succeeds, and rule breaks abort
         outcomes = {c["outcome"] for c in recording["cases"] if c["case"].startswith("perfect")}
