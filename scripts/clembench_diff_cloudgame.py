@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import clembench_v2_driver as driver
+import clembench_harness as harness
 
 SCORES = ("Main Score", "Aborted", "Lose", "Success")
 
@@ -58,5 +58,8 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     }
 
 
+GAME = harness.Game("cloudgame", "cloudgame", cases, SCORES, version=2, players=1, patch=patch_judge)
+
+
 if __name__ == "__main__":
-    driver.main(__doc__, "cloudgame", "cloudgame", cases, 1, SCORES, patch=patch_judge)
+    harness.main(__doc__, GAME)

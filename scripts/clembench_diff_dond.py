@@ -20,7 +20,7 @@ we wrote.
 from __future__ import annotations
 
 
-import clembench_v3_driver as driver
+import clembench_harness as harness
 
 SCORES = ("Main Score", "Aborted", "Lose", "Success", "Sum of Points", "Pareto Optimal")
 PREFIX = {"en": "Proposal", "de": "Vorschlag", "it": "Proposta"}
@@ -83,5 +83,8 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     }
 
 
+GAME = harness.Game("dond", "dond", cases, SCORES, ("player_a", "player_b"))
+
+
 if __name__ == "__main__":
-    driver.main(__doc__, "dond", "dond", cases, ("player_a", "player_b"), SCORES)
+    harness.main(__doc__, GAME)

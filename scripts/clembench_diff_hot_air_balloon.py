@@ -16,7 +16,7 @@ rule and a format mistake. ``tests/test_hot_air_balloon.py`` replays the file th
 from __future__ import annotations
 
 
-import clembench_v3_driver as driver
+import clembench_harness as harness
 
 SCORES = ("Main Score", "Aborted", "Lose", "Success", "Normalized Utility Player 1", "Normalized Utility Player 2",
           "Harmonic Mean Score", "Violations Player 1", "Violations Player 2", "Total Violations")
@@ -82,5 +82,8 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     return found
 
 
+GAME = harness.Game("hot_air_balloon", "air_balloon_survival", cases, SCORES, ("player_1", "player_2"))
+
+
 if __name__ == "__main__":
-    driver.main(__doc__, "hot_air_balloon", "air_balloon_survival", cases, ("player_1", "player_2"), SCORES)
+    harness.main(__doc__, GAME)

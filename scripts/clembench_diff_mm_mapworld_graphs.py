@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 
 import clembench_diff_mm_mapworld as mapworld
-import clembench_v2_driver as driver
+import clembench_harness as harness
 
 SCORES = ("Main Score", "Aborted", "Success", "Lose", "moves", "valid_moves", "invalid_moves", "visited", "seen",
           "efficiency", "exploration", "graph_similarity")
@@ -76,6 +76,9 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     }
 
 
+GAME = harness.Game("mm_mapworld_graphs", "mm_mapworld/mm_mapworld_graphs", cases, SCORES, {"PathWalker": "walker"},
+                    version=2, players=1)
+
+
 if __name__ == "__main__":
-    driver.main(__doc__, "mm_mapworld_graphs", "mm_mapworld/mm_mapworld_graphs", cases, 1, SCORES,
-                roles={"PathWalker": "walker"})
+    harness.main(__doc__, GAME)

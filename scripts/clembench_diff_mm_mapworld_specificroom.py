@@ -13,7 +13,7 @@ and one step past the target then DONE. ``tests/test_mm_mapworld.py`` replays th
 from __future__ import annotations
 
 import clembench_diff_mm_mapworld as mapworld
-import clembench_v2_driver as driver
+import clembench_harness as harness
 
 SCORES = mapworld.SCORES + ("finding",)
 
@@ -47,6 +47,9 @@ def cases(experiment: dict, instance: dict) -> dict[str, list[str]]:
     return found
 
 
+GAME = harness.Game("mm_mapworld_specificroom", "mm_mapworld/mm_mapworld_specificroom", cases, SCORES,
+                    {"PathWalker": "walker"}, version=2, players=1)
+
+
 if __name__ == "__main__":
-    driver.main(__doc__, "mm_mapworld_specificroom", "mm_mapworld/mm_mapworld_specificroom", cases, 1, SCORES,
-                roles={"PathWalker": "walker"})
+    harness.main(__doc__, GAME)

@@ -1,11 +1,12 @@
 """Replays a case recorded by scripts/clembench_diff_<game>.py (clembench's verdict) through our env.
 
-Cases recorded on clembench v2's games (scripts/clembench_v2_driver.py) have no outcome of their own: it is
+Cases recorded on clembench v2's games (scripts/clembench_harness.py, version 2) have no outcome of their own: it is
 read from their Aborted and Success scores. Their ``game_master_requests`` (replies of players clembench's
 game master makes itself, such as cloudgame's judge) are in clembench's Request Count, not in ours."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def replay(game_id: str, case: dict, instances: Path, **make_kwargs) -> list[str
         agent = env.agent_selection
         if agent != seen["player"]:
             problems.append(f"reply {step + 1}: {agent} to move, clembench asked {seen['player']}")
-        if env.observe(agent)["text"] != seen["context"]:
+        if _shown(env.observe(agent)["text"], seen) != seen.get("context", seen.get("context_sha256")):
             problems.append(f"reply {step + 1}: {agent} was shown another text than clembench's")
         env.step(reply)
     if env.result is None:
@@ -47,6 +48,11 @@ def replay(game_id: str, case: dict, instances: Path, **make_kwargs) -> list[str
         if ours != theirs:
             problems.append(f"{name} {ours}, clembench {theirs} (its game master's own players' requests left out)")
     return problems
+
+
+def _shown(text: str, seen: dict) -> str:
+    """Our text as the recording keeps it: itself, or its SHA-256 (recordings on clembench's own files)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() if "context_sha256" in seen else text
 
 
 def _outcome(scores: dict) -> str:

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from llm_arena_env.games.dialogue.clembench_benchmark import benchmark_games
+
 from llm_arena_env.arena.bench_cli import clem_table, format_clem_table
 from llm_arena_env.arena.selectors import select_games
 from llm_arena_env.cli import main
@@ -97,7 +99,10 @@ def test_bench_by_default_is_the_clembench_set_with_all_instances(tmp_path, monk
     seen = {}
     monkeypatch.setattr(bench_cli, "bench_jobs", lambda model, games, **kw: seen.update(games=games, **kw) or [])
     main(["bench", "-m", "random", "--results-root", str(tmp_path), "--no-progress"])
-    assert seen["games"] == select_games([], kind="dialogue") and seen["instances"] == "all"
+    assert seen["games"] == benchmark_games()[0] and seen["instances"] == "all"
+    assert "grid/textmapworld" in seen["games"] and "dialogue/cloudgame" not in seen["games"]  # clembench's counted games
+    main(["bench", "-m", "random", "--benchmark", "3.0", "-g", "dialogue/cloudgame", "--results-root", str(tmp_path)])
+    assert seen["games"] == benchmark_games("3.0")[0] + ["dialogue/cloudgame"]
     assert seen["partner"] is None
 
 

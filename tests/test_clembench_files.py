@@ -39,7 +39,7 @@ def test_a_clembench_game_folder_names_its_games_and_instance_files(tmp_path):
         clembench_games(tmp_path)
     adventure = write_folder(tmp_path / "adventuregame", {"game_name": "adventuregame"}, {"instances.json": {}})
     assert clembench_games(adventure) == [("dialogue/adventuregame", str(adventure / "in" / "instances.json"))]
-    other = write_folder(tmp_path / "other", {"game_name": "no_such_clemgame"}, {"instances.json": {}})
+    other = write_folder(tmp_path / "other", {"game_name": "hellogame"}, {"instances.json": {}})
     with pytest.raises(ValueError, match="no counterpart"):
         clembench_games(other)
 

@@ -1,9 +1,13 @@
 """``llm-arena bench`` and ``llm-arena eval``: clembench's daily loop (``clem run``, ``clem eval``) in one command each.
 
-    llm-arena bench -m claude-sonnet                         # every clembench (dialogue) game, all instances
+    llm-arena bench -m claude-sonnet                         # every game of clembench's benchmark, all instances
+    llm-arena bench -m claude-sonnet --benchmark 3.0          # the games clembench's v3.0 benchmark counts
     llm-arena bench -m gpt-4o-mini -m gemini-flash -g 'dialogue/wordle*' --instances 5
     llm-arena bench -m my-model -g all --partner claude-sonnet
     llm-arena eval results/                                   # the clemscore table of every model benched there
+
+Without ``-g`` or ``--kind``, ``bench`` plays the games of clembench's benchmark (2.0, multimodal_2.0 and
+3.0, or the ``--benchmark`` versions named) that are here, and says which of them are not.
 
 ``bench`` puts the model in every seat of every selected game (self-play, as clembench plays its
 two-player games), or in the first seat against ``--partner`` with the seats also swapped; every instance
@@ -25,12 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from llm_arena_env.cli import int_at_least
+from llm_arena_env.games.dialogue.clembench_benchmark import VERSIONS, benchmark_games, coverage, coverage_notes
 from llm_arena_env.registry import KINDS
 
 if TYPE_CHECKING:
     from llm_arena_env.arena.records import EpisodeRecord
-
-DEFAULT_KIND = "dialogue"  # clembench's games, when no game is named
 
 
 def add_bench_parsers(subparsers: Any) -> None:
@@ -46,6 +49,9 @@ def add_bench_parsers(subparsers: Any) -> None:
     bench.add_argument("-g", "--game", nargs="+", default=[], metavar="GAME",
                        help="game ids or selectors (all, 'dialogue/*'); default: every dialogue game")
     bench.add_argument("--kind", choices=KINDS, help="only games of this kind")
+    bench.add_argument("--benchmark", action="append", choices=tuple(VERSIONS), metavar="VERSION",
+                       help=f"the games clembench's benchmark VERSION counts ({', '.join(VERSIONS)}); repeatable; "
+                            "default without -g/--kind: all of them")
     bench.add_argument("--instances", type=instances_choice, default="all", metavar="all|N",
                        help="all instances of each game's instance set (default) or a seeded sample of N")
     bench.add_argument("--partner", metavar="AGENT",
@@ -80,9 +86,14 @@ def bench_command(args: argparse.Namespace) -> int:
     from llm_arena_env.arena.selectors import select_games
     from llm_arena_env.cli import UsageError
 
-    kind = args.kind or (None if args.game else DEFAULT_KIND)
     try:
-        games = select_games(args.game, kind)
+        if args.benchmark or not (args.game or args.kind):
+            games, missing = benchmark_games(args.benchmark)
+            if missing:
+                print(f"not here yet, of clembench's benchmark: {', '.join(missing)}", file=sys.stderr)
+            games += [g for g in select_games(args.game, args.kind) if g not in games] if args.game else []
+        else:
+            games = select_games(args.game, args.kind)
     except ValueError as error:
         raise UsageError(str(error)) from None
     runs = []
@@ -161,7 +172,7 @@ def clem_table(episodes: Sequence[EpisodeRecord | Mapping[str, Any]]) -> dict[st
 
     scored = [clembench_scores(e) for e in map(as_record, episodes) if is_clembench_scored(e)]
     if not scored:
-        return {"games": [], "models": []}
+        return {"games": [], "models": [], "benchmark": {}}
     benchmark = aggregate(scored)
     games = sorted({game for game, _ in benchmark.games})
     models = []
@@ -173,7 +184,7 @@ def clem_table(episodes: Sequence[EpisodeRecord | Mapping[str, Any]]) -> dict[st
                 "episodes": summary.episodes, "played": summary.played, "quality": summary.quality}
         models.append({"model": player.player, "clemscore": player.clemscore, "played": player.played,
                        "quality": player.quality, "games": per_game})
-    return without_nan({"games": games, "models": models})
+    return without_nan({"games": games, "models": models, "benchmark": coverage(games)})
 
 
 def _key(value: float) -> float:
@@ -209,7 +220,9 @@ def format_clem_table(table: dict[str, Any], fmt: str) -> str:
     overall = format_table(headers[:4], [row[:4] for row in rows], left=1)
     per_game = [(game, m["model"], g["episodes"], _fmt(g["played"]), _fmt(g["quality"]))
                 for game in table["games"] for m in table["models"] if (g := m["games"][game]) is not None]
-    return overall + "\n\n" + format_table(("game", "model", "episodes", "% played", "quality"), per_game, left=2)
+    notes = coverage_notes(table.get("benchmark", {}))
+    return "\n\n".join([overall, format_table(("game", "model", "episodes", "% played", "quality"), per_game, left=2),
+                        *(["\n".join(notes)] if notes else [])])
 
 
 def _fmt(value: float | None) -> str:

@@ -163,6 +163,11 @@ def format_stats(stats: Stats) -> str:
         players = [(p.player, _number(p.played, 1), _number(p.quality, 2), _number(p.clemscore, 2))
                    for p in stats.clembench.players.values()]
         parts.append(format_table(("player", "% played", "quality", "clemscore"), players, left=1))
+        from llm_arena_env.games.dialogue.clembench_benchmark import coverage, coverage_notes
+
+        notes = coverage_notes(coverage(game for game, _ in stats.clembench.games))
+        if notes:
+            parts.append("\n".join(notes))
     text = "\n\n".join(parts)
     return "\n".join([text, *(f"note: {line}" for line in stats.skipped)])
 

@@ -40,6 +40,12 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
      "clembench v3 clean up (text): align the objects on two hidden grids by messages and moves."),
     ("adventuregame", "adventuregame:AdventureGameEnv", 1, ("text",),
      "clembench adventuregame: a text adventure; reach the goal facts by > commands (go, open, take, put...), then > done."),
+    ("st_clean_up", "clean_up_variants:StCleanUpEnv", 2, ("text",),
+     "clembench v3 clean up on a semantic grid: align objects around background anchors, by messages and moves."),
+    ("hybrid_clean_up", "clean_up_variants:HybridCleanUpEnv", 2, ("text", "image", "text+image"),
+     "clembench v3 clean up with each text grid shown as a picture: align the objects by messages and moves."),
+    ("mm_clean_up", "clean_up_variants:MmCleanUpEnv", 2, ("text", "image", "text+image"),
+     "clembench v3 clean up on a picture: align icons at pixel coordinates on two hidden boards."),
     ("cloudgame", "cloudgame:CloudGameEnv", 1, ("text", "image", "text+image"),
      "clembench cloud game (multimodal): say Yes or No to whether a picture shows clouds, then chickens."),
     ("mm_mapworld", "mm_mapworld:MmMapWorldEnv", 1, ("text", "image", "text+image"),
@@ -56,7 +62,7 @@ DIALOGUE_GAMES: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (
 
 #: Games whose pictures are the point: their observations carry them unless asked otherwise.
 PICTURE_GAMES = frozenset({"cloudgame", "mm_mapworld", "mm_mapworld_specificroom", "mm_mapworld_graphs",
-                           "multimodal_referencegame", "matchit"})
+                           "multimodal_referencegame", "matchit", "hybrid_clean_up", "mm_clean_up"})
 
 
 def register_dialogue_games(register: Callable[..., Any]) -> None:

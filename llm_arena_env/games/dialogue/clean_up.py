@@ -32,8 +32,9 @@ Rules and outcomes (clembench's game master and scorer):
 - Rewards (ours): Main Score / 100 for both players (a cooperative game).
 
 Instances use clembench's layout, so its text ``clean_up`` files (``instances*.json``: en, de, it, zh-CN)
-play unchanged: each instance carries its grid, objects, prompts, messages and patterns. The image and
-hybrid variants (``mm_``, ``hybrid_``, ``st_`` files) are not supported. The shipped set
+play unchanged: each instance carries its grid, objects, prompts, messages and patterns. clembench's
+other modalities are games of their own, under clembench's names (``clean_up_variants``):
+``dialogue/st_clean_up``, ``dialogue/hybrid_clean_up`` and ``dialogue/mm_clean_up``. The shipped set
 (:func:`generate_instances`) is ours: our own grids and English prompts (``resources/clean_up/``).
 Deviations: docs/clembench-deviations-v3.md.
 """
@@ -41,17 +42,19 @@ Deviations: docs/clembench-deviations-v3.md.
 from __future__ import annotations
 
 import functools
-import math
 import random
 import re
 from string import Template
-from typing import Any
+from typing import Any, Callable
 
 from llm_arena_env.games.dialogue import clean_up_rules as rules
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 from llm_arena_env.games.dialogue.instances import load_resource
 
 PLAYER_1, PLAYER_2 = "player_1", "player_2"
+#: clembench's modality of an instance -> the game here that plays it (clembench's game names)
+GAME_OF_MODALITY = {"text": "clean_up", "semantic_text": "st_clean_up", "hybrid": "hybrid_clean_up",
+                    "image": "mm_clean_up"}
 _MEASURE_NAMES = ("Distance Score", "Consistency Score", "Coverage Score", "Penalty Score", "Shifts",
                   "End Distance Sum", "Init Distance Sum", "Expected Distance Sum", "Penalties", "Rounds",
                   "Valid Moves", "Invalid Moves", "Parse Errors")
@@ -63,7 +66,8 @@ def resources() -> dict[str, Any]:
     return load_resource("clean_up", "resources.json")
 
 
-def draw_instance(rng: random.Random, objects: int) -> dict[str, Any]:
+def draw_instance(rng: random.Random, objects: int, modality: str = "text") -> dict[str, Any]:
+    """One instance of ours in clembench's layout: our grids and prompts, ``objects`` objects."""
     data = resources()
     grid = rng.choice(data["grids"])
     cells = [(x, y) for y, row in enumerate(grid.split("\n")) for x, char in enumerate(row) if char == rules.EMPTY]
@@ -80,7 +84,7 @@ def draw_instance(rng: random.Random, objects: int) -> dict[str, Any]:
         text = text.replace("$MAX_ROUNDS$", str(max_rounds)).replace("$MAX_PENALTIES$", str(max_penalties))
         prompts.append(text)
     return {
-        "modality": "text", "language": "en", "max_penalties": max_penalties, "max_rounds": max_rounds,
+        "modality": modality, "language": "en", "max_penalties": max_penalties, "max_rounds": max_rounds,
         "empty_symbol": rules.EMPTY, "background": grid, "objects_1": boards[0], "objects_2": boards[1],
         "p1_initial_prompt": prompts[0] + data["p1_start"], "p2_initial_prompt": prompts[1] + data["p2_start"],
         "intermittent_prompts": {**data["intermittent_prompts"],
@@ -93,11 +97,13 @@ def draw_instance(rng: random.Random, objects: int) -> dict[str, Any]:
         "terminate_question": "finished?", "terminate_answer": "finished!"}
 
 
-def generate_instances(seed: int = 0, per_experiment: int = 5) -> dict[str, Any]:
-    """Experiments ``3obj_en``, ``5obj_en`` and ``7obj_en`` of ``per_experiment`` instances each."""
+def generate_instances(seed: int = 0, per_experiment: int = 5,
+                       draw: Callable[[random.Random, int], dict[str, Any]] = draw_instance) -> dict[str, Any]:
+    """Experiments ``3obj_en``, ``5obj_en`` and ``7obj_en`` of ``per_experiment`` instances each, each
+    instance made by ``draw`` (a variant's own)."""
     rng = random.Random(seed)
     return {"experiments": [
-        {"name": f"{n}obj_en", "game_instances": [{"game_id": i, **draw_instance(rng, n)} for i in range(per_experiment)]}
+        {"name": f"{n}obj_en", "game_instances": [{"game_id": i, **draw(rng, n)} for i in range(per_experiment)]}
         for n in (3, 5, 7)]}
 
 
@@ -105,6 +111,7 @@ class CleanUpEnv(DialogueEnv):
     """clembench's clean up game, text modality (see the module docstring)."""
 
     game_name = "clean_up"
+    modality = "text"  # clembench's name of the modality an instance must have
 
     def __init__(self, **kwargs: Any):
         super().__init__([PLAYER_1, PLAYER_2], **kwargs)
@@ -113,12 +120,13 @@ class CleanUpEnv(DialogueEnv):
 
     def _setup(self, instance: dict[str, Any], experiment: dict[str, Any]) -> None:
         if not instance:  # an empty set: play a drawn instance
-            instance = draw_instance(random.Random(0), 3)
-        if instance.get("modality", "text") != "text":
-            raise ValueError(f"dialogue/clean_up plays the text modality; this instance is {instance['modality']!r}")
+            instance = self._draw_instance()
+        if instance.get("modality", "text") != self.modality:
+            raise ValueError(f"dialogue/{self.game_name} plays clembench's {self.modality!r} modality; this instance is "
+                             f"{instance['modality']!r} (its game: dialogue/{GAME_OF_MODALITY.get(instance['modality'], '?')})")
         try:
-            self.boards = {PLAYER_1: rules.Board(instance["background"], instance["objects_1"]),
-                           PLAYER_2: rules.Board(instance["background"], instance["objects_2"])}
+            self.boards = {PLAYER_1: self._board(instance, instance["objects_1"]),
+                           PLAYER_2: self._board(instance, instance["objects_2"])}
             self.prompts = dict(instance["intermittent_prompts"])
             self.parse_errors = dict(instance["parse_errors"])
             self.move_messages = dict(instance["move_messages"])
@@ -142,6 +150,13 @@ class CleanUpEnv(DialogueEnv):
         self.relay: dict[str, str] = {}
         self.to_move = PLAYER_1
         self.tell(PLAYER_1, opening)
+
+    def _draw_instance(self) -> dict[str, Any]:
+        return draw_instance(random.Random(0), 3, self.modality)
+
+    def _board(self, instance: dict[str, Any], objects: list) -> rules.Board:
+        """A player's board for ``instance`` (a variant's own kind of board)."""
+        return rules.Board(instance["background"], objects)
 
     def _current_agent(self) -> str:
         return self.to_move

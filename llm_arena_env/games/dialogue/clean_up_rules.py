@@ -1,7 +1,10 @@
-"""Pure rules of clean up (clembench v3's ``clean_up``, text modality): boards, commands and the scores.
+"""Pure rules of clean up (clembench v3's ``clean_up`` and its variants): boards, commands and the scores.
 
-A board is a text grid (walls, frames and empty cells ``◌``) on which lettered objects stand. Coordinates
-are (x, y) from the top-left character, the border included, as clembench counts them.
+A :class:`Board` is a text grid (walls, frames and empty cells ``◌``) on which lettered objects stand.
+Coordinates are (x, y) from the top-left character, the border included, as clembench counts them. The
+semantic-grid variant (``st_clean_up``) lets objects go onto any cell of the grid and numbers the x axis in
+blocks of five. A :class:`PictureBoard` (``mm_clean_up``) is a background picture on which objects stand at
+pixel coordinates; objects are the same thing on both boards when their ``freepik_id`` is.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ EMPTY = "◌"
 class Board:
     """One player's grid and the objects on it (clembench's ``GridState``)."""
 
-    def __init__(self, background: str, objects: Sequence[Mapping[str, Any]]):
+    def __init__(self, background: str, objects: Sequence[Mapping[str, Any]], *, check_empty: bool = True,
+                 tick_block: int = 1):
+        self.check_empty, self.tick_block = check_empty, tick_block
         self.cells = [[[char] for char in row] for row in background.strip().split("\n")]
         self.width, self.height = len(self.cells[0]), len(self.cells)
         self.coords: dict[str, tuple[int, int]] = {}
@@ -31,7 +36,10 @@ class Board:
                 self.coords[str(obj["id"])] = (x, y)
 
     def __str__(self) -> str:
-        text = " " + "".join(str(i + 1) for i in range(self.width - 2)) + "\n"
+        if self.tick_block == 1:
+            text = " " + "".join(str(i + 1) for i in range(self.width - 2)) + "\n"
+        else:
+            text = " " + "".join(str(i).ljust(self.tick_block) for i in range(1, self.width - 1, self.tick_block)) + "\n"
         for j, row in enumerate(self.cells):
             text += "".join(cell[-1] for cell in row)
             if 0 < j < len(self.cells) - 1:
@@ -45,9 +53,11 @@ class Board:
             return False, Template(messages["obj_not_found"]).substitute(object=obj)
         if x < 0 or x >= self.width or y < 0 or y >= self.height:
             return False, Template(messages["out_of_bounds"]).substitute(object=obj, x=x, y=y)
-        if self.cells[y][x][-1] != EMPTY:
+        if self.check_empty and self.cells[y][x][-1] != EMPTY:
             return False, Template(messages["not_empty"]).substitute(object=self.cells[y][x][-1], x=x, y=y)
         old_x, old_y = self.coords[obj]
+        # the top of the old cell goes, as in clembench: on a semantic grid, where objects can share a cell,
+        # that may be another object than the one moved
         self.cells[old_y][old_x] = self.cells[old_y][old_x][:-1]
         self.cells[y][x].append(obj)
         self.coords[obj] = (x, y)
@@ -62,6 +72,35 @@ class Board:
         ax = (self.width ** 2 - 1) / (3 * self.width)
         ay = (self.height ** 2 - 1) / (3 * self.height)
         return (ax ** 2 + ay ** 2) ** 0.5 * len(self.coords)
+
+
+class PictureBoard:
+    """One player's picture board (clembench's ``PicState``): objects at pixel coordinates on a background
+    of ``width`` x ``height``; any place inside it, the edges included, takes an object."""
+
+    def __init__(self, width: int, height: int, objects: Sequence[Mapping[str, Any]]):
+        self.width, self.height = width, height
+        self.coords = {str(o["id"]): (int(o["coord"][0]), int(o["coord"][1])) for o in objects}
+        self.kinds = {str(o["id"]): o["freepik_id"] for o in objects}
+
+    def move(self, obj: str, x: int, y: int, messages: Mapping[str, str]) -> tuple[bool, str]:
+        if obj not in self.coords:
+            return False, Template(messages["obj_not_found"]).substitute(object=obj)
+        if x < 0 or x > self.width or y < 0 or y > self.height:
+            return False, Template(messages["out_of_bounds"]).substitute(object=obj, x=x, y=y)
+        self.coords[obj] = (x, y)
+        return True, Template(messages["successful"]).substitute(object=obj, x=x, y=y)
+
+    def distance_sum(self, other: "PictureBoard") -> float:
+        """Distances between the objects of the same kind (clembench keys them by the other board's id)."""
+        found = {}
+        for obj, xy in self.coords.items():
+            for other_obj, other_xy in other.coords.items():
+                if other.kinds[other_obj] == self.kinds[obj]:
+                    found[other_obj] = math.dist(xy, other_xy)
+        return sum(found.values())
+
+    expected_distance_sum = Board.expected_distance_sum
 
 
 @dataclass(frozen=True)

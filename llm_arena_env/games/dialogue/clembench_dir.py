@@ -16,25 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-#: clembench's game names -> the ids of the games here that follow them.
-CLEMBENCH_IDS = {
-    "adventuregame": "dialogue/adventuregame",
-    "taboo": "dialogue/taboo",
-    "wordle": "dialogue/wordle",
-    "wordle_withclue": "dialogue/wordle_withclue",
-    "wordle_withcritic": "dialogue/wordle_withcritic",
-    "referencegame": "dialogue/referencegame",
-    "imagegame": "dialogue/imagegame",
-    "privateshared": "dialogue/privateshared",
-    "codenames": "dialogue/codenames",
-    "guesswhat": "dialogue/guesswhat",
-    "matchit_ascii": "dialogue/matchit_ascii",
-    "matchit": "dialogue/matchit",
-    "multimodal_referencegame": "dialogue/multimodal_referencegame",
-    "textmapworld": "grid/textmapworld",
-    "textmapworld_graphreasoning": "grid/textmapworld_graphreasoning",
-    "textmapworld_specificroom": "grid/textmapworld_specificroom",
-}
+from llm_arena_env.games.dialogue.clembench_benchmark import KINDS, clembench_id
 
 
 def clembench_games(directory: str | Path) -> list[tuple[str, str]]:
@@ -48,11 +30,12 @@ def clembench_games(directory: str | Path) -> list[tuple[str, str]]:
     games = []
     for spec in specs if isinstance(specs, list) else [specs]:
         name = spec.get("game_name")
-        if name not in CLEMBENCH_IDS:
-            known = ", ".join(sorted(CLEMBENCH_IDS))
-            raise ValueError(f"clembench game {name!r} in {folder} has no counterpart here (known: {known})")
+        game = clembench_id(str(name))
+        if game is None:
+            raise ValueError(f"clembench game {name!r} in {folder} has no counterpart here (none is registered "
+                             f"as {' or '.join(f'{k}/{name}' for k in KINDS)})")
         path = folder / "in" / f"{spec.get('instances') or 'instances'}.json"
         if not path.is_file():
             raise ValueError(f"clembench game {name!r}: its instance file {path} is missing")
-        games.append((CLEMBENCH_IDS[name], str(path)))
+        games.append((game, str(path)))
     return games
