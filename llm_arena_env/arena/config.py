@@ -39,7 +39,7 @@ from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 
 from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.results import folder_name
-from llm_arena_env.arena.runner import EpisodeJob, JobStream
+from llm_arena_env.arena.jobs import EpisodeJob, JobStream
 
 DEFAULT_RESULTS_ROOT = "results"
 EXECUTOR_NAMES = ("local", "ray")

@@ -21,23 +21,20 @@ import os
 import re
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.episode import EpisodeRecord, scrub, to_plain
-from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write
+from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write, folder_name
+from llm_arena_env.arena.jobs import EpisodeJob
 from llm_arena_env.core.outcome import is_error
 
-if TYPE_CHECKING:
-    from llm_arena_env.arena.runner import EpisodeJob
 
 EPISODE_FILE = "episode.json"
 MANIFEST_FILE = "run.json"
 TRANSCRIPT_MODULE = "llm_arena_env.arena.transcript"
 #: Keys every episode file has; a file without them is not an episode (or was cut short by hand).
 REQUIRED_KEYS = ("game", "seed", "agents", "steps", "outcomes")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
-_MAX_NAME = 80
 
 
 class CorruptEpisodeWarning(UserWarning):
@@ -46,13 +43,6 @@ class CorruptEpisodeWarning(UserWarning):
 
 class ResultsConflictError(ValueError):
     """An episode folder holds an episode played with other settings than the job that maps to it."""
-
-
-def folder_name(text: str) -> str:
-    """``text`` as one safe path component: runs of other characters than letters, digits and ``._+=-``
-    become ``-`` (``stockfish:1`` -> ``stockfish-1``); never empty, ``.`` or ``..``."""
-    name = _UNSAFE.sub("-", text).strip("-")[:_MAX_NAME]
-    return name if name.strip(".") else "_"
 
 
 def game_folder(game: str) -> str:
