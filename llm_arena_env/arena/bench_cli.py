@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from llm_arena_env.cli import int_at_least
+from llm_arena_env.cli_common import int_at_least
 from llm_arena_env.registry import KINDS
 
 DEFAULT_KIND = "dialogue"  # clembench's games, when no game is named
@@ -75,7 +75,7 @@ def bench_command(args: argparse.Namespace) -> int:
     from llm_arena_env.arena.results import ResultsStore, folder_name
     from llm_arena_env.arena.run_cli import play_jobs, report_errors
     from llm_arena_env.arena.selectors import select_games
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     kind = args.kind or (None if args.game else DEFAULT_KIND)
     try:
@@ -126,7 +126,7 @@ def bench_jobs(model: str, games: Sequence[str], *, partner: str | None, instanc
 
 
 def eval_command(args: argparse.Namespace) -> int:
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     table = clem_table(_load(args.results))
     if not table["models"]:
