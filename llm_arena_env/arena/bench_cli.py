@@ -54,6 +54,8 @@ def add_bench_parsers(subparsers: Any) -> None:
                        help="episodes played at once (default 8)")
     bench.add_argument("--results-root", default="results", metavar="DIR", help="where run folders go")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bench.add_argument("--no-transcripts", action="store_true",
+                       help="write the episodes only, no HTML transcripts or index page")
     bench.set_defaults(command=bench_command)
 
     evaluate = subparsers.add_parser(
@@ -92,7 +94,7 @@ def bench_command(args: argparse.Namespace) -> int:
         name = folder_name(f"bench-{model}" + (f"-vs-{args.partner}" if args.partner else ""))
         manifest = {"bench": {"model": model, "partner": args.partner, "games": games, "instances": args.instances,
                               "episodes": args.episodes, "seed": args.seed}}
-        store = ResultsStore(args.results_root, name)
+        store = ResultsStore(args.results_root, name, transcripts=not args.no_transcripts)
         code = play_jobs(jobs, store, manifest, what=f"bench {model}", concurrency=args.concurrency,
                          progress=not args.no_progress)
         if code:

@@ -107,6 +107,8 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
                         help="play again the episodes a previous run of this command ended in a transport error "
                              "(default: yes)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-transcripts", action="store_true",
+                        help="write the episodes only, no HTML transcripts or index page")
 
 
 # ---------------------------------------------------------------------------------------------- command
@@ -120,7 +122,8 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         config = config_from_args(args)
         jobs = _compatible(config, skip=args.skip_incompatible)  # made as they are drawn
-        store = ResultsStore(config.results_root, config.name, retry_errors=args.retry_errors)
+        store = ResultsStore(config.results_root, config.name, retry_errors=args.retry_errors,
+                             transcripts=not args.no_transcripts)
     except (ConfigError, ValueError) as error:
         raise UsageError(str(error)) from None
     someone_types = any(spec.partition(":")[0] == "human" for spec in config.players)
