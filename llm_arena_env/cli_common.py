@@ -83,15 +83,12 @@ def parse_value(text: str) -> Any:
 
 
 def make_env(game: str, kwargs: dict[str, Any]) -> Any:
-    import llm_arena_env
+    from llm_arena_env.registry import GameMakeError, make_game
 
     try:
-        return llm_arena_env.make(game, **kwargs)
-    except llm_arena_env.UnknownGameError as error:
+        return make_game(game, kwargs)
+    except GameMakeError as error:
         raise UsageError(str(error)) from None
-    except (TypeError, ValueError, OSError) as error:  # a keyword the game does not take, a bad value or file
-        shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-        raise UsageError(f"could not make {game!r}" + (f" with {shown}" if shown else "") + f": {error}") from None
 
 
 __all__ = [

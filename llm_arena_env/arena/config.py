@@ -477,14 +477,12 @@ def _plain_instances(instances: str | tuple[int, ...] | None) -> Any:
 
 def _inspect_game(game: str, kwargs: Mapping[str, Any]) -> tuple[list[str], int | None]:
     """The game's players and the size of its instance set (None where it has none), from one made env."""
-    import llm_arena_env
+    from llm_arena_env.registry import GameMakeError, make_game
 
     try:
-        env = llm_arena_env.make(game, **kwargs)
-    except (llm_arena_env.UnknownGameError, TypeError, ValueError, OSError) as error:  # OSError: a missing file
-        shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-        raise ConfigError(f"field 'games': could not make {game!r}" + (f" with {shown}" if shown else "")
-                          + f": {error}") from None
+        env = make_game(game, kwargs)
+    except GameMakeError as error:
+        raise ConfigError(f"field 'games': {error}") from None
     try:
         instance_set = getattr(env, "instance_set", None)
         return list(env.possible_agents), None if instance_set is None else len(instance_set)

@@ -28,6 +28,7 @@ from llm_arena_env.arena.jobs import (
     incompatibility,
     pairing_name,
 )
+from llm_arena_env.registry import GameMakeError, make_game
 
 
 def run_local(
@@ -255,14 +256,10 @@ class EnvPool:
         idle = self.idle.get((job.game, _kwargs_key(job.game_kwargs)))
         if idle:
             return idle.pop()
-        import llm_arena_env
-
         try:
-            env = llm_arena_env.make(job.game, **job.game_kwargs)
-        except (llm_arena_env.UnknownGameError, TypeError, ValueError, OSError) as error:
-            shown = ", ".join(f"{k}={v!r}" for k, v in job.game_kwargs.items())
-            raise GameBuildError(f"could not make {job.game!r}" + (f" with {shown}" if shown else "")
-                                 + f": {error}") from error
+            env = make_game(job.game, job.game_kwargs)
+        except GameMakeError as error:
+            raise GameBuildError(str(error)) from error
         self.made.append(env)
         return env
 

@@ -29,6 +29,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from llm_arena_env.core.extras import require
+
 RESOURCES = Path(__file__).parent / "resources"
 
 
@@ -38,16 +40,20 @@ def load_resource(game: str, filename: str) -> dict[str, Any]:
     return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
+def english_zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of ``word`` in English (0 for an unknown word); needs the ``words`` extra."""
+    wordfreq = require("wordfreq", extra="words", purpose="generating word-game instances (word frequencies)")
+    return wordfreq.zipf_frequency(word, "en")
+
+
 def frequency_bands(
     words: Sequence[str], bands: Sequence[tuple[str, float, float]], per_band: int, rng: Any
 ) -> list[tuple[str, list[str]]]:
     """For each ``(name, low, high)`` Zipf-frequency band (wordfreq, English), ``per_band`` of ``words``
     in it, drawn with ``rng`` (a ``random.Random``): the experiments of clembench's word games."""
-    from wordfreq import zipf_frequency
-
     chosen = []
     for name, low, high in bands:
-        pool = sorted(w for w in words if low <= zipf_frequency(w, "en") < high)
+        pool = sorted(w for w in words if low <= english_zipf(w) < high)
         chosen.append((name, rng.sample(pool, min(per_band, len(pool)))))
     return chosen
 
