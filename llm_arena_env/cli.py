@@ -235,12 +235,13 @@ def make_agents(specs: Sequence[str], seed: int | None) -> list[Any]:
     """One agent per spec; seat i gets its own seed derived from ``seed``, so two random players differ."""
     from llm_arena_env.agents.specs import make_agent
     from llm_arena_env.agents.stockfish import StockfishNotFoundError
-    from llm_arena_env.arena.runner import preflight
+    from llm_arena_env.arena.jobs import seat_seed
+    from llm_arena_env.arena.local_executor import preflight
 
     agents: list[Any] = []
     try:
         for index, spec in enumerate(specs):
-            agents.append(make_agent(spec, seed=None if seed is None else seed * 1000 + index))
+            agents.append(make_agent(spec, seed=seat_seed(seed, index)))
             preflight(spec, agents[-1])
     except (ValueError, StockfishNotFoundError) as error:
         close_all(agents)

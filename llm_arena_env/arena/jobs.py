@@ -20,6 +20,12 @@ EPISODE_AGENT_KINDS = frozenset({"random"})
 SEAT_SEED_STRIDE = 1000
 
 
+
+def seat_seed(seed: int | None, seat: int) -> int | None:
+    """The seed of the agent in ``seat`` of an episode (or a ``play`` session) seeded ``seed``."""
+    return None if seed is None else seed * SEAT_SEED_STRIDE + seat
+
+
 @dataclass(frozen=True)
 class EpisodeJob:
     """One episode to play: everything needed to build it anywhere, as plain picklable values."""
@@ -53,7 +59,7 @@ class EpisodeJob:
 
     def agent_seed(self, seat: int) -> int | None:
         """The seed of the agent in ``seat`` for agents built per episode (None where the episode has none)."""
-        return None if self.seed is None else self.seed * SEAT_SEED_STRIDE + seat
+        return seat_seed(self.seed, seat)
 
 
 @dataclass(frozen=True)
@@ -134,5 +140,5 @@ def pairing_name(job: EpisodeJob) -> str:
 
 __all__ = [
     "EpisodeJob", "JobStream", "Executor", "RecordSink", "AgentBuildError", "AgentError", "FatalModelError",
-    "GameBuildError", "EPISODE_AGENT_KINDS", "SEAT_SEED_STRIDE", "incompatibility", "pairing_name",
+    "GameBuildError", "EPISODE_AGENT_KINDS", "SEAT_SEED_STRIDE", "seat_seed", "incompatibility", "pairing_name",
 ]
