@@ -21,7 +21,7 @@ def missing(monkeypatch, *modules: str) -> None:
 
 def test_require_names_the_extra(monkeypatch):
     missing(monkeypatch, "wordfreq")
-    with pytest.raises(MissingExtraError, match=r"generating things needs wordfreq: pip install 'llm-arena-env\[words\]'"):
+    with pytest.raises(MissingExtraError, match=r"things needs wordfreq: pip install 'llm-arena-env\[words\]'"):
         require("wordfreq", extra="words", purpose="generating things")
 
 

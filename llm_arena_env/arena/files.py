@@ -1,4 +1,5 @@
-"""Files the arena writes: whole or absent, never half-written (``atomic_write``), under safe names (``folder_name``)."""
+"""Files the arena writes: whole or absent, never half-written (``atomic_write``), under safe names
+(``folder_name``)."""
 
 from __future__ import annotations
 

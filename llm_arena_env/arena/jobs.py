@@ -14,11 +14,10 @@ from llm_arena_env.agents.specs import cannot_play
 from llm_arena_env.arena.episode import EpisodeRecord, scrub
 from llm_arena_env.arena.files import folder_name
 
-#: Agent kinds built anew for every episode, seeded from the episode's seed and seat (see the module doc).
+#: Agent kinds built anew for every episode, seeded from the episode's seed and seat (see arena/runner.py).
 EPISODE_AGENT_KINDS = frozenset({"random"})
 #: Seat i of an episode with seed s gets agent seed s * SEAT_SEED_STRIDE + i (as ``llm-arena play`` does).
 SEAT_SEED_STRIDE = 1000
-
 
 
 def seat_seed(seed: int | None, seat: int) -> int | None:

@@ -8,11 +8,11 @@ An episode is described by an :class:`EpisodeJob`: game id, make() kwargs, seed,
 spec per seat, all plain and picklable, so another executor (Ray workers) can build the same episode from
 it. Jobs are drawn lazily: only the live episodes are held, so a run of any length starts at once.
 
-The local executor plays every live episode as an asyncio task: the task awaits its player's decision
-(``adecide``) and steps the env the moment it is there, so no episode waits for another. Up to
-``concurrency`` episodes are live. Agents that wait on a server await it (a remote backend keeps up to its
-in-flight limit of requests busy, by default the run's concurrency, shared by every episode and seat);
-sync agents and local models run on a worker thread, batching whatever waits meanwhile (see
+The local executor (arena/local_executor.py) plays every live episode as an asyncio task: the task awaits
+its player's decision (``adecide``) and steps the env the moment it is there, so no episode waits for
+another. Up to ``concurrency`` episodes are live. Agents that wait on a server await it (a remote backend
+keeps up to its in-flight limit of requests busy, by default the run's concurrency, shared by every episode
+and seat); sync agents and local models run on a worker thread, batching whatever waits meanwhile (see
 ``llm_arena_env.agents.concurrency``).
 
 An episode whose model call failed for good ends with outcome ``error`` (see arena/episode.py) and is

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-# name -> its module in this package, or a full module path (the single-agent env wrapper lives in llm_arena_env.wrappers)
+# name -> its module in this package, or a full module path (SingleAgentEnv lives in llm_arena_env.wrappers)
 _EXPORTS = {
     "Turn": "trajectory",
     "Trajectory": "trajectory",
