@@ -18,7 +18,7 @@ import inspect
 from typing import Any, Mapping
 
 from llm_arena_env.agents.backends.base import Completion, Request
-from llm_arena_env.agents.backends.http import (
+from llm_arena_env.agents.backends.http_errors import (
     connection_error,
     malformed_error,
     retry_after_seconds,

@@ -16,7 +16,7 @@ import os
 from typing import Any
 
 from llm_arena_env.agents.backends.base import Completion, Request, split_think
-from llm_arena_env.agents.backends.http import (
+from llm_arena_env.agents.backends.http_errors import (
     connection_error,
     malformed_error,
     retry_after_seconds,

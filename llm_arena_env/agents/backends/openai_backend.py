@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from llm_arena_env.agents.backends.base import Completion, Request, split_think
-from llm_arena_env.agents.backends.http import (
+from llm_arena_env.agents.backends.http_errors import (
     public_url,
     retry_after_seconds,
     server_message,

@@ -13,7 +13,7 @@ import os
 from typing import Any, Mapping
 
 from llm_arena_env.agents.backends.base import Completion, Request
-from llm_arena_env.agents.backends.http import public_url
+from llm_arena_env.agents.backends.http_errors import public_url
 from llm_arena_env.agents.backends.pooled import PooledBackend
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
 from llm_arena_env.agents.errors import BackendError, RetryableError, scrub_key
