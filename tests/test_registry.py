@@ -94,3 +94,11 @@ def test_every_registered_entry_point_names_a_module_that_exists():
     missing = [spec.id for spec in llm_arena_env.list_games() if isinstance(spec.entry_point, str)
                and importlib.util.find_spec(spec.entry_point.partition(":")[0]) is None]
     assert not missing
+
+
+def test_every_instance_generator_names_a_module_that_exists():
+    import importlib.util
+
+    from llm_arena_env.games.dialogue.instances import GENERATORS
+
+    assert [game for game, entry in GENERATORS.items() if importlib.util.find_spec(entry.partition(":")[0]) is None] == []
