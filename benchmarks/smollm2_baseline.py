@@ -27,6 +27,8 @@ from typing import Any, Mapping, Sequence
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from llm_arena_env.agents.base import Attempt, Verdict  # noqa: E402  (after the path is set)
+
 LLM = "smollm2"
 #: game -> the seats' specs; "smollm2" marks SmolLM2's seats.
 GAMES: dict[str, tuple[str, ...]] = {
@@ -74,12 +76,12 @@ def llm_steps(records: Sequence[Any]) -> list[Any]:
 def row(game: str, settings: str, records: Sequence[Any], seconds: float) -> dict[str, Any]:
     """The table's numbers for SmolLM2's seats in ``records``."""
     steps = llm_steps(records)
-    attempts = [a for s in steps for a in s.decision["attempts"]]
+    attempts = [a for s in steps for a in s.attempts]
     moves = max(len(steps), 1)
     outcomes = [r.outcomes[p] for r in records for p, spec in r.agents.items() if spec == LLM]
     if GAMES[game].count(LLM) > 1:  # self-play: one result per episode (the team's)
         outcomes = [next(iter(r.outcomes.values())) for r in records]
-    first_ok = sum(1 for s in steps if _legal(s.decision["attempts"][0]) and len(s.decision["attempts"]) == 1 and s.accepted)
+    first_ok = sum(1 for s in steps if len(s.attempts) == 1 and _legal(s.attempts[0]) and s.accepted)
     return {
         "game": game,
         "settings": settings,
@@ -88,7 +90,7 @@ def row(game: str, settings: str, records: Sequence[Any], seconds: float) -> dic
         "moves": len(steps),
         "legal": sum(s.accepted for s in steps) / moves,
         "first-try legal": first_ok / moves,
-        "parse failures": sum(a["parsed"] is None and not a["error"] for a in attempts) / max(len(attempts), 1),
+        "parse failures": sum(a.verdict is Verdict.UNPARSED for a in attempts) / max(len(attempts), 1),
         "rethinks/move": (len(attempts) - len(steps)) / moves,
         "tokens/move": sum(s.completion_tokens for s in steps) / moves,
         "s/move": seconds / moves,
@@ -98,8 +100,8 @@ def row(game: str, settings: str, records: Sequence[Any], seconds: float) -> dic
 _RESULT_GROUPS = ({"win", "success"}, {"draw"}, {"loss", "failure", "aborted"})
 
 
-def _legal(attempt: Mapping[str, Any]) -> bool:
-    return attempt["parsed"] is not None and attempt["legal"] is not False
+def _legal(attempt: Attempt) -> bool:
+    return attempt.verdict in (Verdict.ACCEPTED, Verdict.UNCHECKED)
 
 
 def play(game: str, settings: str, episodes: int, concurrency: int, agent: Any) -> tuple[list[Any], float]:

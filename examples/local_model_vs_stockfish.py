@@ -38,7 +38,7 @@ def main() -> None:
             model_plays = "white" if game % 2 == 0 else "black"
             seats = [model, stockfish] if model_plays == "white" else [stockfish, model]  # white moves first
             record = play_episode(env, seats, seed=args.seed + game)
-            tries = sum(len(s.decision["attempts"]) for s in record.steps if s.player == model_plays)
+            tries = sum(len(s.attempts) for s in record.steps if s.player == model_plays)
             moves = sum(1 for s in record.steps if s.player == model_plays and s.accepted)
             print(
                 f"game {game + 1}: model as {model_plays}: {record.outcomes[model_plays]} "

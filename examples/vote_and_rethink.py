@@ -25,9 +25,8 @@ from llm_arena_env.wrappers import MajorityVote, Parse, Rethink, env_checker
 
 def show(step: StepRecord) -> None:
     """One line per move: the move, and for the model its votes and how often it was asked again."""
-    attempts = step.decision["attempts"]
-    votes = [a["votes"] for a in attempts if a["votes"]]
-    rethinks = sum(1 for a in attempts if a["feedback"])
+    votes = [dict(a.votes) for a in step.attempts if a.votes]
+    rethinks = sum(1 for a in step.attempts if a.feedback)
     detail = f"  votes {votes[-1]}, {rethinks} rethinks" if votes else ""
     print(f"{step.player:>5}: {step.action:<8}{'' if step.accepted else ' REJECTED: ' + step.rejection}{detail}")
 

@@ -18,13 +18,13 @@ from llm_arena_env.cli_common import (  # noqa: F401  (EXIT_*, parse_*: also rea
     EXIT_USAGE,
     MAX_EPISODES,
     UsageError,
-    format_table,
     int_at_least,
     make_env,
     parse_game_args,
     parse_value,
 )
 from llm_arena_env.registry import KINDS
+from llm_arena_env.text_table import format_table
 
 EXAMPLES = """\
 examples:
@@ -214,7 +214,7 @@ def play_command(args: argparse.Namespace) -> int:
         records = []
         for seed in tqdm(seeds, desc=args.game, unit="episode", file=sys.stderr, disable=someone_types or args.watch):
             records.append(play_episode(env, agents, seed=seed, on_step=watcher))
-            if records[-1].error and is_fatal(records[-1].error.get("kind", "")):
+            if records[-1].error and is_fatal(records[-1].error.kind):
                 break  # a rejected key or a missing model fails every episode alike
     finally:
         close_all(agents)
@@ -258,6 +258,8 @@ def close_all(agents: Sequence[Any]) -> None:
 
 def format_results(records: Sequence[Any], specs: dict[str, str]) -> str:
     """A row per episode, then wins/draws/losses per seat."""
+    from llm_arena_env.core.outcome import Outcome
+
     players = list(specs)
     episode_rows = [
         (i + 1, "-" if r.seed is None else r.seed, *(r.outcomes.get(p, "?") for p in players), r.num_steps,
@@ -265,10 +267,11 @@ def format_results(records: Sequence[Any], specs: dict[str, str]) -> str:
         for i, r in enumerate(records)
     ]
     headers = ("episode", "seed", *(f"{p} ({specs[p]})" for p in players), "steps", "end")
-    counts = {p: Counter(r.outcomes.get(p, "?") for r in records) for p in players}
-    others = sorted({o for c in counts.values() for o in c} - {"win", "draw", "loss"})
+    counts = {p: Counter(str(r.outcomes.get(p, "?")) for r in records) for p in players}
+    results = [o.value for o in (Outcome.WIN, Outcome.DRAW, Outcome.LOSS)]
+    others = sorted({o for c in counts.values() for o in c} - set(results))
     summary_rows = [
-        (p, specs[p], counts[p]["win"], counts[p]["draw"], counts[p]["loss"], *(counts[p][o] for o in others),
+        (p, specs[p], *(counts[p][o] for o in results), *(counts[p][o] for o in others),
          f"{sum(r.rewards.get(p, 0.0) for r in records) / len(records):+.2f}")
         for p in players
     ]
@@ -277,7 +280,8 @@ def format_results(records: Sequence[Any], specs: dict[str, str]) -> str:
 
 
 def _ending(record: Any, width: int = 60) -> str:
-    text = f"{record.end_reason}: {record.end_detail}" if record.end_detail else record.end_reason
+    reason = str(record.end_reason or "")
+    text = f"{reason}: {record.end_detail}" if record.end_detail else reason
     text = " ".join(text.split())  # forfeit details quote whole observations, newlines included
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -340,15 +344,18 @@ def demo_command(args: argparse.Namespace) -> int:
 
 def _print_model_replies(record: Any, shown: int = 4) -> None:
     """SmolLM2's first few replies in an episode, raw and as parsed, so the terminal shows real model text."""
+    from llm_arena_env.agents.base import Verdict
+
     attempts = [(step.player, a) for step in record.steps if record.agents[step.player] == "smollm2"
-                for a in step.decision.get("attempts", ())]
+                for a in step.attempts]
     if not attempts:
         return
     print(f"\nSmolLM2 in {record.game} (first {min(shown, len(attempts))} of {len(attempts)} replies):")
     for player, attempt in attempts[:shown]:
-        reply = " ".join(attempt["raw_output"].split())
-        verdict = f"-> {attempt['parsed']}" if attempt.get("parsed") is not None else "-> (no move found)"
-        print(f"  {player}: {reply[:70]!r} {verdict}{'' if attempt.get('legal') is not False else ' (illegal)'}")
+        reply = " ".join(attempt.raw_output.split())
+        found = attempt.verdict not in (Verdict.UNPARSED, Verdict.ERROR)
+        verdict = f"-> {attempt.parsed}" if found else "-> (no move found)"
+        print(f"  {player}: {reply[:70]!r} {verdict}{' (illegal)' if attempt.verdict is Verdict.REJECTED else ''}")
 
 
 def _bundled_model_missing() -> str:

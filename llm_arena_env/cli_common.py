@@ -1,4 +1,4 @@
-"""What every ``llm-arena`` subcommand shares: exit statuses, the usage error, argument types, tables.
+"""What every ``llm-arena`` subcommand shares: exit statuses, the usage error, argument types.
 
 The subcommands (``cli.py`` and the ``*_cli`` modules of the packages) import from here and never from each
 other's modules, so the command line's modules import one way: ``cli`` -> ``*_cli`` -> ``cli_common``.
@@ -47,15 +47,6 @@ def int_at_least(minimum: int, at_most: int | None = None) -> Callable[[str], in
     return parse
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Left-aligned columns; the last one is not padded, so long descriptions do not widen the rest."""
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers) - 1)]
-    rule = ["-" * w for w in widths] + ["-" * len(cells[0][-1])]
-    lines = ["  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]).rstrip() for row in [cells[0], rule, *cells[1:]]]
-    return "\n".join(lines)
-
-
 def parse_game_args(pairs: Sequence[str]) -> dict[str, Any]:
     """``["k=v", ...]`` as keyword arguments; values read as int, float, bool, None, else text."""
     kwargs: dict[str, Any] = {}
@@ -93,5 +84,5 @@ def make_env(game: str, kwargs: dict[str, Any]) -> Any:
 
 __all__ = [
     "EXIT_USAGE", "EXIT_ERRORS", "EXIT_INTERRUPTED", "EXIT_STATUS", "UsageError", "MAX_EPISODES", "int_at_least",
-    "format_table", "parse_game_args", "parse_value", "make_env",
+    "parse_game_args", "parse_value", "make_env",
 ]

@@ -50,6 +50,10 @@ def observations(game: str, kwargs: dict, plies: tuple[int, ...]) -> list[dict]:
     return found
 
 
+def _move(found: object) -> str | None:
+    return None if found is None else found.move  # type: ignore[attr-defined]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(REPO / "tests" / "data" / "smollm2_golden.json"))
@@ -74,7 +78,7 @@ def main() -> int:
             cases.append({
                 "game": game, "prompt": prompt, "messages": [dict(m) for m in request.messages],
                 "options": dict(request.options), "legal_actions": legal, "state_text": state,
-                "reply": reply.text, "expected": parse(ParserInput(reply.text, tuple(legal), state)),
+                "reply": reply.text, "expected": _move(parse(ParserInput.from_observation(observation, reply.text))),
             })
             print(f"{game:<24} {prompt:<12} {reply.text[:70]!r} -> {cases[-1]['expected']!r}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

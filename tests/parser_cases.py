@@ -1,7 +1,7 @@
 """Realistic model replies and the move each must parse to, for tests/test_parsers.py.
 
 Each position carries its legal moves exactly as the env lists them: python-chess's legal SAN (or UCI)
-for chess, with the FEN in the state text as the chess env writes it; OpenSpiel's action strings for
+for chess, with the FEN in the state text as the chess env writes it and the notation its observations carry; OpenSpiel's action strings for
 tic-tac-toe, connect four, go, othello and OpenSpiel's chess. An expected None means "no move in that reply"; an expected
 move that is not legal means the reply stated it outright and the env must judge it.
 """
@@ -14,17 +14,22 @@ from typing import NamedTuple
 import chess
 import pyspiel
 
+from llm_arena_env.core.notation import PLAIN, Notation
+from llm_arena_env.games.chess.notation import ChessNotation
+from llm_arena_env.wrappers.parsers import Parsed
+
 
 @dataclass(frozen=True)
 class Position:
     legal_actions: tuple[str, ...]
     state_text: str = ""
+    notation: Notation = PLAIN  # what the env's observation carries for the player to move
 
 
 def chess_position(fen: str, uci: bool = False) -> Position:
     board = chess.Board(fen)
     moves = tuple(m.uci() if uci else board.san(m) for m in board.legal_moves)
-    return Position(moves, f"You play {'White' if board.turn else 'Black'}.\nFEN: {fen}\n")
+    return Position(moves, f"You play {'White' if board.turn else 'Black'}.\nFEN: {fen}\n", ChessNotation(fen))
 
 
 def spiel_position(game: str, moves: tuple[str, ...] = ()) -> Position:
@@ -33,7 +38,7 @@ def spiel_position(game: str, moves: tuple[str, ...] = ()) -> Position:
     for move in moves:
         state.apply_action(state.string_to_action(move))
     legal = tuple(state.action_to_string(state.current_player(), a) for a in state.legal_actions())
-    return Position(legal, str(state))
+    return Position(legal, str(state), ChessNotation(str(state)) if game == "chess" else PLAIN)
 
 
 START = chess_position(chess.STARTING_FEN)
@@ -50,6 +55,11 @@ GO = spiel_position("go(board_size=9)")
 OTHELLO = spiel_position("othello")
 SPIEL_CHESS = spiel_position("chess", ("e4",))  # OpenSpiel shows the position as a bare FEN; Black to move
 MAP_ROOM = Position(("GO: north", "GO: east", "GO: west", "DONE"))  # a room of the map-walking grid games
+
+
+def move_of(found: Parsed | None) -> str | None:
+    """The move of a parser's answer; None where it found none."""
+    return None if found is None else found.move
 
 
 class Case(NamedTuple):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import llm_arena_env
+from llm_arena_env.agents.base import Verdict
 from llm_arena_env.agents.specs import make_agent
 from llm_arena_env.arena.episode import play_episode
 from tests.fake_openai_server import FakeOpenAIServer, Reply
@@ -26,8 +27,8 @@ def test_openai_spec_plays_through_a_local_server_with_parsing_and_rethinks():
         record = play_episode(env, [llm, make_agent("random", seed=0)], seed=0)
     first = record.steps[0]
     assert first.accepted and first.action == "x(1,1)"
-    attempts = first.decision["attempts"]
-    assert attempts[0]["legal"] is False and attempts[-1]["parsed"] == "x(1,1)"
+    attempts = first.attempts
+    assert attempts[0].verdict is Verdict.REJECTED and attempts[-1].parsed == "x(1,1)"
     assert record.end_reason in ("game_over", "illegal_action")
 
 
@@ -45,7 +46,7 @@ def test_hf_spec_loads_a_local_model_by_path(tmp_path):
     path = build_chat_model(tmp_path / "tiny")
     agent = make_agent(f"hf:{path}")
     record = play_episode(llm_arena_env.make("openspiel/tic_tac_toe"), [agent, make_agent("random", seed=1)], seed=0)
-    assert record.steps[0].decision["attempts"], "every attempt of the model is kept"
+    assert record.steps[0].attempts, "every attempt of the model is kept"
     assert record.end_reason in ("game_over", "illegal_action")
     with pytest.raises(ValueError, match="needs a model"):
         make_agent("hf:")

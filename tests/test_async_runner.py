@@ -220,7 +220,7 @@ def test_a_votes_samples_go_out_together(server):
     voter = MajorityVote(Parse(LLMAgent(openai_backend(server.url, max_concurrency=5))), n=5)
     (record,) = play_many(jobs_for(("llm", "random"), 1), agents={"llm": voter}, progress=False)
     assert server.max_in_flight == 5
-    assert record.steps[0].decision["attempts"][-1]["votes"]
+    assert record.steps[0].attempts[-1].votes
 
 
 def test_the_progress_bar_shows_requests_in_flight_and_latency(server, capsys):
@@ -306,7 +306,7 @@ def test_a_local_model_that_fails_a_batch_ends_those_episodes_as_errors_not_the_
 
     records = play_many(jobs_for(("llm", "random"), 3), concurrency=3, agents={"llm": LLMAgent(Down())},
                         progress=False)
-    assert [(r.error["message"], r.num_steps) for r in records] == [("local: out of memory", 0)] * 3
+    assert [(r.error.message, r.num_steps) for r in records] == [("local: out of memory", 0)] * 3
 
 
 def test_an_agent_without_adecide_that_raises_still_stops_the_run_with_its_name():

@@ -107,7 +107,7 @@ def test_preference_pairs_from_a_rethink_after_an_unparsable_reply():
     first = pairs[0]
     assert first["rejected"] == [{"role": "assistant", "content": "no idea"}]
     assert first["chosen"] == [{"role": "assistant", "content": "Final Answer: x(1,1)"}]
-    assert first["prompt"] == [dict(m) for m in record.steps[0].decision["attempts"][0]["prompt"]]
+    assert first["prompt"] == [dict(m) for m in record.steps[0].attempts[0].prompt]
 
 
 def test_preference_pairs_from_majority_vote_disagreements():

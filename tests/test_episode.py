@@ -162,7 +162,7 @@ def test_options_reach_reset():
 def test_an_agent_with_only_act_can_play():
     record = play_episode(TakeAway(stones=2), [ActOnly(), ActOnly()])
     assert [s.action for s in record.steps] == ["1", "1"]
-    assert record.steps[0].decision == {"action": "1", "attempts": [Attempt(raw_output="1", parsed="1").to_dict()]}
+    assert record.steps[0].decision == Decision("1", (Attempt(raw_output="1", parsed="1"),))
 
 
 def test_records_name_agents_by_spec_and_never_show_keys():
@@ -251,7 +251,7 @@ def test_replay_plays_a_record_again_move_by_move(game, kwargs, options):
                           options=options, game=game, game_kwargs=kwargs)
     data = json.loads(json.dumps(record.to_dict()))  # as read back from episode.json
     frames = list(replay(data))
-    assert [step for _, step in frames[1:]] == data["steps"]
+    assert [step.to_dict() for _, step in frames[1:]] == data["steps"]
     final, _ = frames[-1]  # the game is over: every player's info holds its outcome
     outcomes = {p: str(final.infos[p].get("outcome")) for p in final.possible_agents if "outcome" in final.infos[p]}
     assert outcomes == data["outcomes"]
@@ -277,3 +277,25 @@ def test_records_name_the_registry_id_and_write_nan_scores_as_json_null():
     plain = to_plain({"Main Score": math.nan, "inf": math.inf, "x": 1.5})
     assert plain == {"Main Score": None, "inf": None, "x": 1.5}
     json.loads(json.dumps(plain, indent=1, allow_nan=False))
+
+
+BARE_KEYS = ["sk-abcdefgh12345678", "sk-proj-AbC_dEf-123456789", "sk-ant-api03-xYz0123456789"]
+
+
+@pytest.mark.parametrize("key", BARE_KEYS)
+@pytest.mark.parametrize("context", ["{}", "Bearer {}", "openai:gpt-x,{}", "spec=openai:{}", "OPENAI_{}",
+                                     "(key {})", "'{}'", "https://host/v1?k={}&x=1", "KEY_{}.", "key:{}\nnext"])
+def test_a_bare_sk_key_is_masked_wherever_it_stands(key, context):
+    """A key with no ``api_key=`` before it (a spec, a header, a URL, glued to a name) is still masked."""
+    from llm_arena_env.arena.episode import scrub
+
+    shown = scrub(context.format(key))
+    assert key[3:] not in shown and key[3:11] not in shown, shown
+    assert shown == context.format("sk-***")
+
+
+def test_scrub_leaves_text_that_only_looks_like_a_key_alone():
+    from llm_arena_env.arena.episode import scrub
+
+    for text in ["task-abcdefghijkl", "risk-assessment-report", "sk-short", "desk-lamp"]:
+        assert scrub(text) == text

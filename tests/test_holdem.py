@@ -33,8 +33,7 @@ def test_moves_are_named_as_players_say_them_and_bets_listed_as_a_range():
 def test_the_parser_reads_short_names_and_the_env_accepts_them(said, move):
     env = started()
     observation = env.observe(env.agent_selection)
-    parsed = default_parser().parse(
-        ParserInput(text=said, legal_actions=tuple(observation["legal_actions"]), state_text=observation["text"]))
+    parsed = default_parser().parse(ParserInput.from_observation(observation, said)).move
     assert parsed == move
     assert env.check_action(env.agent_selection, said.rsplit(": ", 1)[1]) == (True, "")
 

@@ -2,7 +2,8 @@
 
     core     core/, plugins.py                    observations, spaces, outcomes, metrics; entry-point loading
     registry registry.py                          GameSpec, register(), make()
-    games    games/, the package itself           every game (``llm_arena_env`` registers them on import)
+    games    games/, the package itself,          every game (``llm_arena_env`` registers them on import),
+             core/playthrough.py                  and the golden playthroughs, which play them through make()
     agents   agents/                              the Agent protocol and decisions, backends, LLMAgent, prompts
     wrappers wrappers/                            parse, rethink, majority vote around an agent
     players  agents/specs.py, bundled.py,         ready players assembled from agents and wrappers: agent
@@ -34,7 +35,9 @@ ROOT = Path(__file__).resolve().parents[1] / PACKAGE
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("core", "plugins")),
     ("registry", ("registry",)),
-    ("games", ("games", "")),  # "": the package's __init__ (make, register) and what no other entry names
+    # "": the package's __init__ (make, register) and what no other entry names (text_table.py);
+    # core/playthrough.py plays registered games through make(), so it sits with the games, not in core
+    ("games", ("games", "", "core.playthrough")),
     ("agents", ("agents",)),
     ("wrappers", ("wrappers",)),
     ("players", ("agents.specs", "agents.bundled", "agents.model_registry", "agents.human", "agents.__init__",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from llm_arena_env.agents import bundled
+from llm_arena_env.agents.base import Verdict
 
 pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python[server] is not installed (the llama extra)")
 try:
@@ -30,8 +31,8 @@ def test_the_server_plays_a_game_and_stops_when_the_run_ends():
     finally:
         agent.close()
     assert not server.running  # closing the agent stopped its server
-    attempts = [a for s in record.steps if s.player == "player_0" for a in s.decision["attempts"]]
-    assert attempts and all(a["raw_output"].strip() and not a["error"] for a in attempts)
+    attempts = [a for s in record.steps if s.player == "player_0" for a in s.attempts]
+    assert attempts and all(a.raw_output.strip() and a.verdict is not Verdict.ERROR for a in attempts)
     assert "error" not in record.outcomes.values()
 
 

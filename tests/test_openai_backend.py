@@ -396,3 +396,10 @@ def test_a_server_quoting_part_of_the_key_leaks_no_fragment(server):
     with backend_for(server) as backend:
         (result,) = backend.complete([ask("hi")])
     assert SECRET[-7:] not in str(result) and "[key]" in str(result)
+
+
+@pytest.mark.parametrize("shown", ["{key}", "Bearer {key}", "key={key}.", "OPENAI_{key}", "'{key}'\n"])
+def test_scrub_key_masks_the_whole_bare_key_wherever_a_server_quotes_it(shown):
+    key = "sk-proj-ABCDEFGHIJKLMNOP"
+    masked = scrub_key(shown.format(key=key), key)
+    assert masked == shown.format(key="[key]") and "sk-" not in masked

@@ -5,13 +5,14 @@ from __future__ import annotations
 import chess
 import pytest
 
-from llm_arena_env.wrappers.chess_notation import chess_moves
+from llm_arena_env.games.chess.notation import ChessNotation, chess_moves
 from llm_arena_env.wrappers.parsers import ParserInput, RuleBasedParser
+from tests.parser_cases import move_of
 
 
-def position(fen: str) -> tuple[tuple[str, ...], str]:
+def position(fen: str) -> tuple[tuple[str, ...], ChessNotation]:
     board = chess.Board(fen)
-    return tuple(board.san(m) for m in board.legal_moves), f"FEN: {fen}\n"
+    return tuple(board.san(m) for m in board.legal_moves), ChessNotation(fen)
 
 
 START = position(chess.STARTING_FEN)
@@ -43,7 +44,7 @@ PAWN_OR_BISHOP = position("4k3/8/8/8/8/2n5/1P1B4/4K3 w - - 0 1")
 def test_reply_parses_to_the_move_it_means(where, reply, move):
     legal, state = where
     for seed in range(5):  # no tie is broken at random
-        assert RuleBasedParser().parse(ParserInput(reply, legal, state, seed=seed)) == move
+        assert move_of(RuleBasedParser().parse(ParserInput(reply, legal, state, seed=seed))) == move
 
 
 def test_bxc3_is_the_pawn_even_where_a_bishop_could_take():

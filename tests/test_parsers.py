@@ -9,17 +9,17 @@ import pytest
 from llm_arena_env.agents.backends.base import Completion
 from llm_arena_env.agents.errors import BackendError
 from llm_arena_env.wrappers import COULD_NOT_PARSE, ChainParser, LLMParser, Parse, ParserInput, default_parser
-from tests.parser_cases import CASES, CONNECT_FOUR, START, TWO_KNIGHTS, Position
+from tests.parser_cases import CASES, CONNECT_FOUR, START, TWO_KNIGHTS, Position, move_of
 from tests.test_rethink import Scripted
 
 
 def _input(position: Position, reply: str, seed: int = 0) -> ParserInput:
-    return ParserInput(reply, position.legal_actions, position.state_text, seed)
+    return ParserInput(reply, position.legal_actions, position.notation, seed)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{i}:{c.reply[:40]!r}" for i, c in enumerate(CASES)])
 def test_default_parser_reads_the_move_of_each_reply(case):
-    assert default_parser().parse(_input(case.position, case.reply)) == case.expected
+    assert move_of(default_parser().parse(_input(case.position, case.reply))) == case.expected
 
 
 def test_the_table_is_large_and_covers_four_games():
@@ -30,7 +30,7 @@ def test_the_table_is_large_and_covers_four_games():
 
 def test_equally_good_matches_are_picked_by_seed_and_noted():
     picks = {seed: default_parser().parse(_input(TWO_KNIGHTS, "Final Answer: Nd2", seed)) for seed in range(20)}
-    assert set(picks.values()) == {"Nbd2", "Nfd2"}
+    assert {p.move for p in picks.values()} == {"Nbd2", "Nfd2"}
     assert default_parser().parse(_input(TWO_KNIGHTS, "Final Answer: Nd2", 7)) == picks[7]
     assert "Nbd2, Nfd2" in picks[7].note and "seed 7" in picks[7].note
 
@@ -49,14 +49,14 @@ def test_equally_good_matches_are_picked_by_seed_and_noted():
 def test_hostile_replies_are_read_quickly_without_errors(reply):
     started = time.perf_counter()
     move = default_parser().parse(_input(START, reply))
-    assert move is None or isinstance(move, str)
+    assert move is None or isinstance(move.move, str)
     assert time.perf_counter() - started < 5  # quadratic scans took 30 s and more on these
 
 
 def test_free_text_games_get_the_whole_reply_unchanged():
     for reply in ("Let me think.\nFinal Answer: apple pie", "  CLUE: fruit  ",
                   "CLUE: the final answer to a riddle about fruit", "GUESS: <answer>x</answer> \\boxed{y}"):
-        assert default_parser().parse(ParserInput(reply)) == reply
+        assert move_of(default_parser().parse(ParserInput(reply))) == reply
     assert default_parser().parse(ParserInput("   ")) is None
 
 
@@ -75,7 +75,7 @@ class _Always:
 
 def test_chain_parser_takes_the_first_move_found():
     chain = ChainParser([_Never(), _Always("e4"), _Always("d4")])
-    assert chain.parse(ParserInput("x")) == "e4"
+    assert move_of(chain.parse(ParserInput("x"))) == "e4"
     assert ChainParser([_Never()]).parse(ParserInput("x")) is None
 
 
@@ -102,7 +102,7 @@ class _Backend:
 def test_llm_parser_asks_a_second_model_and_soft_matches_its_answer():
     backend = _Backend("column 5")
     move = LLMParser(backend).parse(_input(CONNECT_FOUR, "The fifth column looks best to me."))
-    assert move == "x5" and "fake" in move.note
+    assert move.move == "x5" and "fake" in move.note
     prompt = backend.requests[0].messages[0]["content"]
     assert "The fifth column looks best to me." in prompt and "x0, x1, x2, x4, x5, x6" in prompt
 
@@ -115,9 +115,9 @@ def test_llm_parser_gives_none_when_the_second_model_finds_no_legal_move(answer)
 def test_default_parser_falls_back_to_the_llm_parser_only_when_rules_find_nothing():
     backend = _Backend("Nf3")
     parser = default_parser(backend)
-    assert parser.parse(_input(START, "Final Answer: e4")) == "e4"
+    assert move_of(parser.parse(_input(START, "Final Answer: e4"))) == "e4"
     assert backend.requests == []
-    assert parser.parse(_input(START, "I develop the king's knight towards the centre.")) == "Nf3"
+    assert move_of(parser.parse(_input(START, "I develop the king's knight towards the centre."))) == "Nf3"
     assert len(backend.requests) == 1
 
 
@@ -126,6 +126,7 @@ def _observation(position: Position) -> dict:
         "text": position.state_text,
         "messages": ({"role": "user", "content": position.state_text},),
         "legal_actions": position.legal_actions,
+        "notation": position.notation,
     }
 
 

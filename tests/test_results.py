@@ -168,7 +168,7 @@ def test_a_failing_transcript_never_costs_the_episode(tmp_path, monkeypatch):
 def test_the_transcript_is_written_beside_the_episode(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(transcript, "write_episode_html",
-                        lambda record, folder: calls.append((record["episode_id"], folder)))
+                        lambda record, folder: calls.append((record.episode_id, folder)))
     store = ResultsStore(tmp_path, "run")
     played(store, [job(4)])
     assert calls == [("0004", store.episode_dir(job(4)))]

@@ -9,6 +9,7 @@ import llm_arena_env
 from llm_arena_env.agents.base import Attempt, BaseAgent, Decision
 from llm_arena_env.agents.errors import BackendError
 from llm_arena_env.core.outcome import Outcome
+from llm_arena_env.games.chess.notation import ChessNotation
 from llm_arena_env.wrappers import COULD_NOT_PARSE, Parse, Rethink, env_checker
 
 
@@ -184,7 +185,8 @@ PINNED_KNIGHT = "4k3/4r3/8/8/8/8/4N3/4K3 w - - 0 1"
 def _chess_observation(fen: str) -> dict:
     board = chess.Board(fen)
     text = f"You play White.\nFEN: {fen}\n\nEnd your reply with: Final Answer: <move>"
-    return {"text": text, "messages": ({"role": "user", "content": text},), "legal_actions": tuple(board.san(m) for m in board.legal_moves)}
+    return {"text": text, "messages": ({"role": "user", "content": text},), "legal_actions": tuple(board.san(m) for m in board.legal_moves),
+            "notation": ChessNotation(fen)}
 
 
 @pytest.mark.parametrize(

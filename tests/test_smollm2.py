@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from llm_arena_env.agents import bundled
+from llm_arena_env.agents.base import Verdict
 from llm_arena_env.agents.backends.base import Request
 from llm_arena_env.agents.prompts import MOVE_ONLY_SYSTEM_PROMPT, move_only_messages
 from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT
@@ -90,7 +91,8 @@ def test_golden_replies_parse_to_the_moves_a_reader_sees():
     assert len(cases) >= 24
     parser = default_parser()
     for case in cases:
-        parsed = parser.parse(ParserInput(case["reply"], tuple(case["legal_actions"]), case["state_text"]))
+        found = parser.parse(ParserInput(case["reply"], tuple(case["legal_actions"])))
+        parsed = None if found is None else found.move
         assert parsed == case["expected"], (case["game"], case["reply"])
 
 
@@ -139,8 +141,8 @@ def test_smollm2_plays_a_whole_episode_through_the_wrappers(backend, game, seats
     (record,) = play_many([job], results=store, progress=False, agents={"smollm2": agent})
     assert record.end_reason and "error" not in record.outcomes.values()
     model_steps = [s for s in record.steps if record.agents[s.player] == "smollm2"]
-    attempts = [a for s in model_steps for a in s.decision["attempts"]]
-    assert model_steps and all(a["raw_output"].strip() and not a["error"] for a in attempts)
-    assert all(a["prompt"] for a in attempts)  # what the model saw is kept
+    attempts = [a for s in model_steps for a in s.attempts]
+    assert model_steps and all(a.raw_output.strip() and a.verdict is not Verdict.ERROR for a in attempts)
+    assert all(a.prompt for a in attempts)  # what the model saw is kept
     (stored,) = load_episodes(tmp_path / "run")
     assert stored["num_steps"] == record.num_steps and stored["outcomes"] == dict(record.outcomes)

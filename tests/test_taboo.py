@@ -160,3 +160,30 @@ def test_a_clembench_format_instance_file_loads_and_plays(tmp_path):
     assert env.infos["guesser"]["scores"]["Main Score"] == 50.0
     env.reset(options={"instance": ("high_en", 7)})
     assert env.target == "violin"
+
+
+# clembench's own instances hold taboo entries of several words (instances.json: "strong-minded",
+# "down-to-earth", "trouble-shoot"); its check_clue stems each whole entry, so no single clue word matches.
+@pytest.mark.parametrize("clue, offending", [
+    ("a strong leader", []),  # one word of the entry alone: allowed, as in clembench
+    ("someone very minded to act alone", []),
+    ("a strong-minded person", ["strong minded"]),  # the whole entry, hyphenated or not
+    ("strong minded and alone", ["strong minded"]),
+    ("Strongly Minded", ["strongly minded"]),  # stems of the entry's words, in order
+    ("minded strong", []),  # not in the entry's order
+    ("a strongminded one", ["strongminded"]),  # the entry written as one word
+])
+def test_a_taboo_entry_of_several_words_is_taboo_as_a_whole(clue, offending):
+    found = clue_violations(clue, "independent", ["autarkical", "strong-minded", "separate"])
+    assert [v.clue_word for v in found] == offending
+    assert all(v.taboo_word == "strong-minded" for v in found)
+
+
+def test_a_several_word_entry_in_an_instance_is_played_as_clembench_plays_it():
+    env = llm_arena_env.make("dialogue/taboo")
+    env.reset(seed=0, options={"instance": {"target_word": "dessert", "related_word": ["ice cream", "sweet", "cake"]}})
+    play(env, "CLUE: served cold, like ice", "GUESS: sorbet")  # "ice" alone: allowed
+    assert env.unwrapped.result is None
+    play(env, "CLUE: ice cream is one")
+    assert env.unwrapped.result.outcomes["describer"] is Outcome.FAILURE
+    assert "ice cream" in env.unwrapped.result.detail

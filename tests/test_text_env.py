@@ -30,7 +30,7 @@ class Nim(TextEnv):
 
     def _parse_action(self, agent, text):
         text = text.strip()
-        if not text.isdigit():
+        if not text.isdecimal():  # isdigit() takes "²", which int() refuses
             raise IllegalAction("say how many stones you take, as a number")
         return self._take(int(text))
 

@@ -13,6 +13,7 @@ pytest.importorskip("transformers")
 import torch  # noqa: E402
 
 from llm_arena_env.agents.backends import Completion, Request, TransformersBackend  # noqa: E402
+from llm_arena_env.agents.base import Verdict  # noqa: E402
 from llm_arena_env.agents.errors import NonRetryableError  # noqa: E402
 from tests.tiny_models import CHAT_TEMPLATE, build_chat_model, build_vision_model  # noqa: E402
 
@@ -185,10 +186,10 @@ def test_a_random_model_plays_a_whole_game_that_ends_cleanly(backend, game):
     llm_steps = [s for s in record.steps if s.player == llm_player]
     assert [s.accepted for s in llm_steps] == [False] * 3  # max_illegal_actions + 1 rejections in a row
     for step in llm_steps:
-        attempts = step.decision["attempts"]
+        attempts = step.attempts
         assert len(attempts) == rethinks + 1  # every try is in the record
-        assert all(a["prompt"] and a["prompt"][-1]["role"] == "user" and not a["error"] for a in attempts)
-        assert all(a["completion_tokens"] > 0 for a in attempts)
-        assert attempts[0]["feedback"]  # what the model was told before its second try
-        assert attempts[1]["prompt"][-1]["content"] == attempts[0]["feedback"]
+        assert all(a.prompt and a.prompt[-1]["role"] == "user" and a.verdict is not Verdict.ERROR for a in attempts)
+        assert all(a.completion_tokens > 0 for a in attempts)
+        assert attempts[0].feedback  # what the model was told before its second try
+        assert attempts[1].prompt[-1]["content"] == attempts[0].feedback
         assert step.rejection  # the env said why

@@ -75,18 +75,20 @@ class Attempt:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Attempt:
         """The attempt ``to_dict`` wrote; keys it does not know (from newer records) are ignored."""
-        known = {f.name for f in fields(cls)} & data.keys()
-        values = {k: data[k] for k in known}
+        values = {k: data[k] for k in _ATTEMPT_FIELDS if k in data}
         values["prompt"] = tuple(dict(m) for m in values.get("prompt", ()))
         values["votes"] = dict(values.get("votes") or {})
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
         # Field by field: dataclasses.asdict deep-copies and is a measurable share of a recorded step.
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {name: getattr(self, name) for name in _ATTEMPT_FIELDS}
         data["prompt"] = [dict(m) for m in self.prompt]
         data["votes"] = dict(self.votes)
         return data
+
+
+_ATTEMPT_FIELDS = tuple(f.name for f in fields(Attempt))  # read once: fields() is a measurable share of a step
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ class HumanAgent(BaseAgent):
                 continue
             if not legal:  # free text: a reply of several lines is typed on one, with \n between them
                 line = line.replace("\\n", "\n")
-            move = read_move(line, legal, str(observation.get("text", ""))) if legal else line
+            move = read_move(line, observation) if legal else line
             ok, reason = (True, "") if move is None or checker is None else checker(observation, move)
             if move is not None and ok:
                 attempts.append(Attempt(raw_output=line, parsed=move, legal=True if legal or checker else None))
@@ -118,18 +118,18 @@ def for_a_person(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if line.strip() != DEFAULT_ANSWER_FORMAT).rstrip()
 
 
-def read_move(line: str, legal: list[str], state_text: str) -> str | None:
+def read_move(line: str, observation: Observation) -> str | None:
     """The legal move a person's ``line`` names: :func:`match_legal`, else what the default parser finds
-    (other notations, "Final Answer: X"), unless it could only guess between several moves."""
-    move = match_legal(line, legal)
+    (the game's other notations, "Final Answer: X"), unless it could only guess between several moves."""
+    move = match_legal(line, [str(a) for a in observation.get("legal_actions") or ()])
     if move is not None:
         return move
     from llm_arena_env.wrappers.parsers import ParserInput, default_parser
 
-    found = default_parser().parse(ParserInput(text=line, legal_actions=tuple(legal), state_text=state_text))
-    if found is None or "equally" in str(getattr(found, "note", "")):  # parsers.pick: a tie it broke at random
+    found = default_parser().parse(ParserInput.from_observation(observation, line))
+    if found is None or found.tied:  # a tie the parser broke at random: the person is asked again
         return None
-    return str(found)
+    return found.move
 
 
 def match_legal(line: str, legal: list[str]) -> str | None:

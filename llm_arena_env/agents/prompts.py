@@ -3,43 +3,33 @@
 >>> options = prompt_options("chess", state=("fen",), history=False, legal_moves=True)
 >>> env = llm_arena_env.make("chess", **options)    # doctest: +SKIP
 
-Every game fills its ``prompt_template`` from named fields (``TextEnv._prompt_fields``). Chess has
-``fen``, ``board`` and ``pieces`` (and ``image``, a picture beside the text); OpenSpiel games have
-``board`` (and ``image``); both list the history and the legal moves on request. Any other game's prompt
-is its own ``state`` text, as the game writes it (and ``image`` where it has one). A ``template`` of your
-own replaces the built one. Leaving out the FEN also leaves the parser and Rethink without the position: UCI answers to a
-SAN game then no longer convert, and illegal moves get the env's reason, not the chess rule.
+Every game fills its ``prompt_template`` from named fields (``TextEnv._prompt_fields``). A game whose
+prompt has parts to choose from says so through its env class's ``prompt_parts`` hook
+(:class:`~llm_arena_env.core.prompting.PromptParts`), which also builds the template: chess has ``fen``,
+``board`` and ``pieces``; OpenSpiel games have ``board``; both list the history and the legal moves on
+request, and ``image`` (a picture beside the text) where the game is drawn. Any other game's prompt is its
+own ``state`` text, as the game writes it (and ``image`` where it has one). A ``template`` of your own
+replaces the built one. What parsers and Rethink know of the position comes from the observation's
+notation, whatever the prompt shows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, Sequence
 
+from llm_arena_env.core.prompting import PromptParts
 from llm_arena_env.registry import spec
-
-
-@dataclass(frozen=True)
-class PromptParts:
-    """What a game's prompt can be built from, and what it shows by default."""
-
-    family: str  # "chess", "openspiel" or "generic"
-    notations: tuple[str, ...]  # ways to show the state
-    default_state: tuple[str, ...]
-    history: bool  # whether the history is a part of its own that can be shown or left out
-    legal_moves: bool  # likewise the list of legal moves
-    default_legal_moves: bool = False
 
 
 def prompt_parts(game_id: str) -> PromptParts:
     """What ``game_id``'s prompt can be built from."""
     game = spec(game_id)
     image = ("image",) if "image" in game.observation_modes else ()
-    family = _family(game.load())
-    if family == "chess":
-        return PromptParts("chess", ("fen", "board", "pieces") + image, ("fen", "board"), True, True)
-    if family == "openspiel":
-        return PromptParts("openspiel", ("board",) + image, ("board",), True, True, default_legal_moves=True)
+    hook = getattr(game.load(), "prompt_parts", None)  # TextEnv's classmethod; None for other entry points
+    parts = hook(game.kwargs) if hook is not None else None
+    if parts is not None:
+        return replace(parts, notations=parts.notations + image)
     default_mode = game.kwargs.get("observation_mode", "text")
     default_state = {"image": ("image",), "text+image": ("state", "image")}.get(default_mode, ("state",))
     return PromptParts("generic", ("state",) + image, default_state, False, False)
@@ -54,8 +44,8 @@ def prompt_options(
     answer_format: str | None = None,
     template: str | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``make(game_id, ...)``: ``observation_mode``, ``prompt_template`` (chess and
-    OpenSpiel games; other games keep their own), and ``answer_format`` where one is given.
+    """Keyword arguments for ``make(game_id, ...)``: ``observation_mode``, ``prompt_template`` (games whose
+    prompt has parts; other games keep their own), and ``answer_format`` where one is given.
 
     ``state``: the ways to show the position, from :func:`prompt_parts` (None: the game's default);
     "image" adds a picture of the board (observation mode "text+image"). ``history`` and ``legal_moves``
@@ -68,14 +58,12 @@ def prompt_options(
     options: dict[str, Any] = {}
     if template is not None:
         options["prompt_template"] = template
-    elif parts.family == "chess":
-        options["prompt_template"] = _chess_template(shown, history, listed)
-    elif parts.family == "openspiel":
-        options["prompt_template"] = _openspiel_template(str(spec(game_id).kwargs.get("game_name", "")), shown, history, listed)
+    elif parts.template is not None:
+        options["prompt_template"] = parts.template(shown, history, listed)
     # Other games keep their own template: a dialogue game's answer rules are part of its state text.
     if "image" not in shown:
         options["observation_mode"] = "text"
-    elif shown == ("image",) and parts.family == "generic":
+    elif shown == ("image",) and parts.template is None:
         options["observation_mode"] = "image"  # the game's own text then refers to the picture
     else:
         options["observation_mode"] = "text+image"
@@ -92,54 +80,6 @@ def _check(game_id: str, parts: PromptParts, shown: tuple[str, ...], history: bo
         raise ValueError(f"{game_id}'s prompt is one state text without a separate history; pass template= to change it")
     if not parts.legal_moves and legal_moves is not None:
         raise ValueError(f"{game_id}'s prompt is one state text without a separate list of legal moves")
-
-
-def _family(entry: Any) -> str:
-    from llm_arena_env.games.chess.env import ChessEnv
-    from llm_arena_env.games.openspiel.env import OpenSpielEnv
-
-    if isinstance(entry, type) and issubclass(entry, ChessEnv):
-        return "chess"
-    if isinstance(entry, type) and issubclass(entry, OpenSpielEnv):
-        return "openspiel"
-    return "generic"
-
-
-def _chess_template(shown: tuple[str, ...], history: bool, legal_moves: bool) -> str:
-    from llm_arena_env.games.chess.env import HOW_TO_ANSWER
-
-    lines = ["You are playing chess as {color}. It is {turn}'s turn to move (move {move_number})."]
-    if "fen" in shown:
-        lines.append("FEN: {fen}")
-    if "board" in shown:
-        lines.append('Board (White pieces in upper case, Black pieces in lower case, "." is an empty square):\n{board}')
-    if "pieces" in shown:
-        lines.append("Pieces:\n{pieces}")
-    if "image" in shown:
-        lines.append("The image shows the board from your side.")
-    if history:
-        lines.append("Moves so far: {history}")
-    if legal_moves:
-        lines.append("Legal moves: {legal_moves}")
-    lines.append(HOW_TO_ANSWER)
-    return "\n".join(lines) + "\n\n{answer_format}"
-
-
-def _openspiel_template(game_name: str, shown: tuple[str, ...], history: bool, legal_moves: bool) -> str:
-    from llm_arena_env.games.openspiel.text import game_text
-
-    parts = ["{game}", "You are {player}."]
-    if "board" in shown:
-        parts.append("Current position:\n{board}")
-    if "image" in shown:
-        parts.append("The image shows the current position.")
-    if game_text(game_name, game_name).notes is not None:
-        parts.append("{notes}")
-    if history:
-        parts.append("Moves so far: {history}")
-    turn = "{turn}" + ("\nLegal moves: {legal_moves}" if legal_moves else "")
-    parts.append(turn + "\nMove format: {move_format}.")
-    return "\n\n".join(parts) + "\n\n{answer_format}"
 
 
 # ---------------------------------------------------------------------------------- small models

@@ -22,10 +22,13 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from llm_arena_env.cli_common import int_at_least
 from llm_arena_env.registry import KINDS
+
+if TYPE_CHECKING:
+    from llm_arena_env.arena.records import EpisodeRecord
 
 DEFAULT_KIND = "dialogue"  # clembench's games, when no game is named
 
@@ -145,18 +148,20 @@ def eval_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(paths: Sequence[Any]) -> list[dict[str, Any]]:
+def _load(paths: Sequence[Any]) -> list[EpisodeRecord]:
     from llm_arena_env.arena.score_cli import load_results
 
     return [e for p in paths for e in load_results(str(p))]
 
 
-def clem_table(episodes: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """clembench's results: per model, clemscore, % played and quality overall and per game (NaN as None)."""
-    from llm_arena_env.arena.stats import game_of, is_clembench_scored, without_nan
+def clem_table(episodes: Sequence[EpisodeRecord | Mapping[str, Any]]) -> dict[str, Any]:
+    """clembench's results: per model, clemscore, % played and quality overall and per game (NaN as None).
+    ``episodes``: records or their dicts."""
+    from llm_arena_env.arena.records import as_record
+    from llm_arena_env.arena.stats import clembench_scores, is_clembench_scored, without_nan
     from llm_arena_env.games.dialogue.scores import aggregate
 
-    scored = [{**e, "game": game_of(e)} for e in episodes if is_clembench_scored(e)]
+    scored = [clembench_scores(e) for e in map(as_record, episodes) if is_clembench_scored(e)]
     if not scored:
         return {"games": [], "models": []}
     benchmark = aggregate(scored)
@@ -201,7 +206,7 @@ def format_clem_table(table: dict[str, Any], fmt: str) -> str:
         lines = ["| " + " | ".join(cells[0]) + " |", "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|"]
         return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in cells[1:]])
     # In a terminal, the wide table is unreadable past a few games: the overall table, then a row per game and model.
-    from llm_arena_env.arena.leaderboard import format_table
+    from llm_arena_env.text_table import format_table
 
     overall = format_table(headers[:4], [row[:4] for row in rows], left=1)
     per_game = [(game, m["model"], g["episodes"], _fmt(g["played"]), _fmt(g["quality"]))

@@ -1,13 +1,14 @@
 """Playing one episode: agents take turns through the AEC loop, and every step is recorded.
 
 >>> record = play_episode(make("chess"), [RandomAgent(0), RandomAgent(1)], seed=0, game="chess")
->>> record.outcomes, record.end_detail
-({'white': 'loss', 'black': 'win'}, 'checkmate')
+>>> record.outcomes["black"] is Outcome.WIN, record.end_detail
+(True, 'checkmate')
 
 :class:`EpisodeStepper` is the loop taken apart: it stops wherever a player has to decide, so the runner can
 advance many episodes at once, each as soon as its player has decided. A record holds what
 is needed to play its episode again (game id, make() kwargs, seed, reset options, every action):
-:func:`replay` does that, for board images at every move.
+:func:`replay` does that, for board images at every move. Records themselves (and reading them back from
+``episode.json``) are in :mod:`llm_arena_env.arena.records`.
 
 A decision whose model call failed for good (:attr:`Decision.transport_error`) is not played: the episode
 ends there with outcome ``error`` for every player, end reason ``error`` and the failure in ``error``
@@ -17,66 +18,13 @@ ends there with outcome ``error`` for every player, end reason ``error`` and the
 
 from __future__ import annotations
 
-import enum
-import math
 import re
 import time
-from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-import numpy as np
-
 from llm_arena_env.agents.base import Decision, Observation, decide
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    """One action: who acted, what it saw, how it decided, and whether the env took the action."""
-
-    player: str
-    observation: str
-    decision: Mapping[str, Any]  # Decision.to_dict()
-    action: str
-    accepted: bool
-    rejection: str = ""  # the env's reason, where it rejected the action
-    prompt_tokens: int = 0  # summed over the decision's attempts (rethinks and votes included)
-    completion_tokens: int = 0
-    tokens: int = 0  # prompt_tokens + completion_tokens
-    latency_s: float = 0.0  # time in model calls, summed over the attempts
-
-    def to_dict(self) -> dict[str, Any]:
-        return to_plain({f.name: getattr(self, f.name) for f in fields(self)})
-
-
-@dataclass(frozen=True)
-class EpisodeRecord:
-    """A whole episode; ``to_dict()`` is JSON-serialisable.
-
-    ``game`` is the registry id where the episode was played through the arena (else the env's metadata
-    name); with ``game_kwargs``, ``seed``, ``options`` and the steps' actions it replays the episode."""
-
-    game: str
-    seed: int | None
-    agents: Mapping[str, str]  # player -> agent spec or repr (never a secret), in seat order
-    steps: tuple[StepRecord, ...]
-    rewards: Mapping[str, float]  # each player's total reward over the episode
-    outcomes: Mapping[str, str]  # player -> "win", "loss", "draw", ...
-    end_reason: str
-    end_detail: str
-    scores: Mapping[str, Any]
-    num_steps: int
-    seconds: float
-    game_kwargs: Mapping[str, Any] = field(default_factory=dict)  # what make() was given, JSON-plain
-    options: Mapping[str, Any] | None = None  # what reset() was given (e.g. a dialogue game's instance)
-    episode_id: str = ""
-    error: Mapping[str, str] | None = None  # where a model call failed: player, agent, kind, message
-    teams: Mapping[str, str] = field(default_factory=dict)  # player -> team, in team games (werewolf)
-    pgn: str = ""  # chess: the game as PGN
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data["steps"] = [step.to_dict() for step in self.steps]
-        return to_plain(data)
+from llm_arena_env.arena.records import EpisodeError, EpisodeRecord, StepRecord, as_record, to_plain
+from llm_arena_env.core.outcome import EndReason, Outcome
 
 
 class EpisodeStepper:
@@ -114,11 +62,11 @@ class EpisodeStepper:
         self.on_step = on_step
         self.steps: list[StepRecord] = []
         self.rewards = {player: 0.0 for player in env.possible_agents}
-        self._outcomes: dict[str, str] = {}
+        self._outcomes: dict[str, Outcome] = {}
         self._teams: dict[str, str] = {}
         self._end_info: dict[str, Any] = {}
         self._pending: tuple[str, Observation] | None = None
-        self._error: dict[str, str] | None = None
+        self._error: EpisodeError | None = None
         self.done = False
         env.reset(seed=seed, options=None if self.options is None else dict(self.options))
         for agent in self.players.values():  # agents that judge or show with the env itself (a person)
@@ -155,7 +103,7 @@ class EpisodeStepper:
         step = StepRecord(
             player=player,
             observation=str(observation.get("text", "")),
-            decision=decision.to_dict(),
+            decision=decision,
             action=decision.action,
             accepted=rejection is None,
             rejection=str(rejection or ""),
@@ -174,9 +122,9 @@ class EpisodeStepper:
         ``error``, not as a step: steps are moves, and this was none."""
         kind = failed.error_kind or "local"
         agent = self.agent_names[player]
-        self._error = {"player": player, "agent": agent, "kind": kind, "message": failed.error}
-        self._outcomes = {p: "error" for p in self.env.possible_agents}
-        self._end_info = {"end_reason": "error", "end_detail": f"{agent} ({player}): {kind}: {failed.error}"}
+        self._error = EpisodeError(player=player, agent=agent, kind=kind, message=failed.error)
+        self._outcomes = {p: Outcome.ERROR for p in self.env.possible_agents}
+        self._end_info = {"end_reason": EndReason.ERROR, "end_detail": f"{agent} ({player}): {kind}: {failed.error}"}
         self.done = True
         self._seconds = time.perf_counter() - self._started
 
@@ -189,7 +137,7 @@ class EpisodeStepper:
             self.rewards[player] += float(reward)
             if terminated or truncated:
                 if "outcome" in info:
-                    self._outcomes[player] = str(info["outcome"])
+                    self._outcomes[player] = Outcome(info["outcome"])
                 if "team" in info:
                     self._teams[player] = str(info["team"])
                 self._end_info = self._end_info or dict(info)
@@ -211,7 +159,7 @@ class EpisodeStepper:
             steps=tuple(self.steps),
             rewards=dict(self.rewards),
             outcomes=dict(self._outcomes),
-            end_reason=str(end.get("end_reason", "")),
+            end_reason=EndReason(end["end_reason"]) if end.get("end_reason") else None,
             end_detail=str(end.get("end_detail", "")),
             scores=dict(end.get("scores", {})),
             num_steps=len(self.steps),
@@ -219,7 +167,7 @@ class EpisodeStepper:
             game_kwargs=to_plain(self.game_kwargs),
             options=to_plain(self.options),
             episode_id=self.episode_id,
-            error=dict(self._error) if self._error else None,
+            error=self._error,
             teams=dict(self._teams),
             pgn=str(end.get("pgn", "")),
         )
@@ -250,25 +198,28 @@ class ReplayError(ValueError):
     """A record's actions do not fit the game it names (another version of the game, or an edited file)."""
 
 
-def replay(record: Mapping[str, Any]) -> Iterator[tuple[Any, Mapping[str, Any] | None]]:
-    """Play a recorded episode (``EpisodeRecord.to_dict()``) again, move by move.
+def replay(record: EpisodeRecord | Mapping[str, Any], *, game_kwargs: Mapping[str, Any] | None = None
+           ) -> Iterator[tuple[Any, StepRecord | None]]:
+    """Play a recorded episode (an :class:`EpisodeRecord` or its ``to_dict()``) again, move by move.
 
     Yields ``(env, None)`` after the reset, then ``(env, step)`` after each recorded step, rejected actions
-    included; the env is made anew from the record's game id and kwargs and closed at the end."""
+    included; the env is made anew from the record's game id and kwargs (``game_kwargs`` instead, where
+    given: e.g. with a render mode) and closed at the end."""
     import llm_arena_env
 
-    env = llm_arena_env.make(record["game"], **dict(record.get("game_kwargs") or {}))
+    record = as_record(record)
+    env = llm_arena_env.make(record.game, **dict(record.game_kwargs if game_kwargs is None else game_kwargs))
     try:
-        options = record.get("options")
-        env.reset(seed=record.get("seed"), options=dict(options) if options is not None else None)
+        options = record.options
+        env.reset(seed=record.seed, options=dict(options) if options is not None else None)
         yield env, None
-        for index, step in enumerate(record.get("steps", ())):
+        for index, step in enumerate(record.steps):
             while env.agents and (env.terminations[env.agent_selection] or env.truncations[env.agent_selection]):
                 env.step(None)
-            if not env.agents or env.agent_selection != step["player"]:
+            if not env.agents or env.agent_selection != step.player:
                 now = env.agent_selection if env.agents else "nobody (the game is over)"
-                raise ReplayError(f"step {index} is {step['player']!r}'s, but the game has {now} to move")
-            env.step(step["action"])
+                raise ReplayError(f"step {index} is {step.player!r}'s, but the game has {now} to move")
+            env.step(step.action)
             yield env, step
     finally:
         env.close()
@@ -299,7 +250,8 @@ def game_name(env: Any) -> str:
 _SECRET_PATTERNS = (
     (re.compile(r"(api[_-]?key|token|secret|password)(['\"]?\s*[=:]\s*)(['\"]?)[^,'\"\s)]+", re.IGNORECASE),
      r"\1\2\3***"),
-    (re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"), "sk-***"),
+    # a bare key, also glued to a name ("OPENAI_sk-..."): \b would not see a word start after "_"
+    (re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{8,}"), "sk-***"),
     (re.compile(r"(\w+://)[^/@\s]+@"), r"\1***@"),  # https://user:password@host
 )
 
@@ -314,24 +266,3 @@ def scrub(text: str) -> str:
 def describe_agent(agent: Any) -> str:
     """How records name an agent: the spec it was made from, else its repr, with anything key-like masked."""
     return scrub(str(getattr(agent, "agent_spec", "") or repr(agent)))
-
-
-def to_plain(value: Any) -> Any:
-    """``value`` as JSON types: enums as their values, numpy scalars and arrays as numbers and lists."""
-    if isinstance(value, enum.Enum):
-        return to_plain(value.value)
-    if isinstance(value, float):
-        # NaN/inf (e.g. clembench's Main Score of an aborted episode) are not JSON: they become null,
-        # which the score aggregates read as NaN again. float() drops float subclasses json mis-writes.
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, (str, bool, int)) or value is None:
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Mapping):
-        return {str(k): to_plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_plain(v) for v in value]
-    return str(value)

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 from llm_arena_env.agents.specs import cannot_play
-from llm_arena_env.arena.episode import EpisodeRecord, scrub
+from llm_arena_env.arena.episode import scrub
 from llm_arena_env.arena.files import folder_name
+from llm_arena_env.arena.records import EpisodeError, EpisodeRecord
 
 #: Agent kinds built anew for every episode, seeded from the episode's seed and seat (see arena/runner.py).
 EPISODE_AGENT_KINDS = frozenset({"random"})
@@ -93,9 +94,9 @@ class FatalModelError(AgentError):
     """A model call failed in a way every later call of the same agent would (401, 403, model not found):
     the run stops rather than fill the results with error episodes."""
 
-    def __init__(self, error: Mapping[str, str]):
-        self.error = dict(error)
-        super().__init__(f"agent {error.get('agent')!r} cannot play ({error.get('kind')}): {error.get('message')}")
+    def __init__(self, error: EpisodeError):
+        self.error = error
+        super().__init__(f"agent {error.agent!r} cannot play ({error.kind}): {error.message}")
 
 
 class GameBuildError(ValueError):

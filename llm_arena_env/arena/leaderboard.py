@@ -23,7 +23,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from llm_arena_env.arena import ratings as rating_methods
 from llm_arena_env.arena.files import atomic_write
+from llm_arena_env.arena.records import EpisodeRecord, as_record
 from llm_arena_env.arena.stats import PlayerStats, Stats, game_of, without_nan
+from llm_arena_env.core.outcome import Outcome
+from llm_arena_env.text_table import format_table
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -72,7 +75,7 @@ class Leaderboard:
 
 
 def build_leaderboard(
-    episodes: Iterable[Mapping[str, Any]],
+    episodes: Iterable[EpisodeRecord | Mapping[str, Any]],
     *,
     anchors: Mapping[str, float] | None = None,
     bootstrap: int = 1000,
@@ -84,7 +87,7 @@ def build_leaderboard(
     """Rate the players of ``episodes`` (episode-record dicts) by Bradley-Terry and Elo.
 
     Raises ValueError when nothing can be rated or an anchor names no rated player."""
-    episodes = list(episodes)
+    episodes = [as_record(e) for e in episodes]
     matches, notes = rating_methods.matches_from_episodes(episodes)
     common = dict(anchors=anchors, bootstrap=bootstrap, seed=seed, progress=progress)
     bt = rating_methods.bradley_terry(matches, prior_sd=prior_sd, **common)
@@ -93,7 +96,7 @@ def build_leaderboard(
     rows = []
     for rank, rating in enumerate(bt.players, start=1):
         e = elo[rating.player]
-        wins, draws, losses = (tally[rating.player][key] for key in ("win", "draw", "loss"))
+        wins, draws, losses = (tally[rating.player][o] for o in (Outcome.WIN, Outcome.DRAW, Outcome.LOSS))
         games = wins + draws + losses
         rows.append(LeaderboardRow(
             rank, rating.player, rating.rating, rating.low, rating.high, e.rating, e.low, e.high,
@@ -105,11 +108,15 @@ def build_leaderboard(
                        tuple(notes) + bt.notes + elo.notes)
 
 
-def _results(matches: Sequence[rating_methods.Match]) -> dict[str, Counter[str]]:
-    tally: dict[str, Counter[str]] = {}
+_OPPOSITE = {Outcome.WIN: Outcome.LOSS, Outcome.LOSS: Outcome.WIN, Outcome.DRAW: Outcome.DRAW}
+
+
+def _results(matches: Sequence[rating_methods.Match]) -> dict[str, Counter[Outcome]]:
+    """Each player's wins, draws and losses in ``matches``."""
+    tally: dict[str, Counter[Outcome]] = {}
     for m in matches:
-        first = "win" if m.score == 1 else "loss" if m.score == 0 else "draw"
-        second = {"win": "loss", "loss": "win", "draw": "draw"}[first]
+        first = Outcome.WIN if m.score == 1 else Outcome.LOSS if m.score == 0 else Outcome.DRAW
+        second = _OPPOSITE[first]
         tally.setdefault(m.a, Counter())[first] += 1
         tally.setdefault(m.b, Counter())[second] += 1
     return tally
@@ -158,17 +165,6 @@ def format_stats(stats: Stats) -> str:
         parts.append(format_table(("player", "% played", "quality", "clemscore"), players, left=1))
     text = "\n\n".join(parts)
     return "\n".join([text, *(f"note: {line}" for line in stats.skipped)])
-
-
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1) -> str:
-    """Columns separated by two spaces: the first ``left`` ones left-aligned, the rest right-aligned."""
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
-
-    return "\n".join([line(cells[0]), line(["-" * w for w in widths]), *(line(row) for row in cells[1:])])
 
 
 def _rating(value: float, anchored: bool) -> str:

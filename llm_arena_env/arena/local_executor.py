@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, Coroutine, Iterable, Iterator, Mapp
 from llm_arena_env.agents.base import Decision, adecide
 from llm_arena_env.agents.concurrency import run_scope
 from llm_arena_env.agents.specs import agent_identity
-from llm_arena_env.arena.episode import EpisodeRecord, EpisodeStepper, scrub
+from llm_arena_env.arena.episode import EpisodeStepper, scrub
 from llm_arena_env.arena.jobs import (
     EPISODE_AGENT_KINDS,
     AgentBuildError,
@@ -28,6 +28,7 @@ from llm_arena_env.arena.jobs import (
     incompatibility,
     pairing_name,
 )
+from llm_arena_env.arena.records import EpisodeRecord
 from llm_arena_env.registry import GameMakeError, make_game
 
 

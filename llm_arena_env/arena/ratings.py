@@ -36,13 +36,14 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from llm_arena_env.core.outcome import is_error
+from llm_arena_env.arena.records import EpisodeRecord, as_record
+from llm_arena_env.core.outcome import Outcome
 
 ELO_SCALE = 400.0 / math.log(10.0)  # rating points per unit of log-odds
 DEFAULT_BASE = 1000.0
 DEFAULT_K = 16.0
 DEFAULT_PRIOR_SD = 1000.0  # weak: with tens of games a player's data outweighs it many times
-_RANK = {"loss": 0, "draw": 1, "win": 2}  # competitive outcomes, worst to best
+_RANK = {Outcome.LOSS: 0, Outcome.DRAW: 1, Outcome.WIN: 2}  # competitive outcomes, worst to best
 _CHUNK = 100  # bootstrap replicates computed at once
 # Ratings of every player for each replicate, from how many times each rated episode was drawn:
 # (replicates, episodes) -> (replicates, players).
@@ -87,23 +88,22 @@ class Ratings:
         return {r.player: r.rating for r in self.players}
 
 
-def matches_from_episodes(episodes: Iterable[Mapping[str, Any]]) -> tuple[list[Match], list[str]]:
-    """The rated matches of ``episodes`` (episode-record dicts), and a note for each kind left out."""
+def matches_from_episodes(episodes: Iterable[EpisodeRecord | Mapping[str, Any]]) -> tuple[list[Match], list[str]]:
+    """The rated matches of ``episodes`` (records or their dicts), and a note for each kind left out."""
     matches: list[Match] = []
     self_play = not_competitive = errors = 0
-    for index, episode in enumerate(episodes):
-        agents = episode.get("agents") or {}
-        outcomes = episode.get("outcomes") or {}
-        if is_error(outcomes):
+    for index, episode in enumerate(map(as_record, episodes)):
+        agents, outcomes = episode.agents, episode.outcomes
+        if episode.is_error:
             errors += 1
             continue
         if len(agents) < 2 or any(outcomes.get(seat) not in _RANK for seat in agents):
             not_competitive += 1
             continue
-        teams = episode.get("teams") or {}  # team games: teammates share a result, they did not play each other
+        teams = episode.teams  # team games: teammates share a result, they did not play each other
         found = False
         for seat_a, seat_b in itertools.combinations(agents, 2):
-            a, b = str(agents[seat_a]), str(agents[seat_b])
+            a, b = agents[seat_a], agents[seat_b]
             if a == b or (teams.get(seat_a) is not None and teams.get(seat_a) == teams.get(seat_b)):
                 continue
             rank_a, rank_b = _RANK[outcomes[seat_a]], _RANK[outcomes[seat_b]]

@@ -26,9 +26,9 @@ import threading
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from llm_arena_env.arena.episode import EpisodeRecord, StepRecord
 from llm_arena_env.arena.jobs import EpisodeJob, Executor, RecordSink
 from llm_arena_env.arena.local_executor import AgentPool, EnvPool, run_local
+from llm_arena_env.arena.records import EpisodeRecord
 
 RAY_EXTRA_HINT = "pip install 'llm-arena-env[ray]'"
 #: Chunks queued on each worker: the next is there when one ends, so a worker never waits on the driver.
@@ -105,12 +105,6 @@ def _connect(ray: Any, address: str | None, num_cpus: int | None) -> bool:
     return True
 
 
-def record_from_dict(data: Mapping[str, Any]) -> EpisodeRecord:
-    """The :class:`EpisodeRecord` whose ``to_dict()`` is ``data`` (how records travel back from workers)."""
-    steps = tuple(StepRecord(**step) for step in data["steps"])
-    return EpisodeRecord(**{**data, "steps": steps})
-
-
 class _Dispatcher:
     """The driver's side: starts the workers, feeds them chunks of jobs, hands on each episode as it comes."""
 
@@ -164,7 +158,7 @@ class _Dispatcher:
             self._send(worker)
             return
         index, data = self._get(ref)
-        self.on_record(chunk[index], record_from_dict(data))
+        self.on_record(chunk[index], EpisodeRecord.from_dict(data))
 
     def _send(self, worker: Any) -> None:
         if self.chunks:
@@ -236,4 +230,4 @@ def _one_job_per_setup(jobs: Iterable[EpisodeJob]) -> list[EpisodeJob]:
     return list({(job.game, repr(sorted(job.game_kwargs.items())), job.player_specs): job for job in jobs}.values())
 
 
-__all__ = ["run_ray", "ray_executor", "record_from_dict", "import_ray", "RayNotInstalledError", "RAY_EXTRA_HINT"]
+__all__ = ["run_ray", "ray_executor", "import_ray", "RayNotInstalledError", "RAY_EXTRA_HINT"]

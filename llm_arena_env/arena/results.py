@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from llm_arena_env.agents.specs import agent_identity
-from llm_arena_env.arena.episode import EpisodeRecord, scrub, to_plain
+from llm_arena_env.arena.episode import scrub
 from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write, folder_name
 from llm_arena_env.arena.jobs import EpisodeJob
-from llm_arena_env.core.outcome import is_error
+from llm_arena_env.arena.records import EpisodeRecord, RecordError, as_record, to_plain
 
 
 EPISODE_FILE = "episode.json"
@@ -89,16 +89,17 @@ class ResultsStore:
             return True
         if not path.exists():
             return False
-        record = read_episode(path)
-        if record is None:
+        data = read_episode(path)
+        if data is None:
             return False
+        record = as_record(data)
         differences = job_differences(job, record)
         if differences:
             raise ResultsConflictError(
                 f"{path} holds an episode played with other settings ({'; '.join(differences)}); "
                 "use another run name, or delete that folder to play it again"
             )
-        if self.retry_errors and is_error(record.get("outcomes") or {}):
+        if self.retry_errors and record.is_error:
             return False
         self._done[path] = job
         return True
@@ -107,19 +108,20 @@ class ResultsStore:
         """Write the episode (transcript first, then ``episode.json``, which marks it done); returns its folder."""
         if self._manifest is not None:
             self.write_manifest(self._manifest)
-        data = record.to_dict() if isinstance(record, EpisodeRecord) else to_plain(record)
+        record = as_record(record)
+        data = record.to_dict()
         folder = self.episode_dir(job)
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_temp_files(folder)
-        self._write_transcript(data, folder)
+        self._write_transcript(record, folder)
         atomic_write(folder / EPISODE_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-        if not (self.retry_errors and is_error(data.get("outcomes") or {})):
+        if not (self.retry_errors and record.is_error):
             self.written += 1
         return folder
 
-    def _write_transcript(self, data: Mapping[str, Any], folder: Path) -> None:
+    def _write_transcript(self, record: EpisodeRecord, folder: Path) -> None:
         """The episode's transcript page; a failure there never loses the episode."""
-        self._call_transcripts("write_episode_html", data, folder)
+        self._call_transcripts("write_episode_html", record, folder)
 
     def write_index(self) -> None:
         """The run's ``index.html`` linking every episode, unless transcripts are off (failures counted)."""
@@ -174,7 +176,7 @@ class ResultsStore:
         return load_episodes(self.run_dir) if self.run_dir.exists() else []
 
 
-def job_differences(job: EpisodeJob, record: Mapping[str, Any]) -> list[str]:
+def job_differences(job: EpisodeJob, record: EpisodeRecord) -> list[str]:
     """What differs between ``job`` and a recorded episode, as ``field: recorded != job`` lines."""
     expected = {
         "game": job.game,
@@ -184,8 +186,8 @@ def job_differences(job: EpisodeJob, record: Mapping[str, Any]) -> list[str]:
         "players": [scrub(agent_identity(spec)) for spec in job.player_specs],
         "episode_id": job.episode_id,
     }
-    found = {**{k: record.get(k) for k in expected}, "players": list(dict(record.get("agents") or {}).values())}
-    found["game_kwargs"] = found["game_kwargs"] or {}
+    found = {"game": record.game, "game_kwargs": dict(record.game_kwargs), "seed": record.seed,
+             "options": record.options, "players": list(record.agents.values()), "episode_id": record.episode_id}
     expected["game_kwargs"] = expected["game_kwargs"] or {}
     return [f"{k}: {found[k]!r} != {expected[k]!r}" for k in expected if found[k] != expected[k]]
 
@@ -227,6 +229,11 @@ def read_episode(path: Path) -> dict[str, Any] | None:
     if missing:
         warnings.warn(f"skipping {path}: not an episode record (no {', '.join(missing)})",
                       CorruptEpisodeWarning, stacklevel=2)
+        return None
+    try:
+        EpisodeRecord.from_dict(data)
+    except RecordError as error:
+        warnings.warn(f"skipping {path}: not an episode record ({error})", CorruptEpisodeWarning, stacklevel=2)
         return None
     return data
 

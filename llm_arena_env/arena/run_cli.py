@@ -200,19 +200,16 @@ def play_jobs(jobs: Collection[Any], store: Any, manifest: dict[str, Any], *, wh
 
 def error_summary(records: Sequence[Any]) -> str:
     """One line on the episodes (records or their dicts) that ended in a transport error, and why; "" if none."""
-    from llm_arena_env.core.outcome import is_error
+    from llm_arena_env.arena.records import EpisodeError, as_record
 
-    def field(record: Any, name: str) -> Any:
-        return record.get(name) if isinstance(record, dict) else getattr(record, name, None)
-
-    errors = [field(r, "error") or {} for r in records if is_error(field(r, "outcomes") or {})]
+    unknown = EpisodeError("?", "?", "?", "?")  # an error episode whose record says nothing of the failure
+    errors = [r.error or unknown for r in map(as_record, records) if r.is_error]
     if not errors:
         return ""
-    kinds = Counter(str(e.get("kind", "?")) for e in errors)
+    kinds = Counter(e.kind for e in errors)
     first = errors[0]
     return (f"{len(errors)} of {len(records)} episodes ended in error, not scored "
-            f"({', '.join(f'{k}: {n}' for k, n in kinds.most_common())}; first: {first.get('agent')}: "
-            f"{first.get('message')})")
+            f"({', '.join(f'{k}: {n}' for k, n in kinds.most_common())}; first: {first.agent}: {first.message})")
 
 
 def unwritable(folder: Path) -> str:
@@ -306,19 +303,22 @@ def instances_choice(text: str) -> str | int:
     return text if text == "all" else int_at_least(1)(text)
 
 
-def format_summary(records: Sequence[dict[str, Any]]) -> str:
-    """A row per game and pairing: episodes, and each seat's wins-draws-losses (other outcomes named)."""
-    from llm_arena_env.cli_common import format_table
+def format_summary(records: Sequence[Any]) -> str:
+    """A row per game and pairing: episodes, and each seat's wins-draws-losses (other outcomes named).
+    ``records``: episode records or their dicts."""
+    from llm_arena_env.arena.records import EpisodeRecord, as_record
+    from llm_arena_env.text_table import format_table
+    from llm_arena_env.core.outcome import Outcome
 
-    groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
-    for record in records:
-        groups[(str(record.get("game")), tuple(dict(record.get("agents") or {}).items()))].append(record)
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[EpisodeRecord]] = defaultdict(list)
+    for record in map(as_record, records):
+        groups[(record.game, tuple(record.agents.items()))].append(record)
     rows = []
     for (game, seats), episodes in sorted(groups.items()):
         parts = []
         for player, spec in seats:
-            counts = Counter(str(r.get("outcomes", {}).get(player, "?")) for r in episodes)
-            wdl = f"{counts.pop('win', 0)}-{counts.pop('draw', 0)}-{counts.pop('loss', 0)}"
+            counts = Counter(str(r.outcomes.get(player, "?")) for r in episodes)
+            wdl = "-".join(str(counts.pop(o.value, 0)) for o in (Outcome.WIN, Outcome.DRAW, Outcome.LOSS))
             others = "".join(f" {n} {o}" for o, n in sorted(counts.items()))
             parts.append(f"{spec} {wdl}{others}")
         rows.append((game, " vs ".join(spec for _, spec in seats), len(episodes), ", ".join(parts)))

@@ -34,7 +34,6 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from llm_arena_env.agents.concurrency import RequestMeter, metering
 from llm_arena_env.agents.errors import is_fatal
-from llm_arena_env.arena.episode import EpisodeRecord
 from llm_arena_env.arena.jobs import (  # noqa: F401  (re-exported: where users import them from)
     EPISODE_AGENT_KINDS,
     SEAT_SEED_STRIDE,
@@ -50,6 +49,7 @@ from llm_arena_env.arena.jobs import (  # noqa: F401  (re-exported: where users 
     pairing_name,
 )
 from llm_arena_env.arena.local_executor import AgentPool, EnvPool, preflight, run_local  # noqa: F401
+from llm_arena_env.arena.records import EpisodeRecord
 from llm_arena_env.arena.results import ResultsStore
 
 EXECUTORS: dict[str, Executor] = {}
@@ -117,7 +117,7 @@ def play_many(
         index = position.pop(job.key)
         if keep_records:
             played[index] = record
-        if record.error and is_fatal(record.error.get("kind", "")):
+        if record.error and is_fatal(record.error.kind):
             raise FatalModelError(record.error)
         tokens["prompt"] += sum(step.prompt_tokens for step in record.steps)
         tokens["completion"] += sum(step.completion_tokens for step in record.steps)

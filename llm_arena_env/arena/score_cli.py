@@ -11,7 +11,10 @@ import math
 import sys
 import warnings
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from llm_arena_env.arena.records import EpisodeRecord
 
 SCORE_EXAMPLES = """\
 examples:
@@ -111,9 +114,10 @@ def leaderboard_command(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def load_results(path: str, games: Sequence[str] = ()) -> list[dict[str, Any]]:
+def load_results(path: str, games: Sequence[str] = ()) -> list[EpisodeRecord]:
     """The episodes under ``path`` (of ``games`` only, where given); unreadable files are reported on
     stderr and skipped. No episode at all is a usage error."""
+    from llm_arena_env.arena.records import EpisodeRecord
     from llm_arena_env.arena.results import load_episodes
 
     if not Path(path).exists():
@@ -121,18 +125,18 @@ def load_results(path: str, games: Sequence[str] = ()) -> list[dict[str, Any]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            episodes = load_episodes(path)
+            episodes = [EpisodeRecord.from_dict(e) for e in load_episodes(path)]
         except OSError as error:
             raise _usage(f"cannot read the results at {path}: {error.strerror or error}") from None
     _report_warnings([str(w.message) for w in caught])
     if not episodes:
         raise _usage(f"no episodes found under {path} (it holds no readable episode.json)")
     if games:
-        found = sorted({str(e.get("game")) for e in episodes})
+        found = sorted({e.game for e in episodes})
         from fnmatch import fnmatchcase
 
         patterns = ["*" if g == "all" else g for g in games]  # selectors as elsewhere: all, dialogue/*
-        episodes = [e for e in episodes if any(fnmatchcase(str(e.get("game")), p) for p in patterns)]
+        episodes = [e for e in episodes if any(fnmatchcase(e.game, p) for p in patterns)]
         if not episodes:
             raise _usage(f"no episodes of {', '.join(games)} under {path}; its games: {', '.join(found)}")
     return episodes

@@ -22,7 +22,7 @@ are not played games: they count nowhere but in ``errors``, a column of every pl
 clembench-scored games, of the team), and never in clembench's table or clemscore.
 
 Rates: ``illegal_rate`` = actions the env rejected / actions; ``parse_failure_rate`` = attempts whose raw
-output could not be parsed (``parsed`` is None) / attempts. ``win_rate`` counts success as a win.
+output could not be parsed (verdict ``unparsed``) / attempts. ``win_rate`` counts success as a win.
 """
 
 from __future__ import annotations
@@ -32,15 +32,19 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
-from llm_arena_env.core.outcome import is_error
+from llm_arena_env.agents.base import Verdict
+from llm_arena_env.arena.records import EpisodeRecord, StepRecord, as_record
 from llm_arena_env.core.metrics import ABORTED, MAIN_SCORE
-from llm_arena_env.games.dialogue.scores import Benchmark, aggregate, player_label
+from llm_arena_env.core.outcome import Outcome
+from llm_arena_env.games.dialogue.scores import Benchmark, EpisodeScores, aggregate, player_label
 
 # Outcomes folded into the table's four result columns.
-WIN_OUTCOMES = frozenset({"win", "success"})
-LOSS_OUTCOMES = frozenset({"loss", "failure"})
-DRAW_OUTCOMES = frozenset({"draw"})
-ABORTED_OUTCOMES = frozenset({"aborted"})
+RESULT_COLUMNS = (
+    ("wins", frozenset({Outcome.WIN, Outcome.SUCCESS})),
+    ("draws", frozenset({Outcome.DRAW})),
+    ("losses", frozenset({Outcome.LOSS, Outcome.FAILURE})),
+    ("aborted", frozenset({Outcome.ABORTED})),
+)
 
 
 @dataclass(frozen=True)
@@ -97,64 +101,67 @@ class Stats:
         return without_nan(data)
 
 
-def game_of(episode: Mapping[str, Any]) -> str:
+def game_of(episode: EpisodeRecord) -> str:
     """The game an episode was played on (the registry id, in episodes the arena played)."""
-    return str(episode.get("game") or "unknown")
+    return episode.game or "unknown"
 
 
-def is_clembench_scored(episode: Mapping[str, Any]) -> bool:
+def is_clembench_scored(episode: EpisodeRecord) -> bool:
     """Whether the episode carries clembench's metrics (the dialogue games do)."""
-    scores = episode.get("scores") or {}
-    return MAIN_SCORE in scores and ABORTED in scores
+    return MAIN_SCORE in episode.scores and ABORTED in episode.scores
 
 
-def episode_stats(episodes: Iterable[Mapping[str, Any]]) -> Stats:
-    """The statistics of ``episodes`` (episode-record dicts, as ``EpisodeRecord.to_dict()`` makes them)."""
+def clembench_scores(episode: EpisodeRecord) -> EpisodeScores:
+    """The episode's clembench metrics, its players named as one team (see :func:`player_label`)."""
+    return EpisodeScores(game_of(episode), player_label(episode.agents), episode.scores)
+
+
+def episode_stats(episodes: Iterable[EpisodeRecord | Mapping[str, Any]]) -> Stats:
+    """The statistics of ``episodes`` (records, or their dicts as ``episode.json`` holds them)."""
     tallies: dict[tuple[str, str], _Tally] = {}
-    clem_episodes: list[Mapping[str, Any]] = []
+    clem_episodes: list[EpisodeScores] = []
     skipped: list[str] = []
     count = 0
-    for index, episode in enumerate(episodes):
+    for index, episode in enumerate(map(as_record, episodes)):
         count += 1
-        agents = episode.get("agents") or {}
+        agents = episode.agents
         if not agents:
             skipped.append(f"episode {index} ({game_of(episode)}) names no agents")
             continue
         game = game_of(episode)
-        if is_error(episode.get("outcomes") or {}):
+        if episode.is_error:
             teams = [player_label(agents)] if is_clembench_scored(episode) or _played_as_team(episode) \
-                else [str(spec) for spec in dict.fromkeys(agents.values())]
+                else list(dict.fromkeys(agents.values()))
             for team in teams:
                 tallies.setdefault((game, team), _Tally()).errors += 1
             continue
         if is_clembench_scored(episode):
-            clem_episodes.append({**episode, "game": game})
-            team = player_label(agents)
-            tally = tallies.setdefault((game, team), _Tally())
+            clem_episodes.append(clembench_scores(episode))
+            tally = tallies.setdefault((game, player_label(agents)), _Tally())
             tally.add_result(_team_outcome(episode))
-            tally.add_steps(episode.get("steps") or [], players=None)
+            tally.add_steps(episode.steps, players=None)
             continue
         for seat, spec in agents.items():
-            tally = tallies.setdefault((game, str(spec)), _Tally())
-            tally.add_result(str((episode.get("outcomes") or {}).get(seat, "")))
-            tally.add_steps(episode.get("steps") or [], players={seat})
+            tally = tallies.setdefault((game, spec), _Tally())
+            tally.add_result(episode.outcomes.get(seat))
+            tally.add_steps(episode.steps, players={seat})
     benchmark = aggregate(clem_episodes) if clem_episodes else None
     rows = tuple(tallies[key].row(*key, benchmark) for key in sorted(tallies))
     return Stats(rows, benchmark, count, tuple(skipped))
 
 
-def _played_as_team(episode: Mapping[str, Any]) -> bool:
+def _played_as_team(episode: EpisodeRecord) -> bool:
     """An error episode has no scores to tell its kind by: a dialogue game (registry id ``dialogue/...``)
     is played by a team."""
     return game_of(episode).startswith("dialogue/")
 
 
-def _team_outcome(episode: Mapping[str, Any]) -> str:
+def _team_outcome(episode: EpisodeRecord) -> Outcome | None:
     """A cooperative episode's outcome: every seat shares it, so the first seat's."""
-    outcomes = list((episode.get("outcomes") or {}).values())
+    outcomes = list(episode.outcomes.values())
     if outcomes:
-        return str(outcomes[0])
-    return "aborted" if (episode.get("scores") or {}).get(ABORTED) else ""
+        return outcomes[0]
+    return Outcome.ABORTED if episode.scores.get(ABORTED) else None
 
 
 class _Tally:
@@ -168,29 +175,29 @@ class _Tally:
         self.cost: float | None = None  # None until a call reports a cost
         self.errors = 0
 
-    def add_result(self, outcome: str) -> None:
+    def add_result(self, outcome: Outcome | None) -> None:
+        """Count one game with ``outcome`` (None: the record holds none for this player)."""
         self.results["games"] += 1
-        for column, kinds in (("wins", WIN_OUTCOMES), ("draws", DRAW_OUTCOMES), ("losses", LOSS_OUTCOMES),
-                              ("aborted", ABORTED_OUTCOMES)):
+        for column, kinds in RESULT_COLUMNS:
             if outcome in kinds:
                 self.results[column] += 1
 
-    def add_steps(self, steps: Iterable[Mapping[str, Any]], players: set[str] | None) -> None:
+    def add_steps(self, steps: Iterable[StepRecord], players: set[str] | None) -> None:
         """Count the steps of ``players`` (all steps when None)."""
         for step in steps:
-            if players is not None and step.get("player") not in players:
+            if players is not None and step.player not in players:
                 continue
             self.actions += 1
-            self.illegal += not step.get("accepted", True)
-            for attempt in (step.get("decision") or {}).get("attempts") or []:
+            self.illegal += not step.accepted
+            for attempt in step.attempts:
                 self.attempts += 1
-                self.parse_failures += attempt.get("parsed") is None
-                self.prompt_tokens += int(attempt.get("prompt_tokens") or 0)
-                self.completion_tokens += int(attempt.get("completion_tokens") or 0)
-                self.latency += float(attempt.get("latency_s") or 0.0)
-                self.reasoning_tokens += int(attempt.get("reasoning_tokens") or 0)
-                if attempt.get("cost_usd") is not None:
-                    self.cost = (self.cost or 0.0) + float(attempt["cost_usd"])
+                self.parse_failures += attempt.verdict is Verdict.UNPARSED
+                self.prompt_tokens += attempt.prompt_tokens
+                self.completion_tokens += attempt.completion_tokens
+                self.latency += attempt.latency_s
+                self.reasoning_tokens += attempt.reasoning_tokens
+                if attempt.cost_usd is not None:
+                    self.cost = (self.cost or 0.0) + attempt.cost_usd
 
     def row(self, game: str, player: str, benchmark: Benchmark | None) -> PlayerStats:
         summary = benchmark.games.get((game, player)) if benchmark is not None else None

@@ -11,7 +11,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from llm_arena_env.arena.records import EpisodeRecord
 
 EXAMPLES = """\
 examples:
@@ -96,13 +99,19 @@ def run_folder_of(file: Path, given: Path) -> Path:
     return given if given.is_dir() else file.parent
 
 
-def read_record(file: Path) -> dict[str, Any]:
+def read_record(file: Path) -> EpisodeRecord:
+    """The record in ``file``; a ValueError saying why where it holds none."""
+    from llm_arena_env.arena.records import EpisodeRecord, RecordError
+
     try:
-        record = json.loads(file.read_text(encoding="utf-8"))
+        data = json.loads(file.read_text(encoding="utf-8"))
     except UnicodeDecodeError as error:
         raise ValueError(f"not UTF-8 text ({error})") from None
     except json.JSONDecodeError as error:
         raise ValueError(f"not JSON ({error})") from None
-    if not isinstance(record, dict) or not isinstance(record.get("steps"), list):
+    if not isinstance(data, dict) or "steps" not in data:
         raise ValueError("not an episode record (no list of steps)")
-    return record
+    try:
+        return EpisodeRecord.from_dict(data)
+    except RecordError as error:
+        raise ValueError(f"not an episode record ({error})") from None

@@ -16,6 +16,9 @@ from typing import Any, Callable, Mapping, TextIO
 
 import numpy as np
 
+from llm_arena_env.agents.base import Attempt, Verdict
+from llm_arena_env.arena.records import StepRecord
+
 KITTY_CHUNK = 4096  # kitty takes a picture's base64 in chunks of at most this many bytes
 
 FOLD_LINES = 6  # reasoning longer than this is shown by its first and last lines
@@ -36,12 +39,12 @@ class Watcher:
         self.steps = 0
         self._systems_shown: set[str] = set()
 
-    def __call__(self, step: Any) -> None:
+    def __call__(self, step: StepRecord) -> None:
         self.steps += 1
         who = f"{step.player} ({self.names[step.player]})" if step.player in self.names else step.player
         width = min(100, shutil.get_terminal_size((100, 20)).columns)
         self._print(f"\n{'━' * 3} move {self.steps}: {who} {'━' * max(3, width - len(who) - 14)}")
-        attempts = list((step.decision or {}).get("attempts") or [])
+        attempts = list(step.attempts)
         if self.show_prompt:
             self._prompt(step, attempts)
         for number, attempt in enumerate(attempts, 1):
@@ -53,8 +56,8 @@ class Watcher:
             if isinstance(image, np.ndarray):
                 self._print(inline_image(image, self.graphics or ""))
 
-    def _prompt(self, step: Any, attempts: list[Mapping[str, Any]]) -> None:
-        prompt = list(attempts[0].get("prompt") or []) if attempts else []
+    def _prompt(self, step: StepRecord, attempts: list[Attempt]) -> None:
+        prompt = list(attempts[0].prompt) if attempts else []
         if not prompt:  # an agent without a model: what it saw
             self._block("observation", step.observation)
             return
@@ -65,24 +68,24 @@ class Watcher:
         user = next((m["content"] for m in reversed(prompt) if m.get("role") == "user"), "")
         self._block("prompt", user)
 
-    def _attempt(self, number: int, count: int, attempt: Mapping[str, Any]) -> None:
+    def _attempt(self, number: int, count: int, attempt: Attempt) -> None:
         head = f"attempt {number}/{count}" if count > 1 else "reply"
-        if attempt.get("error"):
-            self._print(f"[{head}] transport error: {attempt['error']}")
+        verdict = attempt.verdict
+        if verdict is Verdict.ERROR:
+            self._print(f"[{head}] transport error: {attempt.error}")
             return
-        if attempt.get("reasoning"):
-            self._block(f"{head}: reasoning", fold(attempt["reasoning"]))
-        self._block(f"{head}: raw reply", attempt.get("raw_output", ""))
-        parsed = attempt.get("parsed")
-        verdict = {True: "legal", False: f"illegal: {attempt.get('reason', '')}", None: ""}[attempt.get("legal")]
-        if parsed is None:
-            self._print(f"[{head}] parsed: nothing" + (f" ({attempt['reason']})" if attempt.get("reason") else ""))
+        if attempt.reasoning:
+            self._block(f"{head}: reasoning", fold(attempt.reasoning))
+        self._block(f"{head}: raw reply", attempt.raw_output)
+        if verdict is Verdict.UNPARSED:
+            self._print(f"[{head}] parsed: nothing" + (f" ({attempt.reason})" if attempt.reason else ""))
         else:
-            self._print(f"[{head}] parsed: {parsed!r}" + (f" ({verdict})" if verdict else ""))
-        if attempt.get("votes"):
-            self._print(f"[{head}] votes: " + ", ".join(f"{m} x{n}" for m, n in attempt["votes"].items()))
-        if attempt.get("feedback"):
-            self._block(f"{head}: feedback for the next try", attempt["feedback"])
+            judged = {Verdict.ACCEPTED: " (legal)", Verdict.REJECTED: f" (illegal: {attempt.reason})"}
+            self._print(f"[{head}] parsed: {attempt.parsed!r}" + judged.get(verdict, ""))
+        if attempt.votes:
+            self._print(f"[{head}] votes: " + ", ".join(f"{m} x{n}" for m, n in attempt.votes.items()))
+        if attempt.feedback:
+            self._block(f"{head}: feedback for the next try", attempt.feedback)
 
     def _block(self, title: str, text: str) -> None:
         body = "\n".join("  " + line for line in str(text).rstrip().splitlines()) or "  (empty)"

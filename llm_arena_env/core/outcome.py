@@ -48,11 +48,6 @@ class Result:
     scores: Mapping[str, float] = field(default_factory=dict)
 
 
-def is_error(outcomes: Mapping[str, str]) -> bool:
-    """Whether an episode with these outcomes (player -> outcome) ended in a transport error."""
-    return any(str(o) == Outcome.ERROR.value for o in outcomes.values())
-
-
 def zero_sum(agents: list[str], winner: str | None) -> tuple[dict[str, float], dict[str, Outcome]]:
     """Rewards and outcomes of a zero-sum game: +1 to the winner, -1 split among the rest; all 0 on a draw."""
     if winner is None:

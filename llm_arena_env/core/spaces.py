@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from llm_arena_env.core.notation import PLAIN, Notation
+
 # What ``sample`` draws from; ``contains`` accepts any character.
 _SAMPLE_CHARSET = string.ascii_letters + string.digits + string.punctuation + " \n"
 
@@ -29,11 +31,35 @@ class FreeText(spaces.Text):
         return f"FreeText({self.min_length}, {self.max_length})"
 
 
+class NotationSpace(spaces.Space):
+    """The space of an observation's ``"notation"``: any :class:`~llm_arena_env.core.notation.Notation`."""
+
+    def __init__(self, seed: Any = None):
+        super().__init__(None, None, seed)
+
+    def contains(self, x: Any) -> bool:
+        return isinstance(x, Notation)
+
+    def sample(self, mask: Any = None, probability: Any = None) -> Any:
+        return PLAIN
+
+    @property
+    def is_np_flattenable(self) -> bool:
+        return False
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, NotationSpace)
+
+    def __repr__(self) -> str:
+        return "NotationSpace()"
+
+
 def observation_space(*, num_actions: int | None, image_shape: tuple[int, int, int] | None) -> spaces.Dict:
     """The observation space of DESIGN.md's observation dict, with the keys this env's mode has."""
     message = spaces.Dict({"role": FreeText(16), "content": FreeText()})
     parts: dict[str, spaces.Space] = {"text": FreeText(), "messages": spaces.Sequence(message)}
     parts["legal_actions"] = spaces.Sequence(FreeText(256))
+    parts["notation"] = NotationSpace()
     if num_actions is not None:
         parts["action_mask"] = spaces.Box(0, 1, (num_actions,), np.int8)
     if image_shape is not None:

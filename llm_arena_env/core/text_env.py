@@ -16,7 +16,9 @@ from pettingzoo import AECEnv
 
 from llm_arena_env.core import outcome as oc
 from llm_arena_env.core.metrics import ABORTED
+from llm_arena_env.core.notation import PLAIN, Notation
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
+from llm_arena_env.core.prompting import PromptParts
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.spaces import FreeText, observation_space
 
@@ -180,7 +182,17 @@ class TextEnv(AECEnv):
 
     def text_observation(self, agent: str) -> dict[str, Any]:
         """The observation dict of the text modes, in every mode: agents that read text (LLMs, random,
-        engines) play against tensor-mode learners through it."""
+        engines) play against tensor-mode learners through it.
+
+        - ``"text"``: what is new for this player now, ready to show a model or a person;
+        - ``"messages"``: the whole chat for this player, ending with the current user message;
+        - ``"legal_actions"``: the legal moves in the game's notation (player to move only; empty for
+          free-text games);
+        - ``"notation"``: the structured state that generic wrappers read instead of the prompt text: a
+          :class:`~llm_arena_env.core.notation.Notation` bound to this position, through which the game
+          says how its moves may be written and why a move breaks its rules (the game's ``_notation`` hook;
+          the plain default for the other players and for games without one);
+        - ``"action_mask"`` (games with a finite action set) and ``"image"`` (image modes)."""
         to_move = agent == self.agent_selection and self.result is None
         text = self._observation_text(agent)
         rejection = self._rejections.get(agent)
@@ -190,6 +202,7 @@ class TextEnv(AECEnv):
             "text": text,
             "messages": tuple(self._messages(agent, text)),
             "legal_actions": tuple(self._legal_actions(agent)) if to_move else (),
+            "notation": self._notation(agent) if to_move else PLAIN,
         }
         if self.num_actions is not None:
             mask = np.zeros(self.num_actions, dtype=np.int8)
@@ -303,6 +316,13 @@ class TextEnv(AECEnv):
 
     # ------------------------------------------------------------------ hooks for games
 
+    @classmethod
+    def prompt_parts(cls, kwargs: Mapping[str, Any]) -> PromptParts | None:
+        """What this game's prompt can be built from, given the keyword arguments it is registered with
+        (read by ``agents.prompts.prompt_options`` before the env is made); None: the game's prompt is its
+        own state text."""
+        return None
+
     def _new_game(self, options: dict) -> None:
         """Set up a new episode, drawing any randomness from ``self.np_random``."""
         raise NotImplementedError
@@ -347,6 +367,10 @@ class TextEnv(AECEnv):
     def _legal_actions(self, agent: str) -> list[str]:
         """The legal moves of the player to act, in the game's notation; [] for free-text games."""
         return []
+
+    def _notation(self, agent: str) -> Notation:
+        """The game's notation in the current position, for the player to move (see core.notation)."""
+        return PLAIN
 
     def _legal_action_ids(self, agent: str) -> list[int]:
         """The int ids of the legal moves of the player to act (games with ``num_actions``)."""

@@ -8,6 +8,7 @@ register(
     kind="board",
     observation_modes=("text", "image", "text+image"),
     description="Chess on python-chess: SAN or UCI moves, every draw rule, PGN at the end, board images.",
+    scripted_player="llm_arena_env.core.scripted:legal_move",
 )
 
 from llm_arena_env.games.openspiel.catalog import register_openspiel_games  # noqa: E402

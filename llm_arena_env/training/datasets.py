@@ -27,6 +27,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Collection, Iterable, Iterator, Mapping
 
+from llm_arena_env.agents.base import Attempt, Verdict
 from llm_arena_env.core.outcome import Outcome
 from llm_arena_env.training.trajectory import Trajectory, Turn, conversation, trajectories_from_episode
 
@@ -199,8 +200,9 @@ def _pairs(turns: Iterable[Turn]) -> Iterator[dict[str, Any]]:
         fallback = tuple(turn.messages)
         failures += [f for a in turn.attempts[:-1] if (f := _failure(a, fallback))]
         if not turn.legal:
-            final = turn.attempts[-1] if turn.attempts else {"raw_output": turn.completion, "parsed": turn.action}
-            failures.append((tuple(turn.messages), turn.completion, "unparsable" if final.get("parsed") is None else "illegal"))
+            final = Attempt.from_dict(turn.attempts[-1]) if turn.attempts else None
+            unparsed = final is not None and final.verdict is Verdict.UNPARSED
+            failures.append((tuple(turn.messages), turn.completion, "unparsable" if unparsed else "illegal"))
         else:
             for prompt, rejected, kind in failures:
                 yield from _pair(prompt, turn.completion, rejected, kind, turn)
@@ -209,15 +211,15 @@ def _pairs(turns: Iterable[Turn]) -> Iterator[dict[str, Any]]:
         previous = turn
 
 
-def _failure(attempt: Mapping[str, Any], fallback: tuple) -> tuple[tuple, str, str] | None:
-    """An attempt rejected before the final one: could not be parsed, or was judged illegal."""
-    if attempt.get("error"):
-        return None  # a transport failure says nothing about the model's reply
-    prompt = tuple(attempt.get("prompt") or fallback)
-    if attempt.get("legal") is False:
-        return prompt, str(attempt.get("raw_output", "")), "illegal"
-    if attempt.get("parsed") is None and not attempt.get("votes"):
-        return prompt, str(attempt.get("raw_output", "")), "unparsable"
+def _failure(data: Mapping[str, Any], fallback: tuple) -> tuple[tuple, str, str] | None:
+    """An attempt rejected before the final one: could not be parsed, or was judged illegal (a transport
+    failure says nothing about the model's reply)."""
+    attempt = Attempt.from_dict(data)
+    prompt = attempt.prompt or fallback
+    if attempt.verdict is Verdict.REJECTED:
+        return prompt, attempt.raw_output, "illegal"
+    if attempt.verdict is Verdict.UNPARSED and not attempt.votes:
+        return prompt, attempt.raw_output, "unparsable"
     return None
 
 
@@ -229,7 +231,8 @@ def _vote_pairs(turn: Turn) -> Iterator[dict[str, Any]]:
     for sample in reversed(turn.attempts[:-1]):
         if sample.get("votes") or sample.get("prompt") != vote.get("prompt"):
             break  # the samples of an earlier round
-        if sample.get("parsed") is not None and sample.get("parsed") != vote.get("parsed") and not sample.get("error"):
+        voted = Attempt.from_dict(sample).verdict not in (Verdict.UNPARSED, Verdict.ERROR)
+        if voted and sample.get("parsed") != vote.get("parsed"):
             yield from _pair(tuple(vote.get("prompt") or turn.messages), str(vote.get("raw_output", "")),
                              str(sample.get("raw_output", "")), "vote", turn)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from llm_arena_env.agents.backends.transformers_backend import seeded
-from llm_arena_env.wrappers.parsers import Parser, ParserInput
+from llm_arena_env.wrappers.parsers import Parsed, Parser, ParserInput
 
 TRAIN_EXTRA_HINT = "pip install 'llm-arena-env[train]'"
 # A stand-in first exchange: later turns are rendered after it, and what follows its end is kept.
@@ -194,9 +194,8 @@ def reply_action(text: str, observation: Mapping[str, Any], parser: Parser | Non
     (which the env then judges, and rejects where it is no move)."""
     if parser is None:
         return text.strip()
-    move = parser.parse(ParserInput(text=text, legal_actions=tuple(observation.get("legal_actions", ())),
-                                    state_text=str(observation.get("text", ""))))
-    return text.strip() if move is None else str(move)
+    found = Parsed.of(parser.parse(ParserInput.from_observation(observation, text)))
+    return text.strip() if found is None else found.move
 
 
 __all__ = [

@@ -34,9 +34,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from llm_arena_env.core.metrics import MAIN_SCORE  # noqa: F401  (read here, re-exported for callers)
+
+if TYPE_CHECKING:
+    from llm_arena_env.arena.records import EpisodeRecord, StepRecord
 
 Message = Mapping[str, str]
 
@@ -122,58 +125,59 @@ class Trajectory:
 # ---------------------------------------------------------------------------------------------- records
 
 
-def trajectories_from_episode(episode: Mapping[str, Any]) -> list[Trajectory]:
-    """One trajectory per player (seat order) from an ``EpisodeRecord.to_dict()`` dict.
+def trajectories_from_episode(episode: EpisodeRecord | Mapping[str, Any]) -> list[Trajectory]:
+    """One trajectory per player (seat order) from an episode record or its ``to_dict()`` dict.
 
     Records carry each player's total reward only; since rewards are final outcomes (DESIGN.md), it is
     put on the player's last turn. Players that never acted get a trajectory with no turns."""
-    missing = [key for key in ("game", "steps", "rewards") if key not in episode]
-    if missing:
-        raise ValueError(f"not an episode record (EpisodeRecord.to_dict()): missing {', '.join(missing)}")
-    players = list(episode.get("agents") or episode["rewards"])
+    from llm_arena_env.arena.records import EpisodeRecord
+
+    if not isinstance(episode, EpisodeRecord):
+        missing = [key for key in ("game", "steps", "rewards") if key not in episode]
+        if missing:
+            raise ValueError(f"not an episode record (EpisodeRecord.to_dict()): missing {', '.join(missing)}")
+        episode = EpisodeRecord.from_dict(episode)
+    players = list(episode.agents or episode.rewards)
     turns: dict[str, list[Turn]] = {p: [] for p in players}
-    for index, step in enumerate(episode["steps"]):
-        turns.setdefault(step["player"], []).append(_turn_from_step(index, step))
-    rewards = episode["rewards"]
+    for index, step in enumerate(episode.steps):
+        turns.setdefault(step.player, []).append(_turn_from_step(index, step))
+    rewards = episode.rewards
     for player, player_turns in turns.items():
         if player_turns:
-            player_turns[-1] = _with_reward(player_turns[-1], float(rewards.get(player, 0.0)))
+            player_turns[-1] = _with_reward(player_turns[-1], rewards.get(player, 0.0))
     return [
         Trajectory(
-            game=str(episode["game"]),
+            game=episode.game,
             player=player,
             turns=tuple(player_turns),
-            episode_return=float(rewards.get(player, 0.0)),
-            outcome=str((episode.get("outcomes") or {}).get(player, "")),
-            agent=str((episode.get("agents") or {}).get(player, "")),
-            seed=episode.get("seed"),
-            game_kwargs=dict(episode.get("game_kwargs") or {}),
-            options=dict(episode.get("options") or {}),
-            episode_id=str(episode.get("episode_id") or ""),
-            scores=dict(episode.get("scores") or {}),
-            end_reason=str(episode.get("end_reason", "")),
+            episode_return=rewards.get(player, 0.0),
+            outcome=str(episode.outcomes.get(player, "")),
+            agent=episode.agents.get(player, ""),
+            seed=episode.seed,
+            game_kwargs=dict(episode.game_kwargs),
+            options=dict(episode.options or {}),
+            episode_id=episode.episode_id,
+            scores=dict(episode.scores),
+            end_reason=str(episode.end_reason or ""),
         )
         for player, player_turns in turns.items()
     ]
 
 
-def _turn_from_step(index: int, step: Mapping[str, Any]) -> Turn:
-    decision = step.get("decision") or {}
-    attempts = tuple(decision.get("attempts") or ())
-    last = attempts[-1] if attempts else {}
-    observation = str(step.get("observation", ""))
+def _turn_from_step(index: int, step: StepRecord) -> Turn:
+    last = step.attempts[-1] if step.attempts else None
     # Non-LLM agents record no prompt; the observation text is what they were shown.
-    messages = plain_messages(last.get("prompt")) or ({"role": "user", "content": observation},)
+    messages = plain_messages(last.prompt if last else None) or ({"role": "user", "content": step.observation},)
     return Turn(
         index=index,
-        player=str(step["player"]),
+        player=step.player,
         messages=messages,
-        completion=str(last.get("raw_output", step.get("action", ""))),
-        action=str(step.get("action", "")),
-        legal=bool(step.get("accepted", False)),
-        attempts=attempts,
-        observation=observation,
-        rejection=str(step.get("rejection", "")),
+        completion=last.raw_output if last else step.action,
+        action=step.action,
+        legal=step.accepted,
+        attempts=tuple(a.to_dict() for a in step.attempts),
+        observation=step.observation,
+        rejection=step.rejection,
     )
 
 

@@ -11,7 +11,7 @@ from llm_arena_env.wrappers.parse import COULD_NOT_PARSE, Parse
 from llm_arena_env.wrappers.parsers import (
     ChainParser,
     LLMParser,
-    Match,
+    Parsed,
     Parser,
     ParserInput,
     RuleBasedParser,
@@ -32,7 +32,7 @@ __all__ = [
     "legal_actions_checker",
     "Parser",
     "ParserInput",
-    "Match",
+    "Parsed",
     "ChainParser",
     "RuleBasedParser",
     "LLMParser",

@@ -10,21 +10,22 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Sequence
 
-from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, adecide, decide_batch
-from llm_arena_env.wrappers.parsers import Parser, ParserInput, default_parser
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, Verdict, adecide, decide_batch
+from llm_arena_env.wrappers.parsers import Parsed, Parser, ParserInput, default_parser
 
-#: The reason recorded on an attempt whose reply named no move; Rethink and MajorityVote look for it.
+#: The reason recorded on an attempt whose reply named no move (its verdict is ``Verdict.UNPARSED``).
 COULD_NOT_PARSE = "could not find a move in the reply"
 
 
 class Parse(AgentWrapper):
     """Parses the last attempt of each of ``agent``'s decisions against its observation.
 
-    The decision's action becomes the parsed move; where no move is found, the attempt's ``parsed`` is None
-    with reason :data:`COULD_NOT_PARSE` and the action stays the raw reply, so that the env rejects it with
-    its own reason. In free-text games (the observation lists no legal moves) the reply goes to the env
-    exactly as written, whatever the parser: only the game's own rules read it. Transport failures pass through untouched. ``seed`` breaks ties between equally good
-    matches (the pick is noted in the attempt's ``reason``)."""
+    The decision's action becomes the parsed move; where no move is found, the attempt's verdict is
+    ``Verdict.UNPARSED`` (reason :data:`COULD_NOT_PARSE`) and the action stays the raw reply, so that the env
+    rejects it with its own reason. In free-text games (the observation lists no legal moves) the reply
+    goes to the env exactly as written, whatever the parser: only the game's own rules read it. Transport
+    failures pass through untouched. ``seed`` breaks ties between equally good matches (the pick is noted
+    in the attempt's ``reason``)."""
 
     def __init__(self, agent: Any, parser: Parser | None = None, seed: int = 0):
         self.agent = agent
@@ -44,21 +45,13 @@ class Parse(AgentWrapper):
     def parse(self, observation: Observation, decision: Decision) -> Decision:
         """``decision`` with its last attempt parsed against ``observation``."""
         last = decision.attempts[-1] if decision.attempts else Attempt(raw_output=decision.action)
-        if last.error:
+        if last.verdict is Verdict.ERROR:
             return decision
         if not observation.get("legal_actions"):  # free text: the game judges the reply as written
             return Decision(last.raw_output, decision.attempts[:-1] + (replace(last, parsed=last.raw_output),))
-        parser_input = ParserInput(
-            text=last.raw_output,
-            legal_actions=tuple(observation.get("legal_actions", ())),
-            state_text=str(observation.get("text", "")),
-            seed=self.seed,
-        )
-        move = self.parser.parse(parser_input)
-        if move is None:
-            parsed = replace(last, parsed=None, reason=COULD_NOT_PARSE)
-            action = last.raw_output
+        found = Parsed.of(self.parser.parse(ParserInput.from_observation(observation, last.raw_output, self.seed)))
+        if found is None:
+            parsed, action = replace(last, parsed=None, reason=COULD_NOT_PARSE), last.raw_output
         else:
-            parsed = replace(last, parsed=str(move), reason=getattr(move, "note", ""))
-            action = str(move)
+            parsed, action = replace(last, parsed=found.move, reason=found.note), found.move
         return Decision(action, decision.attempts[:-1] + (parsed,))

@@ -1,12 +1,15 @@
 """Parsers: from a model's free-text reply to a move in the env's notation.
 
-A parser is any object with ``parse(ParserInput) -> str | None``; None means "no move found". Parsers
+A parser is any object with ``parse(ParserInput) -> Parsed | None``; None means "no move found". Parsers
 chain: :class:`ChainParser` asks each in turn and the first move wins. The default is
 :class:`RuleBasedParser` (find the stated answer, then soft-match it against the legal moves), optionally
 followed by :class:`LLMParser` (ask a second model what move the reply chose).
 
+What a game adds to the generic matching (its own spellings of moves, chess's SAN and UCI read against the
+board) comes from the observation's ``notation`` (:mod:`llm_arena_env.core.notation`), never from the text.
+
 >>> parser = default_parser()
->>> parser.parse(ParserInput("I like the knight. **Final Answer:** nf3!", legal_actions=("e4", "Nf3")))
+>>> parser.parse(ParserInput("I like the knight. **Final Answer:** nf3!", legal_actions=("e4", "Nf3"))).move
 'Nf3'
 """
 
@@ -14,41 +17,48 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
-from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
-import chess
-
-from llm_arena_env.wrappers.chess_notation import chess_moves, in_notation
+from llm_arena_env.core.notation import PLAIN, Notation, notation_of
 
 
 @dataclass(frozen=True)
 class ParserInput:
-    """What a parser may look at: the reply, the legal moves, the position as text, a seed for ties."""
+    """What a parser may look at: the reply, the legal moves, the game's notation, a seed for ties."""
 
     text: str
     legal_actions: tuple[str, ...] = ()  # empty for free-text games: whatever is stated is the move
-    state_text: str = ""  # the observation text; chess matching reads the FEN in it
+    notation: Notation = PLAIN  # the game's readings of its moves, from the observation
     seed: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "legal_actions", tuple(self.legal_actions))
 
+    @classmethod
+    def from_observation(cls, observation: Mapping[str, Any], text: str, seed: int = 0) -> ParserInput:
+        """``text`` to be read against what ``observation`` says about the position."""
+        legal = tuple(observation.get("legal_actions") or ())
+        return cls(text, legal, notation_of(observation), seed)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A move a parser found, and how it was chosen, for the record."""
+
+    move: str
+    note: str = ""  # how the move was found, where that is worth recording ("read by ...", a tie broken)
+    tied: tuple[str, ...] = ()  # the moves the reply named equally, where one was picked at random
+
+    @classmethod
+    def of(cls, found: Parsed | str | None) -> Parsed | None:
+        """A parser's answer as a Parsed: parsers of one's own may return the move as a plain string."""
+        return cls(found) if isinstance(found, str) else found
+
 
 @runtime_checkable
 class Parser(Protocol):
-    def parse(self, parser_input: ParserInput) -> str | None: ...
-
-
-class Match(str):
-    """A parsed move (a plain ``str`` everywhere) that keeps a note on how it was chosen, for the record."""
-
-    note: str
-
-    def __new__(cls, move: str, note: str = "") -> Match:
-        match = super().__new__(cls, move)
-        match.note = note
-        return match
+    def parse(self, parser_input: ParserInput) -> Parsed | None: ...
 
 
 class ChainParser:
@@ -57,11 +67,11 @@ class ChainParser:
     def __init__(self, parsers: Sequence[Parser]):
         self.parsers = tuple(parsers)
 
-    def parse(self, parser_input: ParserInput) -> str | None:
+    def parse(self, parser_input: ParserInput) -> Parsed | None:
         for parser in self.parsers:
-            move = parser.parse(parser_input)
-            if move is not None:
-                return move
+            found = Parsed.of(parser.parse(parser_input))
+            if found is not None:
+                return found
         return None
 
 
@@ -183,13 +193,14 @@ def squeeze(text: str) -> str:
 
 
 class SoftMatcher:
-    """Finds the legal moves a candidate may mean: exactly; for chess, every way of writing a move (read
-    against the FEN in the state text); by case; ignoring spaces and punctuation; without the player's
-    mark ("(1,1)" for "x(1,1)"); without filler words ("column 3")."""
+    """Finds the legal moves a candidate may mean: exactly; by the game's own reading (its notation:
+    for chess, every way of writing a move, read against the board); by case; ignoring spaces and
+    punctuation; without the player's mark ("(1,1)" for "x(1,1)"); without filler words ("column 3").
+    The generic readings try the game's aliases of the candidate too."""
 
-    def __init__(self, legal_actions: Sequence[str], state_text: str = ""):
+    def __init__(self, legal_actions: Sequence[str], notation: Notation = PLAIN):
         self.legal_actions = tuple(legal_actions)
-        self.board = board_from_text(state_text) if self.legal_actions else None
+        self.notation = notation
         self._squeezed = {a: squeeze(a) for a in self.legal_actions}
         self._bodies = _marked_bodies(self.legal_actions)
 
@@ -197,17 +208,18 @@ class SoftMatcher:
         """The legal moves ``text`` may stand for, by the first way of reading it that finds any."""
         if text in self.legal_actions:
             return [text]
-        for reading in (self._chess, self._casefold, self._squeezed_equal, self._body, self._without_fillers):
-            found = list(dict.fromkeys(reading(text)))
+        found = [a for a in self.notation.match(text, self.legal_actions) if a in self.legal_actions]
+        if found:
+            return list(dict.fromkeys(found))
+        spellings = (text, *self.notation.aliases(text))
+        for reading in (self._exact, self._casefold, self._squeezed_equal, self._body, self._without_fillers):
+            found = [move for spelling in spellings for move in reading(spelling)]
             if found:
-                return found
+                return list(dict.fromkeys(found))
         return []
 
-    def _chess(self, text: str) -> list[str]:
-        if self.board is None:
-            return []
-        written = (in_notation(move, self.board, self.legal_actions) for move in chess_moves(text, self.board))
-        return [w for w in written if w is not None]
+    def _exact(self, text: str) -> list[str]:
+        return [text] if text in self.legal_actions else []
 
     def _casefold(self, text: str) -> list[str]:
         return [a for a in self.legal_actions if a.casefold() == text.strip().casefold()]
@@ -225,25 +237,6 @@ class SoftMatcher:
         return [a for a in self.legal_actions if key and key in (self._squeezed[a], self._bodies.get(a))]
 
 
-# A line that is a FEN and nothing else, as OpenSpiel's chess shows its position.
-_FEN_LINE = re.compile(r"^\s*([pnbrqkPNBRQK1-8]+(?:/[pnbrqkPNBRQK1-8]+){7} [wb] [KQkqA-Ha-h-]+ [a-h1-8-]+ \d+ \d+)\s*$", re.M)
-
-
-def board_from_text(state_text: str) -> chess.Board | None:
-    """The chess position in ``state_text``: its "FEN: " line (the chess env's prompt), else a line that
-    is a bare FEN (OpenSpiel's chess); None where there is none."""
-    from llm_arena_env.games.chess import fen_from_text  # the chess package owns its prompt format
-
-    fen = fen_from_text(state_text)
-    if fen is None:
-        bare = _FEN_LINE.search(state_text or "")
-        fen = bare[1] if bare else None
-    try:
-        return chess.Board(fen) if fen else None
-    except ValueError:
-        return None
-
-
 def _marked_bodies(legal_actions: Sequence[str]) -> dict[str, str]:
     """The squeezed text, without the player's mark, of the legal actions that carry one shared mark
     (the others, like a "DONE" beside "GO: north", keep no body)."""
@@ -253,13 +246,13 @@ def _marked_bodies(legal_actions: Sequence[str]) -> dict[str, str]:
     return {a: squeeze(m[2] or m[4]) for a, m in marked.items()}
 
 
-def pick(found: Sequence[str], said: str, seed: int) -> str:
+def pick(found: Sequence[str], said: str, seed: int) -> Parsed:
     """The one move found, or one of several picked with ``random.Random(seed)``; the pick is noted."""
     if len(found) == 1:
-        return found[0]
-    tied = sorted(found)
+        return Parsed(found[0])
+    tied = tuple(sorted(found))
     chosen = random.Random(seed).choice(tied)
-    return Match(chosen, f"{said!r} matches {', '.join(tied)} equally; picked {chosen} at random (seed {seed})")
+    return Parsed(chosen, f"{said!r} matches {', '.join(tied)} equally; picked {chosen} at random (seed {seed})", tied)
 
 
 def words(text: str) -> list[str]:
@@ -267,7 +260,7 @@ def words(text: str) -> list[str]:
     return _tidied(_TOKEN.findall(text))
 
 
-def match_text(text: str, matcher: SoftMatcher, seed: int, *, from_end: bool = False, numbers: bool = True) -> str | None:
+def match_text(text: str, matcher: SoftMatcher, seed: int, *, from_end: bool = False, numbers: bool = True) -> Parsed | None:
     """A legal move for the whole of ``text``, else for one of its words (the first or the last that
     matches). ``numbers=False`` skips bare numbers among the words: "3" is column 3 when it is the
     answer, not when it is "3 options" in prose."""
@@ -296,15 +289,15 @@ class RuleBasedParser:
     get the reply exactly as written: the game's own format rules judge it, and "final answer" or a tag
     inside a clue or a guess is part of it (clembench's games read the whole reply)."""
 
-    def parse(self, parser_input: ParserInput) -> str | None:
+    def parse(self, parser_input: ParserInput) -> Parsed | None:
         text, seed = parser_input.text or "", parser_input.seed
         if not parser_input.legal_actions:
-            return text if text.strip() else None
+            return Parsed(text) if text.strip() else None
         answer = final_answer(text)
-        matcher = SoftMatcher(parser_input.legal_actions, parser_input.state_text)
+        matcher = SoftMatcher(parser_input.legal_actions, parser_input.notation)
         if answer is not None:
             move = match_text(answer, matcher, seed)
-            return move if move is not None else _stated(answer)
+            return move if move is not None else Parsed(_stated(answer))
         for said in stated_moves(text):
             move = match_text(said, matcher, seed)
             if move is not None:
@@ -343,7 +336,7 @@ class LLMParser:
         self.prompt = prompt
         self.options = {"temperature": 0.0, **(options or {})}
 
-    def parse(self, parser_input: ParserInput) -> str | None:
+    def parse(self, parser_input: ParserInput) -> Parsed | None:
         from llm_arena_env.agents.backends.base import Request
 
         if not parser_input.legal_actions:  # nothing to choose among: a free-text reply is never rewritten
@@ -356,13 +349,12 @@ class LLMParser:
         answer = tidy(result.text)
         if not answer or answer.casefold() == "none":
             return None
-        if not parser_input.legal_actions:
-            return Match(answer, f"read by {self.backend.name}")
-        matcher = SoftMatcher(parser_input.legal_actions, parser_input.state_text)
-        move = match_text(answer, matcher, parser_input.seed)
-        if move is None:
+        matcher = SoftMatcher(parser_input.legal_actions, parser_input.notation)
+        found = match_text(answer, matcher, parser_input.seed)
+        if found is None:
             return None
-        return Match(move, "; ".join(n for n in (f"read by {self.backend.name}", getattr(move, "note", "")) if n))
+        note = "; ".join(n for n in (f"read by {self.backend.name}", found.note) if n)
+        return replace(found, note=note)
 
 
 def default_parser(llm_backend: Any = None) -> Parser:
@@ -375,7 +367,7 @@ def default_parser(llm_backend: Any = None) -> Parser:
 __all__ = [
     "ParserInput",
     "Parser",
-    "Match",
+    "Parsed",
     "ChainParser",
     "RuleBasedParser",
     "LLMParser",
@@ -385,7 +377,6 @@ __all__ = [
     "stated_moves",
     "hints",
     "match_text",
-    "board_from_text",
     "plain",
     "tidy",
     "squeeze",

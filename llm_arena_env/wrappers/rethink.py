@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Sequence
 
-from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, adecide, decide_batch
-from llm_arena_env.core.text_env import IllegalAction, TextEnv
-from llm_arena_env.wrappers.parse import COULD_NOT_PARSE
-from llm_arena_env.wrappers.parsers import board_from_text
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, Verdict, adecide, decide_batch
+from llm_arena_env.core.notation import notation_of
+from llm_arena_env.core.text_env import TextEnv
 
 #: ``checker(observation, action) -> (ok, reason)``: may ``action`` be played in that position?
 Checker = Callable[[Observation, str], "tuple[bool, str]"]
@@ -51,8 +50,8 @@ class Rethink(AgentWrapper):
     legal moves.
 
     ``feedback``: "none" asks the same prompt again; "illegal" says the move was illegal (or could not be
-    parsed); "reason" adds why: for chess the precise rule broken (read from the FEN in the observation),
-    otherwise the checker's reason. Every attempt, with its verdict and feedback, is kept in the decision.
+    parsed); "reason" adds why: the rule broken, as the game's notation in the observation explains it
+    (chess names the precise rule), otherwise the checker's reason. Every attempt, with its verdict and feedback, is kept in the decision.
     When all tries fail, the last action goes to the env, whose illegal-action policy decides. Each round
     sends all still-unresolved observations of a batch in one call to ``agent``."""
 
@@ -110,9 +109,9 @@ class Rethink(AgentWrapper):
     def _judge(self, observation: Observation, decision: Decision, *, last_round: bool) -> tuple[Attempt, str | None]:
         """The decision's last attempt with its verdict, and the feedback to give (None: do not ask again)."""
         last = decision.attempts[-1] if decision.attempts else Attempt(raw_output=decision.action)
-        if last.error:
+        if last.verdict is Verdict.ERROR:
             return last, None  # a transport failure is not the model's mistake; the backend already retried
-        if last.parsed is None and last.reason == COULD_NOT_PARSE:
+        if _parser_gave_up(last):
             verdict = last
         else:
             ok, reason = self.checker(observation, decision.action)
@@ -127,21 +126,21 @@ class Rethink(AgentWrapper):
     def _feedback_text(self, observation: Observation, action: str, verdict: Attempt) -> str:
         if self.feedback == "none":
             return ""
-        unparsable = verdict.legal is None
+        unparsable = _parser_gave_up(verdict)
         shown = action if len(action) <= _LONGEST_SHOWN else action[:_LONGEST_SHOWN] + "..."
         if self.feedback == "illegal":
             said = "Your move could not be parsed" if unparsable else f"Your move {shown} was illegal"
             return f"{said}. Give a legal move."
         if unparsable:
             return f"Your move could not be parsed: {verdict.reason}. Give a legal move."
-        reason = chess_reason(observation, action) or verdict.reason
+        reason = notation_of(observation).explain(action) or verdict.reason
         return f"Your move {shown} was illegal: {reason.rstrip('.')}. Give a legal move."
 
     def _with_feedback(self, observation: Observation, reply: str, feedback: str) -> Observation:
         """``observation`` with the rejected reply and the feedback appended to its chat ("none": unchanged).
 
-        The text keeps the position after the feedback, as the env's own retry prompt does, so that parsers
-        still find it (the FEN of a chess prompt)."""
+        The text keeps the position after the feedback, as the env's own retry prompt does; the rest of the
+        observation (legal moves, notation) is the same position's."""
         if self.feedback == "none":
             return observation
         messages = tuple(observation.get("messages", ())) + (
@@ -151,15 +150,7 @@ class Rethink(AgentWrapper):
         return {**observation, "text": f"{feedback}\n\n{observation.get('text', '')}", "messages": messages}
 
 
-def chess_reason(observation: Observation, action: str) -> str:
-    """The chess rule ``action`` breaks in the position of the observation (its FEN); "" if not chess or legal."""
-    board = board_from_text(str(observation.get("text", "")))
-    if board is None:
-        return ""
-    from llm_arena_env.games.chess.explain import parse_move
-
-    try:
-        parse_move(board, action)
-    except IllegalAction as rejection:
-        return str(rejection)
-    return ""
+def _parser_gave_up(attempt: Attempt) -> bool:
+    """Did a parser read the reply and find no move? It then says why; an agent without a parser leaves
+    its reply unparsed without a reason, and the checker judges that reply as written."""
+    return attempt.verdict is Verdict.UNPARSED and bool(attempt.reason)

@@ -3,7 +3,7 @@
 >>> agent = MajorityVote(Parse(LLMAgent(backend, temperature=1.0)), n=5, seed=0)  # doctest: +SKIP
 
 The inner agent must give parsed attempts (wrap it in :class:`~llm_arena_env.wrappers.parse.Parse`):
-samples whose last attempt has no ``parsed`` move, or a transport error, do not vote.
+samples whose last attempt's verdict is unparsed or a transport error do not vote.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Sequence
 
-from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, adecide_batch, decide_batch
+from llm_arena_env.agents.base import AgentWrapper, Attempt, Decision, Observation, Verdict, adecide_batch, decide_batch
 from llm_arena_env.wrappers.parse import COULD_NOT_PARSE
 
 
@@ -49,7 +49,7 @@ class MajorityVote(AgentWrapper):
     def _vote(self, observation: Observation, samples: Sequence[Decision]) -> Decision:
         attempts = tuple(a for d in samples for a in d.attempts or (Attempt(raw_output=d.action),))
         finals = [d.attempts[-1] if d.attempts else Attempt(raw_output=d.action) for d in samples]
-        ballots = [a for a in finals if a.parsed is not None and not a.error]
+        ballots = [a for a in finals if a.verdict not in (Verdict.UNPARSED, Verdict.ERROR)]
         if not ballots:
             return self._no_vote(finals, attempts)
         votes = Counter(a.parsed for a in ballots)
@@ -62,7 +62,7 @@ class MajorityVote(AgentWrapper):
 
     def _no_vote(self, finals: list[Attempt], attempts: tuple[Attempt, ...]) -> Decision:
         """Nothing parsed: the first raw reply goes to the env; if every call failed, the failure passes on."""
-        replies = [a for a in finals if not a.error]
+        replies = [a for a in finals if a.verdict is not Verdict.ERROR]
         if not replies:
             return Decision("", attempts + (_vote_record(finals[0]),))
         first = _vote_record(replies[0], parsed=None, reason=COULD_NOT_PARSE)

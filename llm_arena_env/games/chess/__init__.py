@@ -1,5 +1,5 @@
 """Chess on python-chess: the env (:mod:`.env`), move ids and fast SAN (:mod:`.moves`), rejection reasons
-(:mod:`.explain`) and board pictures (:mod:`.draw`).
+(:mod:`.explain`), the notation parsers read (:mod:`.notation`) and board pictures (:mod:`.draw`).
 
 :func:`fen_from_text` finds the position in a chess prompt, for engines that play from observations.
 """

@@ -43,7 +43,7 @@ Options (keyword arguments of ``make``):
   ``prompt_template``, ``answer_format``.
 
 Prompt fields for ``prompt_template``: ``state`` (the default prompt without its last line), ``color``,
-``turn``, ``move_number``, ``fen``, ``board``, ``squares``, ``pieces``, ``history``, ``legal_moves``, ``answer_format``.
+``situation`` (whose turn, or how the game ended), ``turn``, ``move_number``, ``fen``, ``board``, ``squares``, ``pieces``, ``history``, ``legal_moves``, ``answer_format``.
 
 Version history: v0, the first.
 """
@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import chess
 import chess.pgn
@@ -60,8 +60,10 @@ import numpy as np
 
 from llm_arena_env.core import outcome as oc
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
-from llm_arena_env.core.text_env import IllegalAction, TextEnv
+from llm_arena_env.core.prompting import PromptParts
+from llm_arena_env.core.text_env import IllegalAction, PromptFields, TextEnv
 from llm_arena_env.games.chess import draw, explain, moves
+from llm_arena_env.games.chess.notation import ChessNotation
 
 PLAYERS = ("white", "black")
 NOTATIONS = ("san", "uci")
@@ -104,6 +106,12 @@ class ChessEnv(TextEnv):
         if fen is not None:
             board_from_fen(fen)  # fail at construction, not at the first reset
         super().__init__(PLAYERS, **kwargs)
+
+    @classmethod
+    def prompt_parts(cls, kwargs: Mapping[str, Any]) -> PromptParts:
+        """The FEN, a board diagram, a piece list (or a picture), the history and the legal moves."""
+        notations = ("fen", "board", "pieces", "squares")
+        return PromptParts("chess", notations, ("fen", "board"), True, True, template=prompt_template)
 
     # ------------------------------------------------------------------ game hooks
 
@@ -180,10 +188,14 @@ class ChessEnv(TextEnv):
     def _legal_action_ids(self, agent: str) -> list[int]:
         return self._legal().ids
 
+    def _notation(self, agent: str) -> ChessNotation:
+        return self._memo("notation", lambda: ChessNotation(self._fen()))
+
     def _prompt_fields(self, agent: str) -> dict[str, Callable[[], str]]:
         return {
             "state": lambda: self._memo(("state", agent, self.result is None), lambda: self._state_text(agent)),
             "color": lambda: _colour(agent),
+            "situation": lambda: self._situation(agent),
             "turn": lambda: _side(self.board.turn),
             "move_number": lambda: str(self.board.fullmove_number),
             "fen": self._fen,
@@ -195,24 +207,19 @@ class ChessEnv(TextEnv):
         }
 
     def _state_text(self, agent: str) -> str:
-        turn = _side(self.board.turn)
+        """The default prompt: the FEN, the board as ``board_notation`` says, the history, the legal moves
+        (``show_legal_moves``, to the player to move)."""
         yours = agent == self._current_agent() and self.result is None
+        board = ("board", "pieces") if self.board_notation == "diagram" else ("squares",)
+        body = prompt_body(("fen", *board), history=True, legal_moves=self.show_legal_moves and yours)
+        return body.format_map(PromptFields(self._prompt_fields(agent)))
+
+    def _situation(self, agent: str) -> str:
         if self.result is not None:
-            situation = f"The game is over: {self.result.detail}."
-        else:
-            situation = f"It is {turn}'s turn to move (move {self.board.fullmove_number})" + (
-                ": your move." if yours else ", not yours."
-            )
-        lines = [
-            f"You are playing chess as {_colour(agent)}. {situation}",
-            f"FEN: {self._fen()}",
-            *self._board_lines(),
-            f"Moves so far: {self._history_text or '(none)'}",
-        ]
-        if self.show_legal_moves and yours:
-            lines.append(f"Legal moves: {', '.join(self._legal_actions(agent))}")
-        lines.append(HOW_TO_ANSWER)
-        return "\n".join(lines)
+            return f"The game is over: {self.result.detail}."
+        yours = agent == self._current_agent()
+        turn = f"It is {_side(self.board.turn)}'s turn to move (move {self.board.fullmove_number})"
+        return turn + (": your move." if yours else ", not yours.")
 
     def _render_text(self) -> str:
         if self.result is None:
@@ -256,11 +263,32 @@ class ChessEnv(TextEnv):
     def _squares(self) -> str:
         return self._memo("squares", lambda: square_dictionary(self.board))
 
-    def _board_lines(self) -> list[str]:
-        if self.board_notation == "squares":
-            return ["Board (the occupied squares):", self._squares()]
-        return ['Board (White pieces in upper case, Black pieces in lower case, "." is an empty square):',
-                self._diagram(), "Pieces:", self._pieces()]
+
+def prompt_body(shown: tuple[str, ...], history: bool, legal_moves: bool) -> str:
+    """The prompt (without the answer format) showing the position as ``shown`` says ("fen", "board",
+    "pieces", "squares", "image"), with the history and the legal moves where asked."""
+    lines = ["You are playing chess as {color}. {situation}"]
+    if "fen" in shown:
+        lines.append("FEN: {fen}")
+    if "board" in shown:
+        lines.append('Board (White pieces in upper case, Black pieces in lower case, "." is an empty square):\n{board}')
+    if "pieces" in shown:
+        lines.append("Pieces:\n{pieces}")
+    if "squares" in shown:
+        lines.append("Board (the occupied squares):\n{squares}")
+    if "image" in shown:
+        lines.append("The image shows the board from your side.")
+    if history:
+        lines.append("Moves so far: {history}")
+    if legal_moves:
+        lines.append("Legal moves: {legal_moves}")
+    lines.append(HOW_TO_ANSWER)
+    return "\n".join(lines)
+
+
+def prompt_template(shown: tuple[str, ...], history: bool, legal_moves: bool) -> str:
+    """:func:`prompt_body` with the answer format: the template ``agents.prompts.prompt_options`` builds."""
+    return prompt_body(shown, history, legal_moves) + "\n\n{answer_format}"
 
 
 # ---------------------------------------------------------------------- rules and records

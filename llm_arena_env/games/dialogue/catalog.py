@@ -58,4 +58,5 @@ def register_dialogue_games(register: Callable[..., Any]) -> None:
         module, _, cls = entry.partition(":")
         kwargs = {"observation_mode": "text+image"} if name in PICTURE_GAMES else None
         register(f"dialogue/{name}", f"{_PACKAGE}.{module}:{cls}", kwargs=kwargs, kind="dialogue", players=(players,),
-                 observation_modes=modes, description=description)
+                 observation_modes=modes, description=description,
+                 scripted_player=f"{_PACKAGE}.{module}:scripted_move")  # every game module defines one

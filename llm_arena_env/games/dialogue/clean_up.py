@@ -261,3 +261,28 @@ class CleanUpEnv(DialogueEnv):
     def _render_text(self) -> str:
         return (f"{super()._render_text()}\n\nplayer_1:\n{self.boards[PLAYER_1]}\nplayer_2:\n{self.boards[PLAYER_2]}"
                 f"round {self.round + 1} of {self.max_rounds}, penalties {self.penalties} of {self.max_penalties}")
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A pair that cleans up (player 2 reads player 1's board): player 1 keeps its objects and says so,
+    player 2 moves its objects to player 1's places one at a time, then asks whether they are finished
+    and player 1 answers yes."""
+    game = env.unwrapped
+    if agent == PLAYER_1:
+        if game.finished[PLAYER_2]:
+            return f"SAY: {game.answer}"
+        return "SAY: I keep my objects where they are; please move yours to the same places."
+    mine, goal = game.boards[PLAYER_2], game.boards[PLAYER_1].coords
+    wrong = [obj for obj, xy in mine.coords.items() if obj in goal and goal[obj] != xy]
+    free = [obj for obj in wrong if mine.cells[goal[obj][1]][goal[obj][0]][-1] == rules.EMPTY]
+    if free:
+        x, y = goal[free[0]]
+        return f"MOVE: {free[0]}, ({x}, {y})"
+    if wrong:  # every wrong object waits for a cell another one holds: move one aside
+        targets = set(goal.values())
+        x, y = next((x, y) for y, row in enumerate(mine.cells) for x, cell in enumerate(row)
+                    if cell[-1] == rules.EMPTY and (x, y) not in targets)
+        return f"MOVE: {wrong[0]}, ({x}, {y})"
+    return f"SAY: {game.question}"

@@ -165,3 +165,10 @@ def generate_instances(seed: int = 0) -> dict:
         {"name": name, "game_instances": [{"game_id": i, "image": f"images/{p.name}", "prompt": PROMPT}
                                           for i, p in enumerate(sorted(folder.glob(f"{stem}_*.png")))]}
         for name, stem in (("yes", "clouds"), ("no", "clear"))]}
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A right speaker (it reads the experiment's answer), both rounds."""
+    return env.unwrapped.answer.capitalize()

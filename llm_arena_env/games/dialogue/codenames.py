@@ -240,3 +240,20 @@ def _feedback(revealed: list[tuple[str, Kind]]) -> str:
         word, kind = revealed[-1]
         text += f"The word {word} was guessed but is an {kind.value} word. "
     return text
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+_SCRIPTED_CLUES = ("zephyr", "quasar", "nimbus", "vortex", "lantern", "harbor")
+
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A winning team (it reads the board): the cluegiver aims a clue off the board at two team words, the
+    guesser guesses the clue's targets."""
+    game = env.unwrapped
+    if agent == "guesser":
+        return rules.GUESS_PREFIX + ", ".join(game.clue.targets)
+    hidden = game.board.hidden_words()
+    clue = next(c for c in _SCRIPTED_CLUES if all(rules.stem(w) != rules.stem(c) and w != c for w in hidden))
+    targets = game.board.hidden[Kind.TEAM][:2]
+    return f"{rules.CLUE_PREFIX}{clue}\n{rules.TARGETS_PREFIX}{', '.join(targets)}"

@@ -213,3 +213,16 @@ class DondEnv(DialogueEnv):
     def _render_text(self) -> str:
         made = ", ".join(f"{p}: {self.items.describe(v) if v is not None else '-'}" for p, v in self.proposals.items())
         return f"{super()._render_text()}\n\nitems: {self.items.describe()}\nproposals: {made}"
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A pair that reaches a deal (they read both value tables): one message each, then each proposes the
+    item types it values more (ties to player A), so the proposals fit together."""
+    game = env.unwrapped
+    if not game._proposal_due() and game.round == 0:
+        return "Let us each take the items we value more than the other does."
+    mine = [count if (a >= b) == (agent == PLAYER_A) else 0
+            for count, a, b in zip(game.items.counts, game.values[PLAYER_A], game.values[PLAYER_B])]
+    return f"[{rules.PROPOSAL_PREFIX[game.language]} {game.items.describe(mine)}]"

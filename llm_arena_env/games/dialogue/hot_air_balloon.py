@@ -229,3 +229,38 @@ class HotAirBalloonEnv(DialogueEnv):
         active = "; ".join(f"{p}: {[sorted(s) if isinstance(s, (set, frozenset)) else s for s in a]}"
                            for p, a in self.active.items())
         return f"{super()._render_text()}\n\nactive proposals: {active}\ndeal: {sorted(self.deal or [])}"
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def _tag_word(pattern: str) -> str:
+    """The literal tag a tag pattern starts with: ``'^\\s*STRATEGIC REASONING:\\s*...'`` -> ``'STRATEGIC REASONING:'``."""
+    return pattern.removeprefix("^").removeprefix("\\s*").split(":", 1)[0] + ":"
+
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A pair that agrees at once (player 1 reads the instance): player 1 proposes a Pareto-optimal set (else
+    its most valued items that fit), player 2 agrees to it."""
+    game = env.unwrapped
+    tags, scoring = game.tags, game.scoring
+    parts = [f"{_tag_word(tags.reasoning)} {{'scripted'}}"] if tags.require_reasoning else []
+    if tags.require_argument or not parts:
+        parts.append(f"{_tag_word(tags.argument)} {{'these items fit the weight limit'}}")
+    if agent == PLAYER_2 and game.active[PLAYER_1]:
+        chosen = set(game.active[PLAYER_1][-1])
+        parts.append(f"{_tag_word(tags.agree)} {_set_text(chosen)}")
+        return "\n".join(parts)
+    if scoring.pareto_sets:
+        chosen = set(min(sorted(s) for s in scoring.pareto_sets))
+    else:
+        chosen, weight = set(), 0
+        for item in sorted(scoring.weights, key=lambda i: -scoring.preferences[0][i]):
+            if weight + scoring.weights[item] <= scoring.max_weight:
+                chosen.add(item)
+                weight += scoring.weights[item]
+    parts.append(f"{_tag_word(tags.propose)} {_set_text(chosen)}")
+    return "\n".join(parts)
+
+
+def _set_text(items: set[str]) -> str:
+    return "{" + ", ".join(repr(item) for item in sorted(items)) + "}"

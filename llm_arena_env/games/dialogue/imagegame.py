@@ -205,3 +205,20 @@ class ImageGameEnv(DialogueEnv):
     def _render_text(self) -> str:
         drawn = rules.grid_to_text(self.drawn) if self.drawn else "(nothing drawn yet)"
         return f"{super()._render_text()}\n\ntarget:\n{rules.grid_to_text(self.target)}\n\ndrawn:\n{drawn}"
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A winning pair: the giver dictates the target one row per turn, then says DONE; the follower draws
+    the rows dictated so far."""
+    game = env.unwrapped
+    rows = [i for i, row in enumerate(game.target) if any(cell != rules.EMPTY for cell in row)] or [0]
+    if agent == "giver":
+        if game.round >= len(rows):
+            return f"{game.tag} {rules.DONE_WORD}"
+        return f"{game.tag} Row {rows[game.round] + 1} is {' '.join(game.target[rows[game.round]])}"
+    told = set(rows[: game.round + 1])
+    drawn = tuple(game.target[i] if i in told else tuple(rules.EMPTY for _ in range(game.size))
+                  for i in range(game.size))
+    return rules.grid_to_text(drawn)

@@ -170,3 +170,22 @@ class MatchItEnv(DialogueEnv):
     def _render_text(self) -> str:
         return (f"{super()._render_text()}\n\ngrid A:\n{self.grids['a']}\n\ngrid B:\n{self.grids['b']}\n"
                 f"same: {self.same}")
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A winning pair (they read both grids): each step of the script in its own form, then the right
+    decision."""
+    game = env.unwrapped
+    step = game.steps[game.step_index]
+    flag = game.flags[step.move.value]
+    if step.move is Move.DECISION:
+        return f"{flag} {game.labels[game.same]}"
+    if step.move is Move.DESCRIPTION:
+        marks = rules.normalize(game.grids[step.player]).count("X")
+        return f"{flag} a grid with {marks} X marks"
+    if step.move is Move.QUESTION:
+        return f"{flag} How many X marks are in your first row?"
+    row = game.grids[step.player].strip().splitlines()[0]
+    return f"{flag} {row.count('X')}"

@@ -213,3 +213,35 @@ def generate_instances(seed: int = 0) -> dict:
             })
         experiments.append({"name": name, "game_instances": games})
     return {"experiments": experiments}
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def next_direction(game: MmMapWorldEnv, goals: set[rules.Room]) -> str | None:
+    """The first direction of a shortest walk through the doors from the walker's room to one of ``goals``;
+    None when the walker stands on a goal or none can be reached."""
+    by_delta = {delta: name for name, delta in rules.DELTAS.items()}
+    first: dict[rules.Room, str | None] = {game.room: None}
+    frontier = [game.room]
+    while frontier:
+        at = frontier.pop(0)
+        if at in goals:
+            return first[at]
+        for there in sorted(game.world.neighbours(at)):
+            if there not in first:
+                first[there] = first[at] or by_delta[(there[0] - at[0], there[1] - at[1])]
+                frontier.append(there)
+    return None
+
+
+def visited_rooms(game: MmMapWorldEnv) -> set[rules.Room]:
+    return {game.world.start, *(there for _, there in game.moves)}
+
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A walker that reads the map: the shortest walk to the nearest room not yet visited, DONE when none is
+    left."""
+    game = env.unwrapped
+    direction = next_direction(game, set(game.world.rooms) - visited_rooms(game))
+    action = "DONE" if direction is None else f"GO: {direction}"
+    return f'{{"description": "a room of the house", "action": "{action}"}}'

@@ -20,6 +20,7 @@ from typing import Any
 from llm_arena_env.games.dialogue import mm_mapworld_rules as rules
 from llm_arena_env.games.dialogue.base import IllegalAction
 from llm_arena_env.games.dialogue.mm_mapworld import TEXTS, MmMapWorldEnv, generate_instances as _tree_instances
+from llm_arena_env.games.dialogue.mm_mapworld import next_direction, visited_rooms
 
 MEASURES = ("moves", "valid_moves", "invalid_moves", "visited", "seen", "efficiency", "exploration", "graph_similarity")
 
@@ -109,3 +110,22 @@ def generate_instances(seed: int = 0) -> dict:
             instance.update(GRAPH_TEXTS)
             instance["imgs"] = {k: "../mm_mapworld/" + v for k, v in instance["imgs"].items()}
     return data
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """The mm_mapworld walker that also reports the map of the rooms it has visited and the doors between
+    them."""
+    game = env.unwrapped
+    seen = visited_rooms(game)
+    direction = next_direction(game, set(game.world.rooms) - seen)
+    action = "DONE" if direction is None else f"GO: {direction}"
+    by_delta = {delta: name for name, delta in rules.DELTAS.items()}
+    name = "{0[0]},{0[1]}".format
+    edges: dict[str, list[list[str]]] = {d: [] for d in rules.DIRECTIONS}
+    for a, b in game.world.doors:
+        if a in seen and b in seen:
+            edges[by_delta[(b[0] - a[0], b[1] - a[1])]].append([name(a), name(b)])
+    graph = json.dumps({"nodes": sorted(name(r) for r in seen), "edges": edges})
+    return f'{{"action": "{action}", "description": "a room of the house", "graph": {graph}}}'

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_arena_env.games.dialogue import mm_mapworld_rules as rules
-from llm_arena_env.games.dialogue.mm_mapworld import TEXTS, MmMapWorldEnv, _random_map, ROOMS
+from llm_arena_env.games.dialogue.mm_mapworld import TEXTS, MmMapWorldEnv, _random_map, ROOMS, next_direction
 
 import numpy as np
 
@@ -83,3 +83,13 @@ def _doors_between(world: rules.Map, start: rules.Room, target: rules.Room) -> i
         reached |= frontier
         steps += 1
     return steps
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A walker that reads the map: the shortest walk to the goal room, DONE there."""
+    game = env.unwrapped
+    direction = next_direction(game, {game.target})
+    action = "DONE" if direction is None else f"GO: {direction}"
+    return f'{{"description": "a room of the house", "action": "{action}"}}'

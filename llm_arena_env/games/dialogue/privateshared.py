@@ -205,3 +205,15 @@ class PrivateSharedEnv(DialogueEnv):
         facts = ", ".join(f"{slot}={value}" for slot, value in self.slots.items())
         return f"{super()._render_text()}\n\nslots: {facts}\nprobes right: " \
                f"{sum(p.gold == p.pred for p in self.probes)}/{len(self.probes)}"
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A perfect answerer: each request answered with the slot's value alone, each probe with the truth."""
+    game = env.unwrapped
+    if game.phase is Phase.PROBE:
+        slot, _ = game.probe_queue[game.probe_index]
+        shared = rules.is_shared(game.round, game.shared_from[slot])
+        return f"{rules.ASIDE_TAG} {'yes' if shared else 'no'}"
+    return f"{rules.ANSWER_TAG} {game.slots[game.order[game.round]]}"

@@ -301,3 +301,17 @@ def generate_instances(seed: int = 0, targets_per_category: int = 4) -> dict[str
                 })
         experiments.append({"name": category, "game_instances": instances})
     return {"experiments": experiments}
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A winning pair: the describer names the filled cells of the target's first row, the guesser picks
+    the grid that is the describer's target (as a perfect reader of the expression would)."""
+    game = env.unwrapped
+    if agent == "describer":
+        first_row = str(game.describer_grids[0]).strip().splitlines()[0]
+        return f"Expression: the grid whose first row reads {first_row}"
+    target = game.describer_grids[0]
+    label = ORDINALS[game.guesser_grids.index(target)] if target in game.guesser_grids else game.target_name
+    return f"Answer: {label}"

@@ -95,13 +95,26 @@ class TabooViolation:
 
 
 def clue_violations(clue: str, target: str, related: Sequence[str]) -> list[TabooViolation]:
-    """Every clue word (stop words aside) that shares a Snowball stem with the target or a related word."""
-    taboo = {}
-    for word in [target, *related]:
-        for part in words_of(word):
-            taboo.setdefault(stem(part), word)
-    return [TabooViolation(word, taboo[stem(word)]) for word in words_of(clue)
-            if word not in stop_words() and stem(word) in taboo]
+    """Every clue word (stop words aside) that shares a Snowball stem with a one-word taboo entry, and
+    every run of clue words that spells a taboo entry of several words ("ice cream", "strong-minded").
+
+    A word of a longer entry alone is allowed, as in clembench (it stems the whole entry, which no single
+    clue word matches: "strong" is a fine clue when "strong-minded" is taboo); unlike clembench, the whole
+    phrase is caught, and so is the entry written as one word ("icecream")."""
+    clue_words = words_of(clue)
+    clue_stems = [stem(word) for word in clue_words]
+    found = []
+    for entry in [target, *related]:
+        parts = words_of(entry)
+        if len(parts) == 1:
+            found += [TabooViolation(word, entry) for word, s in zip(clue_words, clue_stems)
+                      if word not in stop_words() and s == stem(parts[0])]
+        elif parts:
+            wanted, solid = [stem(p) for p in parts], stem("".join(parts))
+            found += [TabooViolation(" ".join(clue_words[i:i + len(parts)]), entry)
+                      for i in range(len(clue_words) - len(parts) + 1) if clue_stems[i:i + len(parts)] == wanted]
+            found += [TabooViolation(word, entry) for word, s in zip(clue_words, clue_stems) if s == solid]
+    return found
 
 
 def parse_prefixed(text: str, prefix: str) -> str:
@@ -213,3 +226,18 @@ def generate_instances(seed: int = 0, per_band: int = 20) -> dict[str, Any]:
             {"game_id": i, "target_word": w, "related_word": words[w], "target_word_zipf": english_zipf(w)}
             for i, w in enumerate(chosen)]})
     return {"experiments": experiments}
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+_SCRIPTED_CLUES = ("a word you know", "think of something common", "the answer to this game", "guess it")
+
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A winning player (it reads the target): the describer gives a clue free of taboo words, the guesser
+    names the target."""
+    game = env.unwrapped
+    if agent == "guesser":
+        return f"{GUESS_PREFIX} {game.target}"
+    clue = next((c for c in _SCRIPTED_CLUES if not clue_violations(c, game.target, game.related)), "")
+    return f"{CLUE_PREFIX} {clue}"

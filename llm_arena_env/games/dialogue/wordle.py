@@ -381,3 +381,21 @@ def generate_withclue_instances(seed: int = 0) -> dict[str, Any]:
 
 def generate_withcritic_instances(seed: int = 0) -> dict[str, Any]:
     return generate_instances(seed)
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A solver from the word list: the guesser guesses the first allowed word (in alphabetical order) that
+    agrees with every feedback so far; the critic always agrees."""
+    game = env.unwrapped
+    keywords = game.keywords
+    if agent == "critic":
+        return f"{keywords['explanation_lang']} it fits the feedback\n{keywords['agreement_lang']} yes"
+    if game.phase == "commit":
+        guess = game.proposals[-1]
+    else:
+        seen = list(zip(game.guesses, [feedback(game.target, g) for g in game.guesses]))
+        guess = next(w for w in sorted(game.allowed)
+                     if len(w) == game.length and w.isalpha() and all(feedback(w, g) == marks for g, marks in seen))
+    return f"{keywords['explanation_lang']} it agrees with the feedback so far\n{keywords['guess_lang']} {guess}"

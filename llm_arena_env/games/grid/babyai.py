@@ -190,3 +190,13 @@ class BabyAIEnv(TextEnv):
 
     def _render_image(self, agent: str | None) -> np.ndarray:
         return resize(self.grid_env.get_frame(highlight=True, tile_size=TILE), self.image_size)
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """minigrid's own BabyAI bot, planning afresh from the current state (it sees the whole level)."""
+    from minigrid.utils.baby_ai_bot import BabyAIBot
+
+    action = BabyAIBot(env.unwrapped.grid_env).replan()
+    return ACTIONS[int(action)]

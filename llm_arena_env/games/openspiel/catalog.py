@@ -13,6 +13,7 @@ from llm_arena_env.games.openspiel.holdem import HUNL
 
 ENTRY_POINT = "llm_arena_env.games.openspiel.env:OpenSpielEnv"
 OBSERVATION_MODES = ("text", "image", "text+image")
+SCRIPTED_PLAYER = "llm_arena_env.core.scripted:legal_move"  # every OpenSpiel game lists its legal moves
 
 
 class Entry(NamedTuple):
@@ -63,6 +64,7 @@ def _namespace_spec(name: str) -> Any:
         players=tuple(range(kind.min_num_players, kind.max_num_players + 1)),
         observation_modes=OBSERVATION_MODES if has_picture(kind.short_name) else ("text",),
         description=f"{kind.long_name}, loaded from OpenSpiel by name.",
+        scripted_player=SCRIPTED_PLAYER,
     )
 
 
@@ -88,6 +90,7 @@ def register_openspiel_games(register: Callable[..., Any], register_namespace: C
             players=entry.players,
             observation_modes=OBSERVATION_MODES,
             description=entry.description,
+            scripted_player=SCRIPTED_PLAYER,
         )
     register(
         "poker/holdem_match",
@@ -96,5 +99,6 @@ def register_openspiel_games(register: Callable[..., Any], register_namespace: C
         observation_modes=OBSERVATION_MODES,
         description="Heads-up no-limit hold'em over many hands (100 by default), stacks carried over; "
         "scored in chips won per hand.",
+        scripted_player=SCRIPTED_PLAYER,
     )
     register_namespace("openspiel", _namespace_spec)

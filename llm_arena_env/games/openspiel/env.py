@@ -34,11 +34,13 @@ from typing import Any, Callable, Mapping
 
 import pyspiel
 
+from llm_arena_env.core.notation import Notation
 from llm_arena_env.core.outcome import EndReason, Outcome, Result
+from llm_arena_env.core.prompting import PromptParts
 from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.text_env import DEFAULT_ANSWER_FORMAT, PromptFields, TextEnv
 from llm_arena_env.games.openspiel import pictures
-from llm_arena_env.games.openspiel.loading import load_game
+from llm_arena_env.games.openspiel.loading import game_type, load_game
 from llm_arena_env.games.openspiel.moves import MoveTable
 from llm_arena_env.games.openspiel.results import describe_returns, outcomes_from_returns
 from llm_arena_env.games.openspiel.grids import GRIDS
@@ -49,17 +51,20 @@ _PERFECT = pyspiel.GameType.Information.PERFECT_INFORMATION
 _SAID = {Outcome.WIN: "you won", Outcome.LOSS: "you lost", Outcome.DRAW: "a draw"}
 
 
-def _template(perfect: bool, show_legal_moves: bool, has_notes: bool) -> str:
-    """The prompt body (without the answer format) for this kind of game."""
+def prompt_body(perfect: bool, has_notes: bool, shown: tuple[str, ...], history: bool, legal_moves: bool) -> str:
+    """The prompt (without the answer format) showing the parts asked for: ``shown`` holds "board" and/or
+    "image". The env's default is the board, with the history in perfect-information games (in the others
+    the player's view already holds what it may know) and the legal moves as ``show_legal_moves`` says."""
     parts = ["{game}", "You are {player}."]
-    parts.append("Current position:\n{board}" if perfect else "What you can see:\n{board}")
+    if "board" in shown:
+        parts.append("Current position:\n{board}" if perfect else "What you can see:\n{board}")
+    if "image" in shown:
+        parts.append("The image shows the current position.")
     if has_notes:
         parts.append("{notes}")
-    if perfect:  # imperfect-information games: the view above already holds what the player may know
+    if history:
         parts.append("Moves so far: {history}")
-    turn = "{turn}"
-    if show_legal_moves:
-        turn += "\nLegal moves: {legal_moves}"
+    turn = "{turn}" + ("\nLegal moves: {legal_moves}" if legal_moves else "")
     parts.append(turn + "\nMove format: {move_format}.")
     return "\n\n".join(parts)
 
@@ -68,6 +73,8 @@ class OpenSpielEnv(TextEnv):
     """One OpenSpiel sequential game, any number of players, with chance and hidden information."""
 
     metadata = {"render_modes": ["human", "ansi", "rgb_array"], "name": "openspiel", "is_parallelizable": False}
+    #: The OpenSpiel game of a subclass that is registered without a ``game_name`` (hold'em matches).
+    fixed_game_name: str = ""
 
     def __init__(
         self,
@@ -124,7 +131,8 @@ class OpenSpielEnv(TextEnv):
         self._game_line = self._describe_game(kind.long_name, params, game_params)
         self._move_format = self._text.move_format(self.params)
         self._namer = self._text.move_namer(self.params) if self._text.move_namer else None
-        self._body = _template(self.perfect_information, show_legal_moves, self._text.notes is not None)
+        self._body = prompt_body(self.perfect_information, self._text.notes is not None, ("board",),
+                                 history=self.perfect_information, legal_moves=show_legal_moves)
         self.default_prompt_template = self._body + "\n\n{answer_format}"
         self._fields: dict[str, dict[str, Callable[[], str]]] = {}
         super().__init__(
@@ -136,6 +144,18 @@ class OpenSpielEnv(TextEnv):
             prompt_template=prompt_template,
             answer_format=answer_format,
         )
+
+    @classmethod
+    def prompt_parts(cls, kwargs: Mapping[str, Any]) -> PromptParts:
+        """The board (or a picture of it), the history and the legal moves, each shown or left out."""
+        name = kwargs.get("game_name") or cls.fixed_game_name
+        perfect = game_type(name).information == _PERFECT
+        has_notes = game_text(name, name).notes is not None
+
+        def template(shown: tuple[str, ...], history: bool, legal_moves: bool) -> str:
+            return prompt_body(perfect, has_notes, shown, history, legal_moves) + "\n\n{answer_format}"
+
+        return PromptParts("openspiel", ("board",), ("board",), True, True, default_legal_moves=True, template=template)
 
     # ------------------------------------------------------------------ what users may read
 
@@ -226,6 +246,9 @@ class OpenSpielEnv(TextEnv):
 
     def _legal_action_ids(self, agent: str) -> list[int]:
         return self._moves().ids
+
+    def _notation(self, agent: str) -> Notation:
+        return self._text.notation(self._state, self.params)
 
     def _observation_tensor(self, agent: str) -> Any:
         return getattr(self._state, self._tensor)(self._index[agent])

@@ -29,6 +29,7 @@ class HoldemMatchEnv(OpenSpielEnv):
     """Heads-up no-limit hold'em over many hands: an OpenSpiel env whose game is reloaded for each hand."""
 
     metadata = {**OpenSpielEnv.metadata, "name": "holdem_match"}
+    fixed_game_name = "universal_poker"
 
     def __init__(self, hands: int = 100, *, stack: int = 20000, big_blind: int = 100, **kwargs: Any):
         for name, value in (("hands", hands), ("stack", stack), ("big_blind", big_blind)):

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from llm_arena_env.core.notation import PLAIN, Notation
 from llm_arena_env.games.openspiel import holdem
 
 Params = Mapping[str, Any]
@@ -22,6 +23,10 @@ Params = Mapping[str, Any]
 
 def _no_short_forms(text: str, state: Any, action: int) -> Iterable[str]:
     return ()
+
+
+def _plain_notation(state: Any, p: Params) -> Notation:
+    return PLAIN
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class GameText:
     move_namer: Callable[[Params], Callable[[Any, int, list[int]], list[str]] | None] | None = None
     #: The legal moves' strings -> a short text for the prompt, for games with thousands of moves (bet sizes).
     legal_summary: Callable[[list[str]], str] | None = None
+    #: (the pyspiel state, params) -> the game's notation for parsers and Rethink (see core.notation).
+    notation: Callable[[Any, Params], Notation] = _plain_notation
 
 
 def _pair(first: str, second: str) -> Callable[[int, int], str]:
@@ -190,6 +197,13 @@ def _chess_board(fen: str, p: Params) -> str:
     to_move = "White" if fields[1:2] == ["w"] else "Black"
     heading = "The position as a diagram (uppercase White, lowercase Black):"
     return f"{heading}\n{lines}\n  a b c d e f g h\n{to_move} to move."
+
+
+def _chess_notation(state: Any, p: Params) -> Notation:
+    """python-chess's reading of the FEN that OpenSpiel's chess state prints."""
+    from llm_arena_env.games.chess.notation import ChessNotation
+
+    return ChessNotation(str(state))
 
 
 def _chess_namer(p: Params) -> Callable[[Any, int, list[int]], list[str]] | None:
@@ -378,6 +392,7 @@ TEXTS: dict[str, GameText] = {
         short_forms=_chess_forms,
         notes=_chess_board,
         move_namer=_chess_namer,
+        notation=_chess_notation,
     ),
     "chinese_checkers": GameText(
         rules=_chinese_checkers_rules,

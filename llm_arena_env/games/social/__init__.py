@@ -10,4 +10,5 @@ def register_social_games(register) -> None:
         observation_modes=("text",),
         description="Werewolf for 5-8 players: hidden roles (werewolves, seer, doctor, villagers), "
         "day discussion and votes, night actions; team outcomes.",
+        scripted_player="llm_arena_env.games.social.werewolf:scripted_move",
     )

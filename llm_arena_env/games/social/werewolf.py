@@ -324,3 +324,22 @@ class WerewolfEnv(TextEnv):
     def _render_text(self) -> str:
         roles = ", ".join(f"{a}: {r}{'' if a in self.alive else ' (dead)'}" for a, r in self.roles.items())
         return f"Werewolf, day {self.day}. {roles}\n" + "\n".join(self.public_log[-30:])
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """Players who know every role: the village votes out a living werewolf, the werewolves vote for and kill
+    the first villager; the doctor protects itself and the seer inspects the first player it may."""
+    game = env.unwrapped
+    task = game._tasks[0]
+    if task.kind == "speak":
+        return f"I am {agent}. Let us vote for whoever behaved oddly last night."
+    targets = game._targets(task)
+    if task.kind == "vote":
+        mine = team_of(game.roles[agent])
+        others = [t for t in targets if t != NOBODY and team_of(game.roles[t]) != mine]
+        return others[0] if others else NOBODY
+    if task.kind == "protect":
+        return agent
+    return targets[0]

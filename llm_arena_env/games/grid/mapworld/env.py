@@ -38,6 +38,7 @@ Version history: v0, first version.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -338,3 +339,29 @@ class MapWorldEnv(TextEnv):
     def _render_image(self, agent: str | None) -> np.ndarray:
         return draw_map(self.map, self.image_size, here=self.here, visited=self.visited, walked=self.walked,
                         target=self.target if agent is None else None, reveal=agent is None)
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A walker that reads the map: the shortest walk to the nearest room not yet visited (the room sought,
+    with ``task="find"``), DONE when there is none; with ``ask_graph``, the graph walked so far."""
+    game = env.unwrapped
+    goals = {game.target} if game.task == "find" else set(game.map.rooms) - set(game.visited)
+    first: dict[Cell, str | None] = {game.here: None}
+    frontier, direction = [game.here], None
+    while frontier:
+        at = frontier.pop(0)
+        if at in goals:
+            direction = first[at]
+            break
+        for way, there in game.map.exits(at).items():
+            if there not in first:
+                first[there] = first[at] or way
+                frontier.append(there)
+    command = "DONE" if direction is None else f"GO: {direction}"
+    if not game.ask_graph or game._clembench_rules:
+        return command
+    nodes = [game.map.names[cell] for cell in game.visited]
+    graph = {"nodes": nodes, "edges": [list(edge) for edge in sorted(game.walked_edges)]}
+    return f"{command}\nGRAPH: {json.dumps(graph)}"

@@ -32,6 +32,7 @@ from llm_arena_env.core.render import text_to_image
 from llm_arena_env.core.text_env import IllegalAction
 from llm_arena_env.games.grid.mapworld.draw import draw_map
 from llm_arena_env.games.grid.mapworld.env import COMMANDS, Command, MapWorldEnv
+from llm_arena_env.games.grid.mapworld.env import scripted_move as walk
 from llm_arena_env.games.grid.mapworld.pictures import ROOM_TYPES, room_picture
 
 MAX_DESCRIPTION = 2_000
@@ -168,3 +169,13 @@ class DescriberWalkerEnv(PictureMapWorldEnv):
         if agent == "walker":
             return text_to_image(self._observation_text(agent), self.image_size)
         return super()._render_image(agent)
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """The text map world's walker; the describer names the room the walker is in."""
+    game = env.unwrapped
+    if agent == "describer":
+        return f"It looks like {_article(game.map.names[game.here].lower())}."
+    return walk(env, agent)

@@ -218,3 +218,13 @@ class SokobanEnv(TextEnv):
 
     def _render_image(self, agent: str | None) -> np.ndarray:
         return draw_level(self.level, self.image_size)
+
+
+# ---------------------------------------------------------------------- the scripted player
+
+def scripted_move(env: Any, agent: str) -> str:
+    """A solver: the first move of an optimal solution from the current position (any legal move where the
+    solver finds none within its budget)."""
+    game = env.unwrapped
+    solution = solve(game.level)
+    return solution[0] if solution else legal_moves(game.level)[0]

@@ -1,15 +1,24 @@
-"""Soft matching of chess moves written the many ways models write them.
+"""Chess's notation for the generic parsers and Rethink: moves written the many ways models write them,
+and the rule an illegal move breaks.
 
 Models answer "12... Nf3+", "nf3", "Ng1-f3", "g1f3", "0-0", "e8(Q)", "e:d5", "♘f3" or "Knight to f3" where the env asks
 for SAN (or UCI). :func:`chess_moves` reads such a string against a board and returns every legal move
-it could mean; the caller picks among several and writes the move in the env's notation.
+it could mean; :class:`ChessNotation` (what the chess envs put in their observations) writes them in the
+env's notation and explains illegal moves (:mod:`.explain`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Sequence
 
 import chess
+
+from llm_arena_env.core.notation import Notation
+from llm_arena_env.core.text_env import IllegalAction
+from llm_arena_env.games.chess.explain import parse_move
 
 _MOVE_NUMBER = re.compile(r"^\d+\s*(?:\.{1,3}|…)\s*")  # "12." "12..." "12…"
 _EN_PASSANT = re.compile(r"\s*e\.?\s*p\.?$", re.IGNORECASE)
@@ -121,3 +130,33 @@ def in_notation(move: chess.Move, board: chess.Board, legal_actions: tuple[str, 
         if written in legal_actions:
             return written
     return None
+
+
+@dataclass(frozen=True)
+class ChessNotation(Notation):
+    """Chess in the position ``fen``: any way of writing a move is read against the board, and an illegal
+    move gets the rule it breaks. A FEN python-chess cannot read gives the plain notation's answers."""
+
+    fen: str
+
+    @cached_property
+    def board(self) -> chess.Board | None:
+        try:
+            return chess.Board(self.fen)
+        except ValueError:
+            return None
+
+    def match(self, text: str, legal_actions: Sequence[str]) -> list[str]:
+        if self.board is None:
+            return []
+        written = (in_notation(move, self.board, tuple(legal_actions)) for move in chess_moves(text, self.board))
+        return [w for w in written if w is not None]
+
+    def explain(self, action: str) -> str:
+        if self.board is None:
+            return ""
+        try:
+            parse_move(self.board, action)
+        except IllegalAction as rejection:
+            return str(rejection)
+        return ""
