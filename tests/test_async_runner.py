@@ -16,11 +16,10 @@ from llm_arena_env.agents.backends import Completion, OpenAIBackend, Request, Re
 from llm_arena_env.agents.base import Attempt, BaseAgent, Decision
 from llm_arena_env.agents.errors import BackendError, ErrorKind, NonRetryableError, RetryableError
 from llm_arena_env.agents.llm import LLMAgent
-from llm_arena_env.arena import results as results_module
 from llm_arena_env.arena.results import ResultsStore
 from llm_arena_env.arena.runner import EpisodeJob, play_many, run_local
 from llm_arena_env.wrappers import MajorityVote, Parse, Rethink
-from tests.arena_agents import HashAgent, comparable, registered
+from tests.arena_agents import no_html, HashAgent, comparable, registered
 from tests.fake_openai_server import FakeOpenAIServer, Reply
 
 TTT = "openspiel/tic_tac_toe"
@@ -30,7 +29,7 @@ LEGAL = re.compile(r"Legal moves: (.*)")
 
 @pytest.fixture(autouse=True)
 def test_agents(monkeypatch):
-    monkeypatch.setattr(results_module, "TRANSCRIPT_MODULE", "llm_arena_env.arena.no_such_module")  # speed
+    no_html(monkeypatch)  # speed
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     with registered():

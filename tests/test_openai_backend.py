@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import logging
@@ -320,6 +321,31 @@ def test_retry_gives_up_after_max_attempts_and_never_retries_non_retryable():
     with pytest.raises(NonRetryableError):
         retry(failing([NonRetryableError("401"), RetryableError("never reached")]))
     assert len(clock.sleeps) == 2
+
+
+def test_async_retry_waits_without_blocking_and_honours_retry_after():
+    waits: list[float] = []
+
+    async def asleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    retry = Retrier(RetryPolicy(max_attempts=3, initial_delay=0.01), rng=random.Random(0), asleep=asleep,
+                    sleep=lambda seconds: pytest.fail("the async path must not sleep the thread"))
+    errors = [RetryableError("busy", retry_after=2.0), RetryableError("busy")]
+
+    async def call():
+        if errors:
+            raise errors.pop(0)
+        return "done"
+
+    assert asyncio.run(retry.acall(call)) == "done"
+    assert waits[0] == 2.0 and 0.005 <= waits[1] <= 0.02
+    with pytest.raises(RetryableError, match="gave up after 3 attempts"):
+        asyncio.run(retry.acall(lambda: call_failing()))
+
+
+async def call_failing():
+    raise RetryableError("down")
 
 
 def test_retry_stops_at_max_elapsed():

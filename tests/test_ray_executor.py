@@ -14,20 +14,19 @@ import sys
 
 import pytest
 
-from llm_arena_env.arena import results as results_module
 from llm_arena_env.arena.config import ConfigError, GameEntry, RunConfig
 from llm_arena_env.arena.ray_executor import RayNotInstalledError, ray_executor
 from llm_arena_env.arena.results import EPISODE_FILE, ResultsStore, load_episodes
 from llm_arena_env.arena.runner import AgentBuildError, EpisodeJob, play_many
 from llm_arena_env.cli import main
-from tests.arena_agents import comparable
+from tests.arena_agents import comparable, no_html
 
 GAMES = ("openspiel/tic_tac_toe", "openspiel/connect_four")
 
 
 @pytest.fixture(autouse=True)
 def no_transcripts(monkeypatch):
-    monkeypatch.setattr(results_module, "TRANSCRIPT_MODULE", "llm_arena_env.arena.no_such_module")  # speed
+    no_html(monkeypatch)  # speed
 
 
 @pytest.fixture(scope="module")

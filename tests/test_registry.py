@@ -53,3 +53,53 @@ def test_a_made_env_knows_its_id_and_arguments():
     assert env.spec.id == "openspiel/connect_four"
     assert env.spec.kwargs["max_illegal_actions"] == 2
     assert llm_arena_env.make("chess").spec.id == "chess"
+
+
+# Every game the package registers, by id. A game is in the registry because it is listed where its kind
+# registers its games, never because its module happened to import: a module that is missing or broken
+# fails here and in make(), not by the game silently dropping out.
+REGISTERED_IDS = {
+    "chess",
+    "dialogue/clean_up", "dialogue/cloudgame", "dialogue/codenames", "dialogue/dond", "dialogue/guesswhat",
+    "dialogue/hot_air_balloon", "dialogue/imagegame", "dialogue/matchit_ascii", "dialogue/mm_mapworld",
+    "dialogue/mm_mapworld_graphs", "dialogue/mm_mapworld_specificroom", "dialogue/privateshared",
+    "dialogue/referencegame", "dialogue/taboo", "dialogue/wordle", "dialogue/wordle_withclue",
+    "dialogue/wordle_withcritic", "dialogue/adventuregame", "dialogue/matchit", "dialogue/multimodal_referencegame",
+    "dialogue/st_clean_up", "dialogue/hybrid_clean_up", "dialogue/mm_clean_up",
+    "grid/babyai", "grid/mapworld", "grid/sokoban", "grid/textmapworld", "grid/textmapworld_graphreasoning",
+    "grid/textmapworld_specificroom",
+    "openspiel/backgammon", "openspiel/breakthrough", "openspiel/checkers", "openspiel/chess",
+    "openspiel/chinese_checkers", "openspiel/connect_four", "openspiel/dots_and_boxes", "openspiel/go",
+    "openspiel/hex", "openspiel/kuhn_poker", "openspiel/leduc_poker", "openspiel/liars_dice",
+    "openspiel/nine_mens_morris", "openspiel/oh_hell", "openspiel/othello", "openspiel/tic_tac_toe",
+    "openspiel/universal_poker",
+    "poker/holdem_match",
+    "social/werewolf",
+}
+
+
+def test_the_registered_games_are_exactly_these():
+    from llm_arena_env.games.openspiel.catalog import SINCE_OPENSPIEL_2, _openspiel_major
+
+    expected = set(REGISTERED_IDS)
+    if _openspiel_major() < 2:  # OpenSpiel's wheels for Python 3.10 stop at 1.6, which lacks these games
+        expected -= {f"openspiel/{name}" for name in SINCE_OPENSPIEL_2}
+    registered = {spec.id for spec in llm_arena_env.list_games()
+                  if isinstance(spec.entry_point, str) and spec.entry_point.startswith("llm_arena_env.")}
+    assert registered == expected  # (games registered by other tests point at their own modules)
+
+
+def test_every_registered_entry_point_names_a_module_that_exists():
+    import importlib.util
+
+    missing = [spec.id for spec in llm_arena_env.list_games() if isinstance(spec.entry_point, str)
+               and importlib.util.find_spec(spec.entry_point.partition(":")[0]) is None]
+    assert not missing
+
+
+def test_every_instance_generator_names_a_module_that_exists():
+    import importlib.util
+
+    from llm_arena_env.games.dialogue.instances import GENERATORS
+
+    assert [game for game, entry in GENERATORS.items() if importlib.util.find_spec(entry.partition(":")[0]) is None] == []

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import types
 import warnings
 
 import pytest
 
-from llm_arena_env.arena import results as results_module
+from llm_arena_env.arena import transcript
 from llm_arena_env.arena.files import atomic_write
 from llm_arena_env.arena.results import (
     EPISODE_FILE,
@@ -24,7 +22,7 @@ from llm_arena_env.arena.results import (
     pairing_folder,
 )
 from llm_arena_env.arena.runner import EpisodeJob, play_many
-from tests.arena_agents import registered
+from tests.arena_agents import no_html, registered
 
 TTT = "openspiel/tic_tac_toe"
 
@@ -42,7 +40,7 @@ def played(store: ResultsStore, jobs) -> list:
 @pytest.fixture
 def no_transcripts(monkeypatch):
     """Episodes without the transcript module, so these tests see only what the store itself writes."""
-    monkeypatch.setattr(results_module, "TRANSCRIPT_MODULE", "llm_arena_env.arena.no_such_module")
+    no_html(monkeypatch)
 
 
 def test_the_layout_is_run_game_pairing_episode(tmp_path, no_transcripts):
@@ -155,15 +153,11 @@ def test_load_episodes_reads_a_root_a_run_or_one_file(tmp_path, no_transcripts):
 
 
 def test_a_failing_transcript_never_costs_the_episode(tmp_path, monkeypatch):
-    module = types.ModuleType("fake_transcript")
-
     def write_episode_html(record, folder):
         (folder / "transcript.html").write_text("<p>half")
         raise RuntimeError("no fonts")
 
-    module.write_episode_html = write_episode_html
-    monkeypatch.setitem(sys.modules, "fake_transcript", module)
-    monkeypatch.setattr(results_module, "TRANSCRIPT_MODULE", "fake_transcript")
+    monkeypatch.setattr(transcript, "write_episode_html", write_episode_html)
     store = ResultsStore(tmp_path, "run")
     with pytest.warns(RuntimeWarning, match="no fonts"):
         played(store, [job(0), job(1)])
@@ -173,13 +167,24 @@ def test_a_failing_transcript_never_costs_the_episode(tmp_path, monkeypatch):
 
 def test_the_transcript_is_written_beside_the_episode(tmp_path, monkeypatch):
     calls = []
-    module = types.ModuleType("fake_transcript")
-    module.write_episode_html = lambda record, folder: calls.append((record.episode_id, folder))
-    monkeypatch.setitem(sys.modules, "fake_transcript", module)
-    monkeypatch.setattr(results_module, "TRANSCRIPT_MODULE", "fake_transcript")
+    monkeypatch.setattr(transcript, "write_episode_html",
+                        lambda record, folder: calls.append((record.episode_id, folder)))
     store = ResultsStore(tmp_path, "run")
     played(store, [job(4)])
     assert calls == [("0004", store.episode_dir(job(4)))]
+
+
+def test_transcripts_off_writes_the_episodes_only(tmp_path):
+    store = ResultsStore(tmp_path, "run", transcripts=False)
+    played(store, [job(0)])
+    store.write_index()
+    written = sorted(p.name for p in store.run_dir.rglob("*") if p.is_file())
+    assert written == [EPISODE_FILE]
+    assert store.transcript_failures == 0
+    on = ResultsStore(tmp_path, "on")
+    played(on, [job(0)])
+    on.write_index()
+    assert (on.episode_dir(job(0)) / "transcript.html").is_file() and (on.run_dir / "index.html").is_file()
 
 
 def test_aborted_dialogue_episodes_with_nan_scores_are_stored_and_read_back(tmp_path):

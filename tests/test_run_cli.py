@@ -53,6 +53,14 @@ def test_run_writes_every_episode_and_a_summary(tmp_path, capsys):
     assert all((f.parent / "transcript.html").exists() for f in episode_files(tmp_path))
 
 
+def test_no_transcripts_writes_the_episodes_without_html(tmp_path, capsys):
+    code, _, err = run(capsys, "run", TTT, "--players", "random", "random", "--episodes", "2", "--no-progress",
+                       "--results-root", str(tmp_path), "--run-name", "ttt", "--no-transcripts")
+    assert code == 0, err
+    assert len(episode_files(tmp_path)) == 2
+    assert not list(tmp_path.rglob("*.html"))
+
+
 def test_the_same_command_again_plays_nothing_twice(tmp_path, capsys):
     argv = ["run", TTT, "--players", "random", "random", "--episodes", "3", "--results-root", str(tmp_path),
             "--no-progress"]

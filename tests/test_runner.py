@@ -7,7 +7,6 @@ import pickle
 
 import pytest
 
-from llm_arena_env.arena import results as results_module
 from llm_arena_env.arena.episode import play_episode, replay
 from llm_arena_env.arena.results import EPISODE_FILE, ResultsStore, load_episodes
 from llm_arena_env.arena.runner import (
@@ -18,14 +17,14 @@ from llm_arena_env.arena.runner import (
     play_many,
     register_executor,
 )
-from tests.arena_agents import HashAgent, comparable, registered
+from tests.arena_agents import no_html, HashAgent, comparable, registered
 
 TTT = "openspiel/tic_tac_toe"
 
 
 @pytest.fixture(autouse=True)
 def test_agents(monkeypatch):
-    monkeypatch.setattr(results_module, "TRANSCRIPT_MODULE", "llm_arena_env.arena.no_such_module")  # speed
+    no_html(monkeypatch)  # speed
     with registered():
         yield
 

@@ -18,7 +18,7 @@ from llm_arena_env.training.trajectory import (
     trajectories_from_episode,
 )
 from llm_arena_env.wrappers import Parse, Rethink
-from llm_arena_env.wrappers.record import RecordTrajectories
+from llm_arena_env.training.record import RecordTrajectories
 
 
 class ScriptedModel(BaseAgent):

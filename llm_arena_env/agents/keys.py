@@ -25,9 +25,14 @@ class MissingKeyError(ValueError):
     """No key where the registry says one is; the message names where to put it, never a key."""
 
 
-def key_files() -> list[Path]:
-    from llm_arena_env.agents.model_registry import user_config_dir
+def user_config_dir() -> Path:
+    """The user's llm-arena config folder (model registry, key file): ``$XDG_CONFIG_HOME/llm-arena`` or
+    ``~/.config/llm-arena`` (``%APPDATA%\\llm-arena`` on Windows)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or (os.environ.get("APPDATA") if os.name == "nt" else None)
+    return Path(base) / "llm-arena" if base else Path.home() / ".config" / "llm-arena"
 
+
+def key_files() -> list[Path]:
     candidates = [os.environ.get(KEY_FILE_ENV), Path.cwd() / KEY_FILE, user_config_dir() / KEY_FILE]
     return [Path(p) for p in candidates if p and Path(p).is_file()]
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from llm_arena_env.agents.keys import resolve_credentials, user_config_dir
+
 SHIPPED = Path(__file__).with_name("models.toml")
 USER_FILE = "models.toml"
 WORKDIR_FILE = "llm-arena-models.toml"
@@ -61,11 +63,6 @@ class ModelEntry:
 
 class RegistryError(ValueError):
     """A registry file that cannot be read or an entry that is wrong; the message names file and entry."""
-
-
-def user_config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or (os.environ.get("APPDATA") if os.name == "nt" else None)
-    return Path(base) / "llm-arena" if base else Path.home() / ".config" / "llm-arena"
 
 
 def registry_files() -> list[Path]:
@@ -154,8 +151,6 @@ def lookup(name: str) -> ModelEntry | None:
 def make_registered_backend(entry: ModelEntry) -> Any:
     """The backend an entry describes, with its key resolved (environment or key file) and prices applied."""
     from llm_arena_env.agents.backends.catalog import backend_info, make_backend
-    from llm_arena_env.agents.keys import resolve_credentials
-
     info = backend_info(entry.backend)
     kwargs: dict[str, Any] = {**entry.backend_options, **entry.generation}
     if info.remote:

@@ -8,7 +8,8 @@ from typing import Any
 def list_models() -> str:
     """The registered models, a row each, with the file that declares them."""
     from llm_arena_env.agents.model_registry import RegistryError, load_registry, registry_files
-    from llm_arena_env.cli import UsageError, format_table
+    from llm_arena_env.cli_common import UsageError
+    from llm_arena_env.text_table import format_table
 
     try:
         models = load_registry()
@@ -24,7 +25,7 @@ def list_models() -> str:
 def list_backends() -> str:
     """The backends, whether their SDK is installed, and which extra installs it."""
     from llm_arena_env.agents.backends.catalog import BACKENDS
-    from llm_arena_env.cli import format_table
+    from llm_arena_env.text_table import format_table
     from llm_arena_env.plugins import load_entry_points
 
     load_entry_points()
@@ -35,7 +36,7 @@ def list_backends() -> str:
 
 def print_listing(what: str, args: Any) -> int:
     if getattr(args, "kind", None):
-        from llm_arena_env.cli import UsageError
+        from llm_arena_env.cli_common import UsageError
 
         raise UsageError("--kind applies to `list games` only")
     print(list_models() if what == "models" else list_backends())

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from llm_arena_env.cli import int_at_least
+from llm_arena_env.cli_common import int_at_least
 from llm_arena_env.games.dialogue.clembench_benchmark import VERSIONS, benchmark_games, coverage, coverage_notes
 from llm_arena_env.registry import KINDS
 
@@ -63,6 +63,8 @@ def add_bench_parsers(subparsers: Any) -> None:
                        help="episodes played at once (default 8)")
     bench.add_argument("--results-root", default="results", metavar="DIR", help="where run folders go")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bench.add_argument("--no-transcripts", action="store_true",
+                       help="write the episodes only, no HTML transcripts or index page")
     bench.set_defaults(command=bench_command)
 
     evaluate = subparsers.add_parser(
@@ -84,7 +86,7 @@ def bench_command(args: argparse.Namespace) -> int:
     from llm_arena_env.arena.results import ResultsStore, folder_name
     from llm_arena_env.arena.run_cli import play_jobs, report_errors
     from llm_arena_env.arena.selectors import select_games
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     try:
         if args.benchmark or not (args.game or args.kind):
@@ -106,7 +108,7 @@ def bench_command(args: argparse.Namespace) -> int:
         name = folder_name(f"bench-{model}" + (f"-vs-{args.partner}" if args.partner else ""))
         manifest = {"bench": {"model": model, "partner": args.partner, "games": games, "instances": args.instances,
                               "episodes": args.episodes, "seed": args.seed}}
-        store = ResultsStore(args.results_root, name)
+        store = ResultsStore(args.results_root, name, transcripts=not args.no_transcripts)
         code = play_jobs(jobs, store, manifest, what=f"bench {model}", concurrency=args.concurrency,
                          progress=not args.no_progress)
         if code:
@@ -140,7 +142,7 @@ def bench_jobs(model: str, games: Sequence[str], *, partner: str | None, instanc
 
 
 def eval_command(args: argparse.Namespace) -> int:
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     table = clem_table(_load(args.results))
     if not table["models"]:

@@ -35,14 +35,29 @@ import os
 import random
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
+from typing import Annotated, Any, Collection, Iterator, Literal, Mapping, Sequence, TypeVar, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from llm_arena_env.agents.specs import agent_identity
-from llm_arena_env.arena.results import folder_name
-from llm_arena_env.arena.runner import EpisodeJob, JobStream
+from llm_arena_env.arena.files import folder_name
+from llm_arena_env.arena.jobs import EpisodeJob, JobStream
 
 DEFAULT_RESULTS_ROOT = "results"
-EXECUTOR_NAMES = ("local", "ray")
+ExecutorName = Literal["local", "ray"]
+EXECUTOR_NAMES = get_args(ExecutorName)
+BaseModelT = TypeVar("BaseModelT", bound="BaseModel")
 
 
 class ConfigError(ValueError):
@@ -89,16 +104,14 @@ class RunConfig:
     def from_mapping(cls, data: Mapping[str, Any], *, source: str = "") -> RunConfig:
         """A config from plain values (a parsed file, or flags); every field is checked."""
         data = _normalized(data, source)
-        values: dict[str, Any] = {}
-        for name, check in _CHECKS.items():
-            if name not in data:
-                continue
-            nullable = data[name] is None and name in _NULLABLE
-            values[name] = None if nullable else check(data[name], _Field(name, source))
         for name in ("games", "players"):
-            if name not in values:
+            if name not in data:
                 raise ConfigError(f"{_where(source)}field {name!r} is missing: "
                                   + ("give one or more game ids" if name == "games" else "give the agent specs"))
+        checked = _validated(_Fields, data, source)
+        values = {name: getattr(checked, name) for name in _Fields.model_fields}
+        values.update(games=_games(checked.games, source), players=_players(checked.players, source),
+                      game_args=dict(checked.game_args))
         if values.get("ray_address") and values.get("executor", "local") != "ray":
             raise ConfigError(f"{_where(source)}field 'ray_address' applies only with executor = \"ray\"")
         if values.get("tournament"):
@@ -273,15 +286,222 @@ def _parse_yaml(text: str, path: Path) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------- checks
+# Types and ranges are pydantic's to check (_Fields, _Game, _Player); the validators beside them check what
+# only this package knows (agent kinds, game ids, folder names, entries listed twice). Every failure becomes
+# one ConfigError naming the file and the field.
+
+Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    source: str
+def _python_names(value: dict[str, Any]) -> dict[str, Any]:
+    bad = [key for key in value if not key.isidentifier()]
+    if bad:
+        raise ValueError(f"has keys that are not Python names: {', '.join(repr(k) for k in bad)}")
+    return value
 
-    def error(self, message: str) -> ConfigError:
-        return ConfigError(f"{_where(self.source)}field {self.name!r} {message}")
+
+Kwargs = Annotated[dict[StrictStr, Any], AfterValidator(_python_names)]
+
+
+def _instance_choice(value: Any) -> str | int | tuple[int, ...] | None:
+    """``"all"``, a number of instances to sample (>= 1), or a list of distinct instance indices."""
+    if value is None or value == "all":
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if (isinstance(value, Sequence) and not isinstance(value, str) and value
+            and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value)):
+        repeated = sorted({i for i in value if list(value).count(i) > 1})
+        if repeated:  # each would be played into the same folder
+            raise ValueError(f"lists instance{'s' * (len(repeated) > 1)} {', '.join(map(str, repeated))} more "
+                             "than once; to play an instance more often, raise 'episodes'")
+        return tuple(value)
+    raise ValueError(f"must be \"all\", a number of instances to sample, or a list of instance indices, got {value!r}")
+
+
+def _known_game(game_id: str) -> str:
+    import llm_arena_env
+
+    try:
+        llm_arena_env.spec(game_id)
+    except llm_arena_env.UnknownGameError as error:
+        raise ValueError(f"names an unknown game: {error}") from None
+    return game_id
+
+
+class _Game(BaseModel):
+    """A ``games`` entry: ``"chess"`` or ``{id = "chess", kwargs = {...}, instances = ...}``."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[Text, AfterValidator(_known_game)]
+    kwargs: Kwargs | None = None
+    instances: Annotated[Any, AfterValidator(_instance_choice)] = None
+
+
+class _Player(BaseModel):
+    """A ``players`` table: ``{spec = "openai:o3", timeout = 3600, max_retries = 2}``."""
+
+    model_config = ConfigDict(extra="forbid")
+    spec: Text
+    timeout: Annotated[float, Field(gt=0, strict=True)] | None = None
+    max_retries: Annotated[StrictInt, Field(ge=0)] | None = None
+
+
+class _Fields(BaseModel):
+    """The fields of a run (see the module docstring); games and players are checked entry by entry."""
+
+    model_config = ConfigDict(extra="forbid")
+    games: Annotated[list[Any], Field(min_length=1)]
+    players: Annotated[list[Any], Field(min_length=1)]
+    run_name: Text | None = None
+    results_root: Text = DEFAULT_RESULTS_ROOT
+    game_args: Kwargs = {}
+    episodes: Annotated[StrictInt, Field(ge=1)] = 1
+    seed: Annotated[StrictInt, Field(ge=0)] | None = 0
+    concurrency: Annotated[StrictInt, Field(ge=1)] = 1
+    max_illegal: Annotated[StrictInt, Field(ge=0)] | None = None
+    tournament: StrictBool = False
+    swap_sides: StrictBool | None = None
+    executor: ExecutorName = "local"
+    ray_address: Text | None = None
+    instances: Annotated[Any, AfterValidator(_instance_choice)] = None
+
+    @field_validator("games", "players", mode="before")
+    @classmethod
+    def _one_or_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, (str, Mapping)) else value
+
+    @field_validator("instances", mode="before")
+    @classmethod
+    def _number_or_all(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            raise ValueError(f"must be \"all\" or a number of instances to sample, got {value!r}")
+        return value
+
+    @field_validator("run_name")
+    @classmethod
+    def _one_folder(cls, name: str | None) -> str | None:
+        if name is not None and folder_name(name) != name:
+            raise ValueError(f"must be one folder name of letters, digits and ._+=- characters, got {name!r}")
+        return name
+
+
+def _validated(model: type[BaseModelT], data: Any, source: str, field_name: str = "") -> BaseModelT:
+    """``model`` checked by pydantic; its errors as one :class:`ConfigError`, a line per problem, each naming
+    the file and the field (``field_name`` is where ``data`` stands in the run, e.g. ``games.chess``)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        lines = [_problem(problem, model, field_name) for problem in error.errors()]
+        raise ConfigError("\n".join(f"{_where(source)}{line}" for line in dict.fromkeys(lines))) from None
+
+
+def _problem(problem: Any, model: type[BaseModel], field_name: str) -> str:
+    """One pydantic error in the words of this module: ``field 'episodes' must be >= 1, got 0``."""
+    path = [str(part) for part in problem["loc"] if not isinstance(part, int)]
+    name = ".".join([field_name, *path] if field_name else path)
+    kind, context, got = problem["type"], problem.get("ctx") or {}, problem.get("input")
+    if kind == "extra_forbidden":
+        owner = field_name or "the run"
+        return f"field {owner!r} has unknown key {path[-1]!r}; it takes {', '.join(model.model_fields)}"
+    if kind == "missing":
+        return f"field {field_name!r} has an entry without {path[-1]!r}" if field_name else f"field {name!r} is missing"
+    if kind in ("greater_than_equal", "greater_than"):
+        sign, bound = (">=", context["ge"]) if kind == "greater_than_equal" else (">", context["gt"])
+        return f"field {name!r} must be {sign} {bound:g}, got {got!r}"
+    if kind == "value_error":
+        return f"field {name!r} {context['error']}"
+    if kind == "literal_error":
+        return f"field {name!r} must be one of {context['expected'].replace(' or ', ', ')}, got {got!r}"
+    return f"field {name!r} must be {_EXPECTED.get(kind, problem['msg'].lower())}, got {got!r}"
+
+
+#: What a value of the wrong type should have been, by pydantic's error type.
+_EXPECTED = {
+    "string_type": "a non-empty string",
+    "string_too_short": "a non-empty string",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "dict_type": "a table of keyword arguments",
+    "list_type": "a list",
+    "too_short": "a list with at least one entry",
+}
+
+
+def _games(items: list[Any], source: str) -> tuple[GameEntry, ...]:
+    entries = [entry for item in items for entry in _expanded(item, source)]
+    games = []
+    for entry in entries:
+        if isinstance(entry, str):
+            entry = {"id": entry}
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{_where(source)}field 'games' has an entry that is neither a game id nor a table: "
+                              f"{entry!r}")
+        game_id = entry.get("id")
+        game = _validated(_Game, entry, source, f"games.{game_id}" if isinstance(game_id, str) else "games")
+        games.append(GameEntry(game.id, dict(game.kwargs or {}), game.instances))
+    ids = [g.id for g in games]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ConfigError(f"{_where(source)}field 'games' lists {', '.join(repeated)} more than once; a run plays "
+                          "each game once (put other kwargs of the same game in another run)")
+    return tuple(games)
+
+
+def _expanded(item: Any, source: str) -> list[Any]:
+    """A selector (``all``, ``dialogue/*``) as one entry per game it names; anything else as it is."""
+    from llm_arena_env.arena.selectors import is_selector, select_games
+
+    game_id = item if isinstance(item, str) else item.get("id") if isinstance(item, Mapping) else None
+    if not isinstance(game_id, str) or not is_selector(game_id):
+        return [item]
+    try:
+        ids = select_games([game_id])
+    except ValueError as error:
+        raise ConfigError(f"{_where(source)}field 'games' {error}") from None
+    return [i if isinstance(item, str) else {**item, "id": i} for i in ids]
+
+
+def _players(items: list[Any], source: str) -> tuple[str, ...]:
+    from llm_arena_env.agents.model_registry import load_registry
+    from llm_arena_env.agents.specs import AGENT_SPECS
+
+    specs = tuple(_player_table(item, source) if isinstance(item, Mapping) else _spec(item, source) for item in items)
+    for spec in specs:
+        if spec.partition(":")[0] not in AGENT_SPECS and spec not in load_registry():
+            raise ConfigError(f"{_where(source)}field 'players' names unknown agent {spec!r}; known kinds: "
+                              f"{', '.join(sorted(AGENT_SPECS))} (see `llm-arena list agents`), nor is it a "
+                              "registered model (`llm-arena list models`)")
+    return specs
+
+
+def _spec(item: Any, source: str) -> str:
+    if not isinstance(item, str) or not item.strip():
+        raise ConfigError(f"{_where(source)}field 'players' must be a non-empty string or a table, got {item!r}")
+    return item.strip()
+
+
+def _player_table(item: Mapping[str, Any], source: str) -> str:
+    """``{spec = "openai:o3", timeout = 3600, max_retries = 2}`` as the spec string that says the same
+    (``openai:o3,timeout=3600,max_retries=2``), so everything after reading sees one kind of player."""
+    from llm_arena_env.agents.specs import TRANSPORT_KINDS
+
+    spec = item.get("spec")
+    table = _validated(_Player, item, source, f"players.{spec}" if isinstance(spec, str) else "players")
+    options = {name: item[name] for name in ("timeout", "max_retries") if getattr(table, name) is not None}
+    where = f"{_where(source)}field 'players.{table.spec}'"
+    if options and table.spec.partition(":")[0] not in TRANSPORT_KINDS:
+        raise ConfigError(f"{where} sets {', '.join(options)}, but only {', '.join(sorted(TRANSPORT_KINDS))} "
+                          "agents take them")
+    for name in options:
+        if f",{name}=" in table.spec.replace(" ", ""):
+            raise ConfigError(f"{where} sets {name} twice (in the spec and in the table)")
+    return table.spec + "".join(f",{name}={value}" for name, value in options.items())
 
 
 def _where(source: str) -> str:
@@ -289,6 +509,7 @@ def _where(source: str) -> str:
 
 
 def _normalized(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """``data`` with ``-`` in field names read as ``_``; an unknown field is an error naming the closest."""
     known = [f.name for f in fields(RunConfig)]
     result: dict[str, Any] = {}
     for key, value in data.items():
@@ -305,209 +526,23 @@ def _normalized(data: Mapping[str, Any], source: str) -> dict[str, Any]:
 MAX_EPISODES = 100_000
 
 
-def _int(minimum: int) -> Callable[[Any, _Field], int]:
-    def check(value: Any, where: _Field) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise where.error(f"must be an integer >= {minimum}, got {value!r}")
-        if value < minimum:
-            raise where.error(f"must be >= {minimum}, got {value}")
-        return value
-
-    return check
-
-
-def _bool(value: Any, where: _Field) -> bool:
-    if not isinstance(value, bool):
-        raise where.error(f"must be true or false, got {value!r}")
-    return value
-
-
-def _executor(value: Any, where: _Field) -> str:
-    if value not in EXECUTOR_NAMES:
-        raise where.error(f"must be one of {', '.join(map(repr, EXECUTOR_NAMES))}, got {value!r}")
-    return value
-
-
-def _text(value: Any, where: _Field) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise where.error(f"must be a non-empty string, got {value!r}")
-    return value.strip()
-
-
-def _run_name(value: Any, where: _Field) -> str:
-    name = _text(value, where)
-    if folder_name(name) != name:
-        raise where.error(f"must be one folder name of letters, digits and ._+=- characters, got {name!r}")
-    return name
-
-
-def _kwargs(value: Any, where: _Field) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise where.error(f"must be a table of keyword arguments, got {value!r}")
-    bad = [k for k in value if not (isinstance(k, str) and k.isidentifier())]
-    if bad:
-        raise where.error(f"has keys that are not Python names: {', '.join(repr(k) for k in bad)}")
-    return dict(value)
-
-
-def _player_table(item: Mapping[str, Any], where: _Field) -> str:
-    """``{spec = "openai:o3", timeout = 3600, max_retries = 2}`` as the spec string that says the same
-    (``openai:o3,timeout=3600,max_retries=2``), so everything after reading sees one kind of player."""
-    from llm_arena_env.agents.specs import TRANSPORT_KINDS, TRANSPORT_OPTIONS
-
-    unknown = sorted(set(item) - {"spec", *TRANSPORT_OPTIONS})
-    if unknown or "spec" not in item:
-        raise where.error(f"has a player table with keys {sorted(item)}; it takes spec (required), "
-                          f"{', '.join(TRANSPORT_OPTIONS)}")
-    spec = _text(item["spec"], where)
-    options = {name: item[name] for name in TRANSPORT_OPTIONS if name in item}
-    kind = spec.partition(":")[0]
-    if options and kind not in TRANSPORT_KINDS:
-        raise where.error(f"sets {', '.join(options)} for {spec!r}, but only {', '.join(sorted(TRANSPORT_KINDS))} "
-                          "agents take them")
-    for name, value in options.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
-                name == "timeout" and value == 0) or (TRANSPORT_OPTIONS[name] is int and not isinstance(value, int)):
-            want = "a number of seconds > 0" if name == "timeout" else "a whole number >= 0"
-            raise where.error(f"sets {name} of {spec!r} to {value!r}; it must be {want}")
-        if f",{name}=" in spec.replace(" ", ""):
-            raise where.error(f"sets {name} of {spec!r} twice (in the spec and in the table)")
-    return spec + "".join(f",{name}={value}" for name, value in options.items())
-
-
-def _players(value: Any, where: _Field) -> tuple[str, ...]:
-    from llm_arena_env.agents.specs import AGENT_SPECS
-
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, Sequence) or not items:
-        raise where.error(f"must be a list of agent specs, got {value!r}")
-    from llm_arena_env.agents.model_registry import load_registry
-
-    specs = tuple(_player_table(item, where) if isinstance(item, Mapping) else _text(item, where) for item in items)
-    for spec in specs:
-        kind = spec.partition(":")[0]
-        if kind not in AGENT_SPECS and spec not in load_registry():
-            raise where.error(f"names unknown agent {spec!r}; known kinds: {', '.join(sorted(AGENT_SPECS))} "
-                              "(see `llm-arena list agents`), nor is it a registered model (`llm-arena list models`)")
-    return specs
-
-
-_GAME_KEYS = ("id", "kwargs", "instances")
-
-
-def _games(value: Any, where: _Field) -> tuple[GameEntry, ...]:
-    items = [value] if isinstance(value, (str, Mapping)) else value
-    if not isinstance(items, Sequence) or not items:
-        raise where.error(f"must be a list of game ids or {{id, kwargs, instances}} tables, got {value!r}")
-    games = tuple(_game(entry, where) for item in items for entry in _expanded(item, where))
-    ids = [g.id for g in games]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise where.error(f"lists {', '.join(repeated)} more than once; a run plays each game once "
-                          "(put other kwargs of the same game in another run)")
-    return games
-
-
-def _expanded(item: Any, where: _Field) -> list[Any]:
-    """A selector (``all``, ``dialogue/*``) as one entry per game it names; anything else as it is."""
-    from llm_arena_env.arena.selectors import is_selector, select_games
-
-    game_id = item if isinstance(item, str) else item.get("id") if isinstance(item, Mapping) else None
-    if not isinstance(game_id, str) or not is_selector(game_id):
-        return [item]
-    try:
-        ids = select_games([game_id])
-    except ValueError as error:
-        raise where.error(str(error)) from None
-    return [i if isinstance(item, str) else {**item, "id": i} for i in ids]
-
-
-def _game(item: Any, where: _Field) -> GameEntry:
-    if isinstance(item, str):
-        item = {"id": item}
-    if not isinstance(item, Mapping):
-        raise where.error(f"has an entry that is neither a game id nor a table: {item!r}")
-    unknown = [k for k in item if k not in _GAME_KEYS]
-    if unknown:
-        raise where.error(f"has an entry with unknown keys {unknown} (a game entry takes {', '.join(_GAME_KEYS)})")
-    if "id" not in item:
-        raise where.error(f"has an entry without an 'id': {dict(item)!r}")
-    game_id = _text(item["id"], where)
-    _check_game_id(game_id, where)
-    kwargs = _kwargs(item.get("kwargs") or {}, _Field(f"{where.name}.{game_id}.kwargs", where.source))
-    return GameEntry(game_id, kwargs, _instance_choice(item.get("instances"), _Field(f"{where.name}.{game_id}.instances", where.source)))
-
-
-def _instance_choice(value: Any, where: _Field) -> str | int | tuple[int, ...] | None:
-    if value is None or value == "all":
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return _int(1)(value, where)  # a sample of this many
-    if isinstance(value, Sequence) and not isinstance(value, str) and value:
-        indices = tuple(_int(0)(v, where) for v in value)
-        repeated = sorted({i for i in indices if indices.count(i) > 1})
-        if repeated:  # each would be played into the same folder
-            raise where.error(f"lists instance{'s' * (len(repeated) > 1)} {', '.join(map(str, repeated))} more "
-                              "than once; to play an instance more often, raise 'episodes'")
-        return indices
-    raise where.error(f"must be \"all\", a number of instances to sample, or a list of instance indices, got {value!r}")
-
-
-def _instances_field(value: Any, where: _Field) -> str | int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    choice = _instance_choice(value, where)
-    if choice is None or isinstance(choice, tuple):
-        raise where.error(f"must be \"all\" or a number of instances to sample, got {value!r}")
-    return choice
-
-
-def _check_game_id(game_id: str, where: _Field) -> None:
-    import llm_arena_env
-
-    try:
-        llm_arena_env.spec(game_id)
-    except llm_arena_env.UnknownGameError as error:
-        raise where.error(f"names an unknown game: {error}") from None
-
-
 def _plain_instances(instances: str | tuple[int, ...] | None) -> Any:
     return list(instances) if isinstance(instances, tuple) else instances
 
 
 def _inspect_game(game: str, kwargs: Mapping[str, Any]) -> tuple[list[str], int | None]:
     """The game's players and the size of its instance set (None where it has none), from one made env."""
-    import llm_arena_env
+    from llm_arena_env.registry import GameMakeError, make_game
 
     try:
-        env = llm_arena_env.make(game, **kwargs)
-    except (llm_arena_env.UnknownGameError, TypeError, ValueError, OSError) as error:  # OSError: a missing file
-        shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-        raise ConfigError(f"field 'games': could not make {game!r}" + (f" with {shown}" if shown else "")
-                          + f": {error}") from None
+        env = make_game(game, kwargs)
+    except GameMakeError as error:
+        raise ConfigError(f"field 'games': {error}") from None
     try:
         instance_set = getattr(env, "instance_set", None)
         return list(env.possible_agents), None if instance_set is None else len(instance_set)
     finally:
         env.close()
 
-
-_CHECKS: dict[str, Callable[[Any, _Field], Any]] = {
-    "games": _games,
-    "players": _players,
-    "run_name": _run_name,
-    "results_root": _text,
-    "game_args": _kwargs,
-    "episodes": _int(1),
-    "seed": _int(0),
-    "concurrency": _int(1),
-    "max_illegal": _int(0),
-    "tournament": _bool,
-    "swap_sides": _bool,
-    "executor": _executor,
-    "ray_address": _text,
-    "instances": _instances_field,
-}
-_NULLABLE = frozenset({"run_name", "seed", "max_illegal", "swap_sides", "ray_address", "instances"})
 
 __all__ = ["RunConfig", "GameEntry", "ConfigError", "read_config_file", "DEFAULT_RESULTS_ROOT"]

@@ -1,11 +1,15 @@
-"""Atomic writes: every file the arena writes is whole or absent, never half-written."""
+"""Files the arena writes: whole or absent, never half-written (``atomic_write``), under safe names
+(``folder_name``)."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
+_MAX_NAME = 80
 TEMP_SUFFIX = ".tmp"  # temporary files are ".<name>.<random>.tmp" beside their target
 
 
@@ -26,3 +30,10 @@ def atomic_write(path: Path, data: str | bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def folder_name(text: str) -> str:
+    """``text`` as one safe path component: runs of other characters than letters, digits and ``._+=-``
+    become ``-`` (``stockfish:1`` -> ``stockfish-1``); never empty, ``.`` or ``..``."""
+    name = _UNSAFE.sub("-", text).strip("-")[:_MAX_NAME]
+    return name if name.strip(".") else "_"

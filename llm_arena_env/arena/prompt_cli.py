@@ -29,7 +29,7 @@ def add_prompt_parser(subparsers: Any) -> None:
 
 
 def prompt_command(args: argparse.Namespace) -> int:
-    from llm_arena_env.cli import UsageError, make_env, parse_game_args
+    from llm_arena_env.cli_common import UsageError, make_env, parse_game_args
 
     env = make_env(args.game, parse_game_args(args.game_arg))
     try:

@@ -26,8 +26,9 @@ import threading
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from llm_arena_env.arena.jobs import EpisodeJob, Executor, RecordSink
+from llm_arena_env.arena.local_executor import AgentPool, EnvPool, run_local
 from llm_arena_env.arena.records import EpisodeRecord
-from llm_arena_env.arena.runner import AgentPool, EnvPool, EpisodeJob, Executor, RecordSink, run_local
 
 RAY_EXTRA_HINT = "pip install 'llm-arena-env[ray]'"
 #: Chunks queued on each worker: the next is there when one ends, so a worker never waits on the driver.
@@ -63,7 +64,7 @@ def run_ray(
     num_workers: int | None = None,
     worker_options: Mapping[str, Any] | None = None,
 ) -> None:
-    """The Ray executor (see the module doc); it follows :class:`~llm_arena_env.arena.runner.Executor`."""
+    """The Ray executor (see the module doc); it follows :class:`~llm_arena_env.arena.jobs.Executor`."""
     if agents:
         raise ValueError("executor 'ray' builds its agents in its workers from the specs; "
                          "ready-made agents (agents=...) can only be used with the local executor")

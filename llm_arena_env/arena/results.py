@@ -15,29 +15,24 @@ transport ``error`` (unless the store is made with ``retry_errors=False``).
 from __future__ import annotations
 
 import datetime
-import importlib
 import json
 import os
 import re
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from llm_arena_env.agents.specs import agent_identity
 from llm_arena_env.arena.episode import scrub
+from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write, folder_name
+from llm_arena_env.arena.jobs import EpisodeJob
 from llm_arena_env.arena.records import EpisodeRecord, RecordError, as_record, to_plain
-from llm_arena_env.arena.files import TEMP_SUFFIX, atomic_write
 
-if TYPE_CHECKING:
-    from llm_arena_env.arena.runner import EpisodeJob
 
 EPISODE_FILE = "episode.json"
 MANIFEST_FILE = "run.json"
-TRANSCRIPT_MODULE = "llm_arena_env.arena.transcript"
 #: Keys every episode file has; a file without them is not an episode (or was cut short by hand).
 REQUIRED_KEYS = ("game", "seed", "agents", "steps", "outcomes")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
-_MAX_NAME = 80
 
 
 class CorruptEpisodeWarning(UserWarning):
@@ -46,13 +41,6 @@ class CorruptEpisodeWarning(UserWarning):
 
 class ResultsConflictError(ValueError):
     """An episode folder holds an episode played with other settings than the job that maps to it."""
-
-
-def folder_name(text: str) -> str:
-    """``text`` as one safe path component: runs of other characters than letters, digits and ``._+=-``
-    become ``-`` (``stockfish:1`` -> ``stockfish-1``); never empty, ``.`` or ``..``."""
-    name = _UNSAFE.sub("-", text).strip("-")[:_MAX_NAME]
-    return name if name.strip(".") else "_"
 
 
 def game_folder(game: str) -> str:
@@ -64,9 +52,13 @@ def pairing_folder(player_specs: Sequence[str]) -> str:
 
 
 class ResultsStore:
-    """The folder of one run under ``root``: where its episodes are written, found and read back."""
+    """The folder of one run under ``root``: where its episodes are written, found and read back.
 
-    def __init__(self, root: str | os.PathLike[str], run_name: str, *, retry_errors: bool = True):
+    ``transcripts``: write each episode's HTML transcript beside it, and the run's index page
+    (:mod:`llm_arena_env.arena.transcript`); ``False`` writes the episode files only."""
+
+    def __init__(self, root: str | os.PathLike[str], run_name: str, *, retry_errors: bool = True,
+                 transcripts: bool = True):
         if not run_name or folder_name(run_name) != run_name:
             raise ValueError(
                 f"a run name is one folder name of letters, digits and ._+=- characters, got {run_name!r}"
@@ -75,6 +67,7 @@ class ResultsStore:
         self.run_name = run_name
         self.run_dir = self.root / run_name
         self.retry_errors = retry_errors  # does an episode that ended in a transport error count as not played?
+        self.transcripts = transcripts
         self.transcript_failures = 0
         self.first_transcript_error = ""
         self._manifest: Mapping[str, Any] | None = None
@@ -131,21 +124,19 @@ class ResultsStore:
         self._call_transcripts("write_episode_html", record, folder)
 
     def write_index(self) -> None:
-        """The run's ``index.html`` linking every episode, where transcripts can be made (failures counted)."""
+        """The run's ``index.html`` linking every episode, unless transcripts are off (failures counted)."""
         if self.run_dir.exists():
             self._call_transcripts("write_index_html", self.run_dir)
 
     def _call_transcripts(self, function: str, *args: Any) -> None:
-        """``function`` of the transcript module, where that module exists; its failures are counted, and
-        warned about once, never raised."""
+        """``function`` of the transcript module, unless transcripts are off; its failures (a missing font,
+        a missing dependency) are counted, and warned about once, never raised."""
+        if not self.transcripts:
+            return
         try:
-            module = importlib.import_module(TRANSCRIPT_MODULE)
-            write = getattr(module, function, None)
-            if write is not None:
-                write(*args)
-        except ModuleNotFoundError as error:
-            if error.name != TRANSCRIPT_MODULE:  # the module exists but something it imports is missing
-                self._transcript_failed(error)
+            from llm_arena_env.arena import transcript
+
+            getattr(transcript, function)(*args)
         except Exception as error:  # noqa: BLE001  (any failure of a transcript must not cost the episode)
             self._transcript_failed(error)
 

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Collection, Sequence
 
-from llm_arena_env.cli import EXIT_ERRORS, EXIT_STATUS, MAX_EPISODES, int_at_least
+from llm_arena_env.cli_common import EXIT_ERRORS, EXIT_STATUS, MAX_EPISODES, int_at_least
 from llm_arena_env.registry import KINDS
 
 RUN_EXAMPLES = """\
@@ -107,6 +107,8 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
                         help="play again the episodes a previous run of this command ended in a transport error "
                              "(default: yes)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-transcripts", action="store_true",
+                        help="write the episodes only, no HTML transcripts or index page")
 
 
 # ---------------------------------------------------------------------------------------------- command
@@ -115,12 +117,13 @@ def _add_run_arguments(parser: argparse.ArgumentParser, *, tournament: bool) -> 
 def run_command(args: argparse.Namespace) -> int:
     from llm_arena_env.arena.config import ConfigError
     from llm_arena_env.arena.results import ResultsStore
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     try:
         config = config_from_args(args)
         jobs = _compatible(config, skip=args.skip_incompatible)  # made as they are drawn
-        store = ResultsStore(config.results_root, config.name, retry_errors=args.retry_errors)
+        store = ResultsStore(config.results_root, config.name, retry_errors=args.retry_errors,
+                             transcripts=not args.no_transcripts)
     except (ConfigError, ValueError) as error:
         raise UsageError(str(error)) from None
     someone_types = any(spec.partition(":")[0] == "human" for spec in config.players)
@@ -156,7 +159,7 @@ def play_jobs(jobs: Collection[Any], store: Any, manifest: dict[str, Any], *, wh
     from llm_arena_env.arena.ray_executor import RayNotInstalledError
     from llm_arena_env.arena.results import ResultsConflictError
     from llm_arena_env.arena.runner import AgentBuildError, AgentError, FatalModelError, GameBuildError, play_many
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     problem = unwritable(store.root)
     if problem:
@@ -228,7 +231,7 @@ def _compatible(config: Any, *, skip: bool) -> Any:
     """The run's jobs (a JobStream) whose agents can play their game, judged once per pairing; the others
     refused in one line, or skipped (``skip``)."""
     from llm_arena_env.arena.runner import incompatibility, pairing_name
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     plan = config.plan()
     bad = {(job.game, job.player_specs): (pairing_name(job), reason)
@@ -257,7 +260,7 @@ def _executor(config: Any) -> Any:
 def config_from_args(args: argparse.Namespace) -> Any:
     """The RunConfig the flags (and ``--config`` file) describe; flags given win over the file."""
     from llm_arena_env.arena.config import RunConfig
-    from llm_arena_env.cli import UsageError, parse_game_args
+    from llm_arena_env.cli_common import UsageError, parse_game_args
 
     from llm_arena_env.arena.selectors import select_games
 

@@ -164,7 +164,7 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _usage(message: str) -> Exception:
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     return UsageError(message)
 

@@ -78,7 +78,7 @@ def transcribe_command(args: argparse.Namespace) -> int:
 
 def find_episodes(path: Path) -> list[Path]:
     """The episode files at or under ``path``, sorted; a clear usage error where there are none."""
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
 
     if path.is_file():
         return [path]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-# name -> its module in this package, or a full module path (the env wrappers live in llm_arena_env.wrappers)
+# name -> its module in this package, or a full module path (SingleAgentEnv lives in llm_arena_env.wrappers)
 _EXPORTS = {
     "Turn": "trajectory",
     "Trajectory": "trajectory",
     "trajectories_from_episode": "trajectory",
-    "RecordTrajectories": "llm_arena_env.wrappers.record",
+    "RecordTrajectories": "record",
     "conversation": "trajectory",
     "sft_rows": "datasets",
     "rl_rows": "datasets",

@@ -51,7 +51,7 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    from llm_arena_env.cli import UsageError
+    from llm_arena_env.cli_common import UsageError
     from llm_arena_env.training.export import export
 
     from llm_arena_env.arena.selectors import select_games

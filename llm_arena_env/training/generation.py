@@ -15,9 +15,9 @@ transformers + torch, imported lazily (the ``train`` extra).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
+from llm_arena_env.agents.backends.transformers_backend import seeded
 from llm_arena_env.wrappers.parsers import Parsed, Parser, ParserInput
 
 TRAIN_EXTRA_HINT = "pip install 'llm-arena-env[train]'"
@@ -102,21 +102,6 @@ def eos_token_ids(model: Any, tokenizer: Any) -> list[int]:
     if not ids:
         raise ValueError("neither the tokenizer nor the model names an end-of-sequence token")
     return ids
-
-
-@contextmanager
-def seeded(seed: int | None, device: Any = None) -> Iterator[None]:
-    """Sampling seeded for this block only; torch's global generators are restored afterwards."""
-    if seed is None:
-        yield
-        return
-    torch = require("torch")
-    devices = []
-    if device is not None and getattr(device, "type", str(device)) == "cuda":
-        devices = [device.index if device.index is not None else torch.cuda.current_device()]
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
 
 
 def generate_replies(

@@ -6,7 +6,7 @@ Two ways to get them, both giving the same records:
   :class:`~llm_arena_env.arena.episode.EpisodeRecord` dict (as saved in ``episode.json``) into one
   :class:`Trajectory` per player, in seat order.
 - From a hand-written AEC loop: wrap the env in
-  :class:`~llm_arena_env.wrappers.record.RecordTrajectories`, play through it, and call
+  :class:`~llm_arena_env.training.record.RecordTrajectories`, play through it, and call
   ``env.trajectories()`` at the end. To keep the model's raw output and attempts, call
   ``env.record(player, decision)`` right after ``env.step(decision.action)``; without it a turn's
   completion is the action itself. ``play_episode(env, agents, on_step=env.record_step)`` does this.

@@ -2,9 +2,9 @@
 
 They compose: ``Rethink(MajorityVote(Parse(LLMAgent(backend)), n=5), checker=env_checker(env))``.
 
-Env wrappers live beside them, imported from their modules: ``record.RecordTrajectories`` (record every
-action as trajectories for training) and ``single_agent.SingleAgentEnv`` (a ``gymnasium.Env`` for one
-learning seat, the other seats played by given agents).
+An env wrapper lives beside them, imported from its module: ``single_agent.SingleAgentEnv`` (a
+``gymnasium.Env`` for one learning seat, the other seats played by given agents). The recording env wrapper
+is training's: ``llm_arena_env.training.record.RecordTrajectories``.
 """
 
 from llm_arena_env.wrappers.parse import COULD_NOT_PARSE, Parse

@@ -18,14 +18,16 @@ import inspect
 from typing import Any, Mapping
 
 from llm_arena_env.agents.backends.base import Completion, Request
-from llm_arena_env.agents.backends.openai_backend import png_data_url, retry_after_seconds, server_message
-from llm_arena_env.agents.backends.remote import (
-    RemoteBackend,
+from llm_arena_env.agents.backends.http_errors import (
     connection_error,
     malformed_error,
+    retry_after_seconds,
+    server_message,
     status_error,
     timeout_error,
 )
+from llm_arena_env.agents.backends.openai_backend import png_data_url
+from llm_arena_env.agents.backends.remote import RemoteBackend
 from llm_arena_env.agents.errors import BackendError
 
 DEFAULT_MAX_TOKENS = 1024  # the API requires max_tokens; this is the answer's budget when none is set

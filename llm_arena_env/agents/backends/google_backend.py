@@ -16,14 +16,15 @@ import base64
 from typing import Any, Mapping
 
 from llm_arena_env.agents.backends.base import Completion, Request
-from llm_arena_env.agents.backends.openai_backend import png_data_url, retry_after_seconds
-from llm_arena_env.agents.backends.remote import (
-    RemoteBackend,
+from llm_arena_env.agents.backends.http_errors import (
     connection_error,
     malformed_error,
+    retry_after_seconds,
     status_error,
     timeout_error,
 )
+from llm_arena_env.agents.backends.openai_backend import png_data_url
+from llm_arena_env.agents.backends.remote import RemoteBackend
 from llm_arena_env.agents.errors import BackendError
 
 RENAMED = {"max_tokens": "max_output_tokens", "stop": "stop_sequences"}

@@ -16,14 +16,16 @@ import os
 from typing import Any
 
 from llm_arena_env.agents.backends.base import Completion, Request, split_think
-from llm_arena_env.agents.backends.openai_backend import chat_payload, retry_after_seconds, server_message
-from llm_arena_env.agents.backends.remote import (
-    RemoteBackend,
+from llm_arena_env.agents.backends.http_errors import (
     connection_error,
     malformed_error,
+    retry_after_seconds,
+    server_message,
     status_error,
     timeout_error,
 )
+from llm_arena_env.agents.backends.openai_backend import chat_payload
+from llm_arena_env.agents.backends.remote import RemoteBackend
 from llm_arena_env.agents.errors import BackendError
 
 

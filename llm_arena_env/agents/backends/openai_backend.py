@@ -23,15 +23,19 @@ import inspect
 import io
 import json
 import os
-import time
-from email.utils import parsedate_to_datetime
-from http import HTTPStatus
-from typing import Any, Iterator, Mapping, Sequence
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, Iterator, Mapping
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from llm_arena_env.agents.backends.base import Completion, Request, split_think
+from llm_arena_env.agents.backends.http_errors import (
+    public_url,
+    retry_after_seconds,
+    server_message,
+    status_error,
+    timeout_error,
+)
 from llm_arena_env.agents.backends.pooled import PooledBackend
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
 from llm_arena_env.agents.concurrency import current_scope
@@ -149,7 +153,7 @@ class OpenAIBackend(PooledBackend):
         except openai.APIStatusError as error:
             raise self._status_error(error) from None
         except openai.APITimeoutError:
-            raise RetryableError(f"no answer from {url} within {timeout:g}s", kind=ErrorKind.TIMEOUT) from None
+            raise timeout_error(url, timeout) from None
         except openai.APIConnectionError as error:
             cause = error.__cause__ or error
             raise RetryableError(self._scrub(f"could not connect to {url}: {type(cause).__name__}: {cause}"),
@@ -207,23 +211,10 @@ class OpenAIBackend(PooledBackend):
         )
 
     def _status_error(self, error: Any) -> BackendError:
-        status = int(error.status_code)
-        url = public_url(self.base_url)
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = "error"
-        head = f"{status} {phrase} from {url}"
-        detail = self._scrub(server_message(error.body, error.message))
-        if status == 401:  # the server's text may quote part of the key, so it is left out
-            message = f"{head}: check {KEY_ENV} (or the api_key argument)"
-        elif status == 403:
-            message = f"{head}: the API key may not use model {self.model!r}"
-        elif status == 404:
-            message = f"{head}: unknown model {self.model!r} or wrong base_url? {detail}"
-        else:
-            message = f"{head}: {detail}"
-        return error_for_status(status, message, retry_after=retry_after_seconds(error.response.headers))
+        return status_error(int(error.status_code), where=public_url(self.base_url), model=self.model,
+                            key_hint=f"{KEY_ENV} (or the api_key argument)",
+                            detail=self._scrub(server_message(error.body, error.message)),
+                            retry_after=retry_after_seconds(error.response.headers))
 
     def check(self) -> None:
         """Pre-flight: is the server there, is the key accepted, and is the model listed (where the server
@@ -308,47 +299,6 @@ def png_data_url(image: np.ndarray) -> str:
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(image), mode="RGB").save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def public_url(url: str) -> str:
-    """``url`` without user:password, query or fragment, fit for names and messages."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:  # IPv6
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def server_message(body: Any, fallback: str) -> str:
-    """The server's own error text, from an OpenAI-style body, shortened."""
-    message = body
-    if isinstance(body, Mapping):
-        inner = body.get("error", body)
-        message = inner.get("message", inner) if isinstance(inner, Mapping) else inner
-    text = message if isinstance(message, str) and message else fallback
-    return text if len(text) <= 300 else text[:300] + "..."
-
-
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """The wait a server asked for: ``retry-after-ms``, or ``Retry-After`` in seconds or as an HTTP date."""
-    millis = headers.get("retry-after-ms")
-    if millis is not None:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 __all__ = ["OpenAIBackend", "chat_payload", "png_data_url", "public_url", "retry_after_seconds"]

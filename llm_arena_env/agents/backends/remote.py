@@ -13,10 +13,10 @@ import os
 from typing import Any, Mapping
 
 from llm_arena_env.agents.backends.base import Completion, Request
-from llm_arena_env.agents.backends.openai_backend import public_url
+from llm_arena_env.agents.backends.http_errors import public_url
 from llm_arena_env.agents.backends.pooled import PooledBackend
 from llm_arena_env.agents.backends.retry import Retrier, RetryPolicy
-from llm_arena_env.agents.errors import BackendError, ErrorKind, RetryableError, error_for_status, scrub_key
+from llm_arena_env.agents.errors import BackendError, RetryableError, scrub_key
 
 
 class RemoteBackend(PooledBackend):
@@ -105,30 +105,6 @@ class RemoteBackend(PooledBackend):
         return public_url(self.base_url)
 
 
-# The errors every provider's classifier builds, in one place, with the kinds of agents/errors.py.
-
-
-def status_error(
-    status: int, *, where: str, model: str, key_hint: str, detail: str, retry_after: float | None = None
-) -> BackendError:
-    """What an HTTP error status means for the run, as agents/errors.py sorts statuses, with a hint."""
-    from http import HTTPStatus
-
-    try:
-        head = f"{status} {HTTPStatus(status).phrase} from {where}"
-    except ValueError:
-        head = f"{status} error from {where}"
-    if status == 401:  # the server's text may quote part of the key, so it is left out
-        message = f"{head}: check {key_hint}"
-    elif status == 403:
-        message = f"{head}: the API key may not use model {model!r}: {detail}"
-    elif status == 404:
-        message = f"{head}: unknown model {model!r} or wrong base_url? {detail}"
-    else:
-        message = f"{head}: {detail}"
-    return error_for_status(status, message, retry_after=retry_after)
-
-
 def _error_fields(error: BackendError) -> dict[str, Any]:
     fields: dict[str, Any] = {"status": error.status, "kind": error.kind}
     if isinstance(error, RetryableError):
@@ -136,17 +112,4 @@ def _error_fields(error: BackendError) -> dict[str, Any]:
     return fields
 
 
-def timeout_error(where: str, timeout: float) -> BackendError:
-    return RetryableError(f"no answer from {where} within {timeout:g}s", kind=ErrorKind.TIMEOUT)
-
-
-def connection_error(where: str, cause: object) -> BackendError:
-    return RetryableError(f"could not connect to {where}: {type(cause).__name__}: {str(cause)[:300]}",
-                          kind=ErrorKind.CONNECTION)
-
-
-def malformed_error(where: str, detail: object) -> BackendError:
-    return RetryableError(f"malformed response from {where}: {str(detail)[:300]}", kind=ErrorKind.MALFORMED)
-
-
-__all__ = ["RemoteBackend", "status_error", "timeout_error", "connection_error", "malformed_error"]
+__all__ = ["RemoteBackend"]

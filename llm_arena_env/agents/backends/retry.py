@@ -1,7 +1,10 @@
-"""The one retry helper every backend uses: exponential backoff with jitter that honours Retry-After.
+"""The one retry policy every backend uses: exponential backoff with jitter that honours Retry-After.
 
-Only :class:`RetryableError` is retried. A :class:`NonRetryableError` (or any other error) goes straight
-to the caller. Randomness, sleeping and the clock are injectable, so tests run fast and repeatably.
+:class:`RetryPolicy` says how often and how long to wait; :class:`Retrier` runs a call under it with
+tenacity (as game_arena does). Only :class:`RetryableError` is retried (which kinds are retryable is
+:class:`~llm_arena_env.agents.errors.ErrorKind`'s to say); a :class:`NonRetryableError` (or any other
+error) goes straight to the caller. Every backend's SDK has its own retries turned off, so this is the only
+layer that retries. Randomness, sleeping and the clock are injectable, so tests run fast and repeatably.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import logging
 import random
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
+
+import tenacity
 
 from llm_arena_env.agents.errors import RetryableError
 
@@ -66,40 +71,46 @@ class Retrier:
 
     def __call__(self, fn: Callable[[], T], *, what: str = "request") -> T:
         """``fn()``, retried on :class:`RetryableError`. Raises the last error when the budget is spent."""
-        start = self.clock()
-        attempt = 1
-        while True:
-            try:
-                return fn()
-            except RetryableError as error:
-                self.sleep(self._wait(error, attempt, start, what))
-                attempt += 1
+        return tenacity.Retrying(sleep=self.sleep, **self._settings(what))(fn)
 
     async def acall(self, fn: Callable[[], Awaitable[T]], *, what: str = "request") -> T:
         """``await fn()``, retried like ``__call__``; the waits are ``asleep`` (other tasks go on meanwhile)."""
-        start = self.clock()
-        attempt = 1
-        while True:
-            try:
-                return await fn()
-            except RetryableError as error:
-                await self.asleep(self._wait(error, attempt, start, what))
-                attempt += 1
+        async def attempt() -> T:  # a coroutine function, which tenacity awaits (fn may be a lambda)
+            return await fn()
 
-    def _wait(self, error: RetryableError, attempt: int, start: float, what: str) -> float:
-        """Seconds to wait after ``error`` on try ``attempt``; raises the final error when the budget is spent."""
-        wait = self.policy.delay(attempt, self.rng, error.retry_after)
-        limit = self.policy.max_elapsed
-        if attempt >= self.policy.max_attempts or (limit is not None and self.clock() + wait - start > limit):
-            raise RetryableError(
-                f"{error} (gave up after {attempt} attempt{'s' if attempt > 1 else ''})",
-                status=error.status,
-                retry_after=error.retry_after,
-                kind=error.kind,
-            ) from error
-        retries = self.policy.max_attempts - 1
-        log.info("%s failed (%s); retry %d/%d in %.2fs", what, error, attempt, retries, wait)
-        return wait
+        return await tenacity.AsyncRetrying(sleep=self.asleep, **self._settings(what))(attempt)
+
+    def _settings(self, what: str) -> dict[str, Any]:
+        """tenacity's arguments for one call: the policy's waits, attempts and time budget (from now)."""
+        policy, start = self.policy, self.clock()
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            return policy.delay(state.attempt_number, self.rng, _error(state).retry_after)
+
+        def out_of_time(state: tenacity.RetryCallState) -> bool:
+            limit = policy.max_elapsed
+            return limit is not None and self.clock() + state.upcoming_sleep - start > limit
+
+        def give_up(state: tenacity.RetryCallState) -> Any:
+            error, attempts = _error(state), state.attempt_number
+            raise RetryableError(f"{error} (gave up after {attempts} attempt{'s' if attempts > 1 else ''})",
+                                 status=error.status, retry_after=error.retry_after, kind=error.kind) from error
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            log.info("%s failed (%s); retry %d/%d in %.2fs", what, _error(state), state.attempt_number,
+                     policy.max_attempts - 1, state.upcoming_sleep)
+
+        return {
+            "retry": tenacity.retry_if_exception_type(RetryableError),
+            "wait": wait,
+            "stop": tenacity.stop_after_attempt(policy.max_attempts) | out_of_time,
+            "retry_error_callback": give_up,
+            "before_sleep": before_sleep,
+        }
+
+
+def _error(state: tenacity.RetryCallState) -> RetryableError:
+    return state.outcome.exception()  # type: ignore[union-attr, return-value]  (only RetryableError is retried)
 
 
 __all__ = ["RetryPolicy", "Retrier"]

@@ -167,7 +167,7 @@ class TransformersBackend:
         try:
             inputs = self._encode(prompts, images)
             start = time.perf_counter()
-            with self._lock, torch.inference_mode(), _seeded(seed, self.device), _threads(self.cpu_threads):
+            with self._lock, torch.inference_mode(), seeded(seed, self.device), _threads(self.cpu_threads):
                 output = self.model.generate(**inputs, **kwargs)
             latency = time.perf_counter() - start
         except torch.cuda.OutOfMemoryError:
@@ -412,17 +412,20 @@ def _threads(count: int | None) -> Iterator[None]:
 
 
 @contextmanager
-def _seeded(seed: int | None, device: Any) -> Iterator[None]:
-    """Sampling seeded for this call only: torch's global generators are restored afterwards."""
+def seeded(seed: int | None, device: Any = None) -> Iterator[None]:
+    """Sampling seeded for this block only (None: unseeded); torch's global generators are restored
+    afterwards, on the CPU and on ``device`` where it is a CUDA device. Training's generation uses it too."""
     if seed is None:
         yield
         return
     import torch
 
-    cuda = [device.index if device.index is not None else torch.cuda.current_device()] if device.type == "cuda" else []
+    cuda = []
+    if device is not None and getattr(device, "type", str(device)) == "cuda":
+        cuda = [device.index if device.index is not None else torch.cuda.current_device()]
     with torch.random.fork_rng(devices=cuda):
         torch.manual_seed(seed)
         yield
 
 
-__all__ = ["TransformersBackend", "converted_gguf", "gguf_cache_dir"]
+__all__ = ["TransformersBackend", "converted_gguf", "gguf_cache_dir", "seeded"]

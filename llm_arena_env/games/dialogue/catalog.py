@@ -1,11 +1,11 @@
 """The dialogue games of the registry: ``make("dialogue/<name>")``, kind "dialogue".
 
-A game is registered only once its module exists, so that games written in parallel appear as they land.
+Every game of :data:`DIALOGUE_GAMES` is registered; its module is imported when the game is first made
+(a missing module is an error there, never a game silently left out: tests/test_registry.py pins the ids).
 """
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any, Callable
 
 _PACKAGE = "llm_arena_env.games.dialogue"
@@ -66,11 +66,9 @@ PICTURE_GAMES = frozenset({"cloudgame", "mm_mapworld", "mm_mapworld_specificroom
 
 
 def register_dialogue_games(register: Callable[..., Any]) -> None:
-    """Register every dialogue game whose module exists."""
+    """Register every dialogue game of :data:`DIALOGUE_GAMES`."""
     for name, entry, players, modes, description in DIALOGUE_GAMES:
         module, _, cls = entry.partition(":")
-        if importlib.util.find_spec(f"{_PACKAGE}.{module}") is None:
-            continue
         kwargs = {"observation_mode": "text+image"} if name in PICTURE_GAMES else None
         register(f"dialogue/{name}", f"{_PACKAGE}.{module}:{cls}", kwargs=kwargs, kind="dialogue", players=(players,),
                  observation_modes=modes, description=description,

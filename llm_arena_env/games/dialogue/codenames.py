@@ -46,7 +46,7 @@ from typing import Any
 from llm_arena_env.games.dialogue import codenames_rules as rules
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 from llm_arena_env.games.dialogue.codenames_rules import Kind
-from llm_arena_env.games.dialogue.instances import load_resource
+from llm_arena_env.games.dialogue.instances import english_zipf, load_resource
 
 CLEMBENCH_MAX_RETRIES = 2
 
@@ -90,10 +90,8 @@ removed from the list since the last time.
 
 
 def generate_instances(seed: int = 0) -> dict:
-    """The shipped instance set: see :func:`codenames_rules.generate_instances` (needs ``wordfreq``)."""
-    from wordfreq import zipf_frequency  # only the generator needs it
-
-    return rules.generate_instances(categories(), lambda w: zipf_frequency(w, "en"), seed)
+    """The shipped instance set: see :func:`codenames_rules.generate_instances` (needs the ``words`` extra)."""
+    return rules.generate_instances(categories(), english_zipf, seed)
 
 
 @functools.lru_cache(maxsize=1)

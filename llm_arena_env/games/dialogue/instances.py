@@ -21,13 +21,14 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
-import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
+
+from llm_arena_env.core.extras import require
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -38,16 +39,20 @@ def load_resource(game: str, filename: str) -> dict[str, Any]:
     return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
+def english_zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of ``word`` in English (0 for an unknown word); needs the ``words`` extra."""
+    wordfreq = require("wordfreq", extra="words", purpose="generating word-game instances (word frequencies)")
+    return wordfreq.zipf_frequency(word, "en")
+
+
 def frequency_bands(
     words: Sequence[str], bands: Sequence[tuple[str, float, float]], per_band: int, rng: Any
 ) -> list[tuple[str, list[str]]]:
     """For each ``(name, low, high)`` Zipf-frequency band (wordfreq, English), ``per_band`` of ``words``
     in it, drawn with ``rng`` (a ``random.Random``): the experiments of clembench's word games."""
-    from wordfreq import zipf_frequency
-
     chosen = []
     for name, low, high in bands:
-        pool = sorted(w for w in words if low <= zipf_frequency(w, "en") < high)
+        pool = sorted(w for w in words if low <= english_zipf(w) < high)
         chosen.append((name, rng.sample(pool, min(per_band, len(pool)))))
     return chosen
 
@@ -184,9 +189,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     for game in args.games or list(GENERATORS):
         if game not in GENERATORS:
             parser.error(f"unknown game {game!r}")
-        if importlib.util.find_spec(GENERATORS[game].partition(":")[0]) is None:
-            print(f"skipped {game}: its module does not exist yet")
-            continue
         data = generate(game, args.seed)
         path = args.out / game / "instances.json"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
-from llm_arena_env.games.dialogue.instances import RESOURCES, frequency_bands, load_resource
+from llm_arena_env.games.dialogue.instances import RESOURCES, english_zipf, frequency_bands, load_resource
 
 CLUE_PREFIX = "CLUE:"
 GUESS_PREFIX = "GUESS:"
@@ -219,13 +219,11 @@ def load_words() -> dict[str, list[str]]:
 
 def generate_instances(seed: int = 0, per_band: int = 20) -> dict[str, Any]:
     """Three experiments (high/medium/low wordfreq Zipf band) of ``per_band`` targets each."""
-    from wordfreq import zipf_frequency
-
     words = load_words()
     experiments = []
     for band, chosen in frequency_bands(list(words), BANDS, per_band, random.Random(seed)):
         experiments.append({"name": f"{band}_en", "game_instances": [
-            {"game_id": i, "target_word": w, "related_word": words[w], "target_word_zipf": zipf_frequency(w, "en")}
+            {"game_id": i, "target_word": w, "related_word": words[w], "target_word_zipf": english_zipf(w)}
             for i, w in enumerate(chosen)]})
     return {"experiments": experiments}
 

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Mapping
 
+from llm_arena_env.core.extras import require
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
 from llm_arena_env.games.dialogue.instances import frequency_bands, load_resource
 
@@ -188,10 +189,10 @@ def check_guess_form(guess: str, length: int) -> None:
 
 @functools.lru_cache(maxsize=4)
 def wordfreq_words(length: int = 5) -> frozenset[str]:
-    """Every word of ``length`` letters a-z in wordfreq's English list."""
-    from wordfreq import iter_wordlist
-
-    return frozenset(w for w in iter_wordlist("en") if len(w) == length and w.isascii() and w.isalpha())
+    """Every word of ``length`` letters a-z in wordfreq's English list (the ``words`` extra)."""
+    wordfreq = require("wordfreq", extra="words",
+                       purpose="wordle's default allowed words (or give allowed_words=, or an instance file's list)")
+    return frozenset(w for w in wordfreq.iter_wordlist("en") if len(w) == length and w.isascii() and w.isalpha())
 
 
 def _word_set(words: Collection[str] | str | Path) -> frozenset[str]:

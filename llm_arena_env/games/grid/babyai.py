@@ -25,9 +25,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import gymnasium
-import minigrid  # noqa: F401  (registers the BabyAI and MiniGrid environments)
 import numpy as np
-from minigrid.core.constants import IDX_TO_COLOR, IDX_TO_OBJECT, STATE_TO_IDX
+
+from llm_arena_env.core.extras import require
+
+require("minigrid", extra="babyai", purpose="grid/babyai")  # importing it registers the BabyAI environments
+from minigrid.core.constants import IDX_TO_COLOR, IDX_TO_OBJECT, STATE_TO_IDX  # noqa: E402
 
 from llm_arena_env.core.metrics import MAIN_SCORE, SUCCESS
 from llm_arena_env.core.outcome import EndReason, Result
