@@ -3,7 +3,17 @@
 import pytest
 
 import llm_arena_env
+from llm_arena_env import registry
 from llm_arena_env.registry import UnknownGameError
+
+
+@pytest.fixture(autouse=True)
+def _registry_restored():
+    """Games these tests register stay out of the other test modules' registry-wide checks."""
+    saved = dict(registry._registry)
+    yield
+    registry._registry.clear()
+    registry._registry.update(saved)
 
 
 def test_make_builds_a_registered_game_with_overridden_kwargs():
