@@ -81,7 +81,7 @@ def load_smollm2():
     return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32), AutoTokenizer.from_pretrained(folder)
 
 
-def show_replies(model, tokenizer, chat, max_new_tokens: int, temperature: float, label: str) -> None:
+def show_replies(model, tokenizer, chat, max_new_tokens: int, temperature: float, label: str, stop=()) -> None:
     """The model's replies to two positions, greedy and sampled: what the figures are made of."""
     from llm_arena_env import make
     from llm_arena_env.training.generation import ModelGenerator, chat_ids
@@ -94,7 +94,8 @@ def show_replies(model, tokenizer, chat, max_new_tokens: int, temperature: float
             env.step(move)
         contexts.append(chat_ids(tokenizer, chat(env.observe(env.agent_selection))))
     for temp in (0.0, temperature):
-        generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=temp, seed=0)
+        generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=temp, seed=0,
+                                   stop=stop)
         replies = [tokenizer.decode(r, skip_special_tokens=True) for r in generator(contexts * 2)]
         print(f"{label} replies at temperature {temp}: {replies}", flush=True)
 
@@ -106,7 +107,11 @@ def main() -> None:
     parser.add_argument("--num-generations", type=int, default=8, help="GRPO group size")
     parser.add_argument("--prompts-per-step", type=int, default=2, help="positions per step")
     parser.add_argument("--max-completion-length", type=int, default=48)
-    parser.add_argument("--learning-rate", type=float, default=2e-6)
+    parser.add_argument("--learning-rate", type=float, default=5e-6)
+    parser.add_argument("--no-stop", action="store_true",
+                        help="replies run to the end-of-turn token (default: they end with their first line, "
+                             "as the smollm2 player's do)")
+    parser.add_argument("--beta", type=float, default=0.0, help="GRPO's KL coefficient")
     parser.add_argument("--legal-bonus", type=float, default=0.2, help="weight of the accepted-move reward")
     parser.add_argument("--temperature", type=float, default=0.7, help="sampling temperature in training")
     parser.add_argument("--max-steps", type=int, default=1000)
@@ -133,13 +138,14 @@ def main() -> None:
     seeds = range(HELD_OUT, HELD_OUT + args.eval_seeds)
     game_kwargs = {"prompt_template": SHORT_PROMPT} if args.short_prompt else {}
     chat = observation_messages if args.env_prompt else move_only_observation_messages
+    stop = () if args.no_stop else ("\n",)
     options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs,
-                   chat=chat)
-    show_replies(model, tokenizer, chat, args.max_completion_length, args.temperature, "BEFORE")
+                   chat=chat, stop=stop)
+    show_replies(model, tokenizer, chat, args.max_completion_length, args.temperature, "BEFORE", stop)
 
     started = time.time()
     before = evaluate(model, tokenizer, GAME, **options)
-    print(f"\nBEFORE ({before.games} games, greedy, {time.time() - started:.0f}s)\n{before.table()}", flush=True)
+    print(f"\nBEFORE ({before.games} games, greedy, {time.time() - started:.0f}s, load {os.getloadavg()})\n{before.table()}", flush=True)
 
     class Budget(TrainerCallback):
         def __init__(self) -> None:
@@ -148,7 +154,7 @@ def main() -> None:
         def on_log(self, args_, state, control, logs=None, **kwargs):  # the step's figures, once logged
             keys = ("reward", "reward_std", "frac_reward_zero_std", "grad_norm", "loss", "learning_rate",
                     "completions/clipped_ratio", "completions/mean_length", "entropy")
-            print(f"step {state.global_step}: {time.time() - self.start:.0f}s; "
+            print(f"step {state.global_step}: {time.time() - self.start:.0f}s, load {os.getloadavg()[0]:.1f}; "
                   + ", ".join(f"{k}={float(logs[k]):.4g}" for k in keys if k in (logs or {})), flush=True)
 
         def on_step_end(self, args_, state, control, **kwargs):
@@ -160,10 +166,11 @@ def main() -> None:
         output_dir="/tmp/grpo-smollm2-tictactoe", max_steps=args.max_steps, per_device_train_batch_size=batch,
         num_generations=args.num_generations, max_completion_length=args.max_completion_length,
         learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
-        seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature,
+        seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature, beta=args.beta,
+        gradient_checkpointing=False,
     )
     dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4, game_kwargs=game_kwargs).shuffle(seed=0)
-    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat)
+    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat, stop=stop)
     trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[game_return_reward, legal_move_reward],
                           train_dataset=dataset, rollout_func=rollout, args=config, callbacks=[Budget()])
     started = time.time()
@@ -180,8 +187,8 @@ def main() -> None:
 
     started = time.time()
     after = evaluate(trainer.model, tokenizer, GAME, **options)
-    show_replies(trainer.model, tokenizer, chat, args.max_completion_length, args.temperature, "AFTER")
-    print(f"\nAFTER ({after.games} games, greedy, {time.time() - started:.0f}s)\n{after.table()}", flush=True)
+    show_replies(trainer.model, tokenizer, chat, args.max_completion_length, args.temperature, "AFTER", stop)
+    print(f"\nAFTER ({after.games} games, greedy, {time.time() - started:.0f}s, load {os.getloadavg()})\n{after.table()}", flush=True)
 
 
 if __name__ == "__main__":

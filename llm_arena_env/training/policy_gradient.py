@@ -177,9 +177,10 @@ class EpisodeReturns:
         if self.rollout.parser is None and policy.parser is not None:
             raise ValueError("give the parser to EpisodeReturns(parser=...), which plays the episodes")
         out = self.rollout.play(starts, policy.generator(sample_seed))
-        return [
+        return [  # an episode an opponent's failed model call ended has no return to learn from
             Sample(tuple(p), tuple(c), tuple(m), float(r))
-            for p, c, m, r in zip(out["prompt_ids"], out["completion_ids"], out["env_mask"], out["game_return"])
+            for p, c, m, r, o in zip(out["prompt_ids"], out["completion_ids"], out["env_mask"], out["game_return"],
+                                     out["outcome"]) if o != "error"
         ]
 
 
@@ -224,6 +225,8 @@ def reinforce(
         seeds = [rng.choice(train_seeds) for _ in range(batch_size)]
         policy.model.eval()  # sampling without dropout
         samples = rollout(policy, seeds, rng.randrange(2**31))
+        if not samples:  # every episode ended in error: nothing to learn from
+            continue
         rewards = torch.tensor([s.reward for s in samples], dtype=torch.float32)
         mean = float(rewards.mean())
         baseline = mean if baseline is None else baseline
