@@ -128,3 +128,23 @@ def test_tool_env_stops_the_game_and_gives_no_reward():
     assert env.make_move("x(1,1)") == STOPPED
     assert env.get_reward() is None  # TRL leaves the rollout unscored
     assert env.make_move("x(0,0)") == STOPPED
+
+
+def test_reinforce_learns_nothing_from_episodes_cut_by_a_failed_call(tiny):
+    import math
+
+    import torch
+
+    from llm_arena_env.training.policy_gradient import EpisodeReturns, Policy, reinforce
+
+    model, tokenizer = tiny
+    policy = Policy(model, tokenizer, max_new_tokens=2)
+    rollout = EpisodeReturns(GAME, players=["player_1"], opponents={"player_0": FailsAfter(0)}, parser=None,
+                             game_kwargs={"prompt_template": SHORT_PROMPT})
+    samples = rollout(policy, [0, 1], sample_seed=0)
+    assert all(math.isnan(s.reward) for s in samples) and all(set(s.mask) <= {0} for s in samples)
+    before = [p.detach().clone() for p in model.parameters()]
+    assert reinforce(policy, rollout, train_seeds=[0, 1], steps=2, batch_size=2, seed=0) == []
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    with pytest.raises(ValueError, match="group_size"):
+        reinforce(policy, rollout, train_seeds=[0], steps=1, batch_size=4, group_size=3)
