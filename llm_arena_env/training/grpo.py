@@ -376,8 +376,8 @@ class GameRollout:
         """Play one episode per start, ``(seed, player)`` or ``(seed, player, opening plies, group member)``
         (all at once, the model's turns batched) and return TRL's rollout dict: ``prompt_ids``,
         ``completion_ids``, ``logprobs`` (None), ``env_mask``, ``game_return``, ``discounted_return``,
-        ``outcome``, ``end_reason``, ``error`` (JSON, or ""), ``illegal_actions``, ``accepted_moves``, ``learner_turns``, one entry
-        per start. With ``samples="turn"`` the sequence is the learner's first move alone."""
+        ``outcome``, ``end_reason``, ``error`` (JSON, or ""), ``illegal_actions``, ``accepted_moves``,
+        ``learner_turns``, one entry per start. With ``samples="turn"`` the sequence is the learner's first move alone."""
         return self._results(self._play(starts, generator), generator)
 
     def play_turns(self, starts: Sequence[tuple[Any, ...]], generator: Generator) -> list[dict[str, Any]]:

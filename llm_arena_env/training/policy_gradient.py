@@ -5,14 +5,15 @@ Each step samples replies from the model, scores them, and follows the policy gr
 
 - :class:`LegalMoves`: positions drawn from seeds (:func:`opening_positions`); the model answers the
   position's chat and gets ``+1`` where ``env.check_action`` accepts the reply, ``-1`` where not. Each
-  position is one decision, so this learns fast; :func:`legal_move_rate` measures the same thing.
+  position is one decision; :func:`legal_move_rate` measures the same thing. Given the game's ``moves``,
+  a move that is wrong at the position scores 0 instead, apart from a reply that is no move at all.
 - :class:`EpisodeReturns`: whole episodes against opponents (or in self-play), played by
   :class:`~llm_arena_env.training.grpo.GameRollout`; every token the model generated in an episode
   shares the episode's return.
 
 >>> policy = Policy(model, tokenizer, max_new_tokens=8)
 >>> positions = opening_positions("openspiel/tic_tac_toe", max_random_moves=1)
->>> history = reinforce(policy, LegalMoves(positions), train_seeds=range(1000), steps=200)
+>>> history = reinforce(policy, LegalMoves(positions), train_seeds=range(1000), steps=200, group_size=8)
 >>> legal_move_rate(policy, positions, range(1000, 1200))
 
 Needs torch and transformers (the ``train`` extra pulls them in); nothing of TRL.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 from llm_arena_env.training.generation import (
     ModelGenerator,
@@ -150,14 +151,26 @@ def opening_positions(game: str, *, max_random_moves: int = 0, game_kwargs: Mapp
 
 
 class LegalMoves:
-    """Reward ``legal`` where the env accepts the sampled reply at a position, ``illegal`` where not."""
+    """Reward ``legal`` where the env accepts the sampled reply at a position, ``illegal`` where not.
 
-    def __init__(self, positions: PositionMaker, *, legal: float = 1.0, illegal: float = -1.0):
+    ``moves``: the game's move vocabulary (for instance the column digits of connect four); a reply that is
+    one of them but not legal at its position gets ``wrong_move`` instead of ``illegal``. Then a policy is
+    told "that was a move, the wrong one" apart from "that was no move at all", so that learning the format
+    does not reward the few moves it happened to find right first (measured on the tiny model in
+    ``benchmarks/board_skill_learning.py``)."""
+
+    def __init__(self, positions: PositionMaker, *, legal: float = 1.0, illegal: float = -1.0,
+                 moves: Collection[str] = (), wrong_move: float = 0.0):
         self.positions = positions
         self.legal, self.illegal = legal, illegal
+        self.moves, self.wrong_move = frozenset(moves), wrong_move
 
     def __call__(self, policy: Policy, seeds: Sequence[int], sample_seed: int) -> list[Sample]:
-        found = [self.positions(seed) for seed in seeds]
+        made: dict[int, tuple[Any, str]] = {}  # a seed drawn several times (a group) is set up once
+        for seed in seeds:
+            if seed not in made:
+                made[seed] = self.positions(seed)
+        found = [made[seed] for seed in seeds]
         observations = [env.observe(player) for env, player in found]
         prompts = [chat_ids(policy.tokenizer, observation_messages(o)) for o in observations]
         replies = policy.generator(sample_seed)(prompts)
@@ -165,7 +178,7 @@ class LegalMoves:
         for (env, player), observation, prompt, reply in zip(found, observations, prompts, replies):
             action = reply_action(reply_text(policy.tokenizer, reply), observation, policy.parser)
             ok, _ = env.check_action(player, action)
-            reward = self.legal if ok else self.illegal
+            reward = self.legal if ok else self.wrong_move if action in self.moves else self.illegal
             samples.append(Sample(tuple(prompt), tuple(reply), (1,) * len(reply), reward))
         return samples
 
@@ -255,7 +268,7 @@ def reinforce(
         policy.model.eval()  # sampling without dropout
         samples = rollout(policy, seeds, rng.randrange(2**31))
         if len(samples) != len(seeds):
-            raise ValueError(f"the rollout returned {len(samples)} samples for {len(seeds)} seeds; it must give one each")
+            raise ValueError(f"the rollout gave {len(samples)} samples for {len(seeds)} seeds; it must give one each")
         rewards = torch.tensor([s.reward for s in samples], dtype=torch.float32)
         scored = ~torch.isnan(rewards)
         if not scored.any():  # every episode ended in error: nothing to learn from
