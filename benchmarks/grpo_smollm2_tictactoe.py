@@ -54,6 +54,17 @@ steps on 48 samples is too few to say more. (With this prompt the untrained mode
 short "Final Answer" prompt of the first run, 0/40 against 20/33 legal: the move-only prompt that helped
 in the issue-13 baseline does not help greedy tic-tac-toe replies without the player's stop at "\n"
 and its retries.)
+
+Third attempt, 2026-12-01 20:05-20:45 UTC, changes since: replies end with their first line (``stop``, as
+the ``smollm2`` player's do; before, 37-100% of sampled replies ran to the 48-token cap), lr 5e-6, no
+gradient checkpointing; ``--minutes 30 --short-prompt`` with the default 200 held-out games. The shared
+2-core machine was at load average 12-18 (eight helpers' test suites and scripts; this run under nice 10
+got 6% of a core at times): the 200-game greedy BEFORE evaluation had not finished after 29 minutes (8 CPU
+minutes for the process in all), so it was stopped and run again with 40 games, said here rather than
+shrunk silently. Greedy replies before training, with the newline stop: to the empty board "You are
+player_0 (x, moving first)." (an echo of the prompt's first line, no move), to o after x(1,1) "x(1,1)"
+(the wrong symbol, an occupied cell).
+RUN3_PLACEHOLDER
 """
 
 from __future__ import annotations

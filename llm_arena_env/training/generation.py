@@ -17,6 +17,7 @@ transformers + torch, imported lazily (the ``train`` extra).
 
 from __future__ import annotations
 
+import copy
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -150,14 +151,15 @@ def generate_replies(
         input_ids[row, width - len(context):] = torch.tensor(list(context), dtype=torch.long)
         attention_mask[row, width - len(context):] = 1
     kwargs = dict(generate_kwargs)
+    stops = set(eos_token_ids) | set(stop_ids)
     if generation_config is not None:
+        if stop_ids:  # a copy that ends at the stops too (generate wants the config or the arguments, not both)
+            generation_config = copy.deepcopy(generation_config)
+            generation_config.eos_token_id = sorted(stops)
         kwargs["generation_config"] = generation_config
     else:
         kwargs.setdefault("pad_token_id", pad_token_id)
-        kwargs.setdefault("eos_token_id", list(eos_token_ids))
-    stops = set(eos_token_ids) | set(stop_ids)
-    if stop_ids:
-        kwargs["eos_token_id"] = sorted(stops)
+        kwargs.setdefault("eos_token_id", sorted(stops) if stop_ids else list(eos_token_ids))
     with torch.no_grad(), seeded(seed, device):
         output = model.generate(input_ids=input_ids.to(device), attention_mask=attention_mask.to(device), **kwargs)
     replies = []
