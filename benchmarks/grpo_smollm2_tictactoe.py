@@ -64,7 +64,24 @@ minutes for the process in all), so it was stopped and run again with 40 games, 
 shrunk silently. Greedy replies before training, with the newline stop: to the empty board "You are
 player_0 (x, moving first)." (an echo of the prompt's first line, no move), to o after x(1,1) "x(1,1)"
 (the wrong symbol, an occupied cell).
-RUN3_PLACEHOLDER
+``nice -n 10 python benchmarks/grpo_smollm2_tictactoe.py --minutes 15 --short-prompt --eval-seeds 20``
+(20:45-21:15 UTC, load average 3-7 by then; 40 held-out games, greedy, both seats):
+
+    BEFORE (113 s): legal moves 0.765 [0.664, 0.842] (65/85); forfeits 0.500 [0.352, 0.648] (20/40);
+                    wins 0.450 [0.307, 0.602] (18/40); draws 0/40; losses 0.550 [0.398, 0.693] (22/40)
+    training: 8 steps x 16 samples in 16.6 min (steps 1-2: 408 s and 274 s, later ones 20-170 s);
+              every group had reward spread; mean reward (return + 0.2 x legal) -0.94 -0.65 -0.54 -0.89
+              -0.66 -0.79 -0.65 -0.69
+    AFTER (87 s):   legal moves 0.828 [0.742, 0.890] (82/99); forfeits 0.425 [0.285, 0.578] (17/40);
+                    wins 0.450 [0.307, 0.602] (18/40); draws 0/40; losses 0.550 [0.398, 0.693] (22/40)
+
+What changed the figures was ours to fix, and was fixed before training: ending replies at their first
+line took the untrained model from 0/40 legal (second run) to 0.765 legal moves and 18 wins in 40 (the
+model had been writing on past its move, and the parser rejected the whole reply). Eight GRPO steps then
+moved greedy play a little (to the empty board it now answers "x(1,1)", not the echo; legal moves 0.765
+-> 0.828, forfeits 20 -> 17), within the intervals: no measurable learning of the game (wins 18/40 before
+and after) in this budget, on this machine. A random legal player wins about 60% as x and 30% as o
+against random; SmolLM2 still forfeits 40% of games.
 """
 
 from __future__ import annotations
