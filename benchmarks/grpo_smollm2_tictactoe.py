@@ -76,8 +76,9 @@ player_0 (x, moving first)." (an echo of the prompt's first line, no move), to o
                     wins 0.450 [0.307, 0.602] (18/40); draws 0/40; losses 0.550 [0.398, 0.693] (22/40)
 
 What changed the figures was ours to fix, and was fixed before training: ending replies at their first
-line took the untrained model from 0/40 legal (second run) to 0.765 legal moves and 18 wins in 40 (the
-model had been writing on past its move, and the parser rejected the whole reply). Eight GRPO steps then
+line, with the short prompt, took the untrained model from 0/40 legal (second run: long prompt, no stop)
+to 0.765 legal moves and 18 wins in 40 (the model had been writing on past its move, and the parser
+rejected the whole reply; which of the two changes did how much was not measured apart). Eight GRPO steps then
 moved greedy play a little (to the empty board it now answers "x(1,1)", not the echo; legal moves 0.765
 -> 0.828, forfeits 20 -> 17), within the intervals: no measurable learning of the game (wins 18/40 before
 and after) in this budget, on this machine. A random legal player wins about 60% as x and 30% as o
