@@ -237,7 +237,7 @@ def test_trl_copies_of_one_prompt_become_numbered_members(tiny, monkeypatch):
     seen = []
     rollout = GameRollout(GAME, opponents="random", game_kwargs=KWARGS)
     monkeypatch.setattr(rollout, "play", lambda starts, generator: seen.extend(starts))
-    monkeypatch.setattr("llm_arena_env.training.grpo.TrainerGenerator", lambda trainer: None)
+    monkeypatch.setattr("llm_arena_env.training.grpo.TrainerGenerator", lambda trainer, **_: None)
     a, b = episode_key(GAME, 1, "player_0"), episode_key(GAME, 2, "player_1", opening=2)
     rollout([a, a, a, b, b], trainer=None)
     assert seen == [(1, "player_0", 0, 0), (1, "player_0", 0, 1), (1, "player_0", 0, 2),
@@ -332,3 +332,20 @@ def test_one_grpo_trainer_step_on_single_move_samples(tiny, tmp_path, monkeypatc
     assert logged["completions/max_length"] <= 3  # one reply per sample, not a game
     assert logged["rewards/legal_move_reward/mean"] == 0.0  # the random model's replies are never moves
     assert any(not torch.equal(before[name], p.detach()) for name, p in trainer.model.named_parameters())
+
+
+def test_replies_end_with_their_first_stop_token(tiny):
+    from llm_arena_env.training.generation import stop_token_ids
+
+    _, model, tokenizer = tiny
+    stops = stop_token_ids(tokenizer, ["e"])
+    assert stops and all("e" in tokenizer.decode([i]) for i in stops)
+    assert not set(stops) & set(tokenizer.all_special_ids)
+    context = tokenizer("You are x. Legal moves: x(0,0)", add_special_tokens=False)["input_ids"]
+    free = ModelGenerator(model, tokenizer, max_new_tokens=24, temperature=1.0, seed=0)([context] * 8)
+    cut = ModelGenerator(model, tokenizer, max_new_tokens=24, temperature=1.0, seed=0, stop=["e"])([context] * 8)
+    assert any(set(reply) & set(stops) for reply in free)  # the stop string comes up in free replies
+    for reply, whole in zip(cut, free):
+        assert reply == whole[:len(reply)]  # the same sample, cut
+        first = next((i for i, token in enumerate(whole) if token in stops), None)
+        assert len(reply) == (len(whole) if first is None else first + 1)

@@ -1,15 +1,19 @@
-"""Training measurably improves a model: REINFORCE takes a random tiny model from almost never answering
-with a legal move to almost always doing so.
+"""Training measurably improves a model at a skill that depends on the board, which no fixed answer has.
 
-The game: connect four, from positions after 0-4 random moves (x or o to move, boards varying with the
-seed). A reply is legal when ``env.check_action`` accepts it as it stands (no parser), and a reply is
-one token: in the tiny tokenizer the column digits 0-6 are single tokens (connect four takes "3" for
-"x3"/"o3"), so the policy's choice is one draw from its whole vocabulary (about 2% legal at random).
-The rate is measured by sampling at temperature 1, as in training, on seeds never trained on.
+The positions: connect four with every column full but one (``tests/board_positions.one_open_column``,
+the open column drawn from the seed), so the one legal reply names that column. A reply is legal when
+``env.check_action`` accepts it as it stands (no parser), and a reply is one token: in the tiny tokenizer
+the column digits 0-6 are single tokens, so the policy's choice is one draw from its whole vocabulary.
+The untrained tiny model almost never answers a digit; the best constant answer is right only where its
+column happens to be the open one (about 1 in 7, computed here on the held-out seeds). Rates are measured
+by sampling at temperature 1, as in training, on seeds never trained on.
 
-Why connect four and not tic-tac-toe openings: there, o's first move has an occupied cell that a policy
-must read off the board to avoid; a tiny model learns the symbol but not the board in a test's budget,
-and plateaus at about 92%, too close to the 90% bar to make a steady test.
+Trained with ``reinforce`` as ``benchmarks/board_skill_learning.py`` measured what it takes: groups of 8
+replies per position (each compared with its group's mean), a wrong column scored 0 and no move at all -1
+(so that learning the format does not reward the first columns found right), a small entropy bonus, lr
+3e-3. Measured there (shared CPU): 0.000 before; 0.315, 0.490, 0.625, 0.660 after 400, 500, 600, 700
+steps; best constant 0.185. With a running baseline and +1/-1 the same model stops at 0.33-0.37 or at the
+best constant, sure of one column (see the benchmark's docstring).
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ from llm_arena_env.training.policy_gradient import (  # noqa: E402
     opening_positions,
     reinforce,
 )
+from tests.board_positions import SHORT_PROMPT, best_constant_rate, one_open_column  # noqa: E402
 from tests.tiny_models import build_chat_model  # noqa: E402
 
-SHORT_PROMPT = "You are {player}.\n{board}\nLegal moves: {legal_moves}"  # short prompts keep the test fast
 HELD_OUT = range(100_000, 100_200)
 
 
@@ -40,21 +44,23 @@ def _tiny_policy(tmp_path, **options):
     return Policy(AutoModelForCausalLM.from_pretrained(path), AutoTokenizer.from_pretrained(path), **options)
 
 
-def test_reinforce_raises_the_legal_move_rate_of_a_random_model(tmp_path):
+@pytest.mark.slow  # 700 REINFORCE steps: 259 s in the whole suite on the shared 2-core CPU at load 4-6
+def test_reinforce_teaches_a_random_model_to_find_the_one_open_column(tmp_path):
     policy = _tiny_policy(tmp_path, max_new_tokens=1)
-    positions = opening_positions("openspiel/connect_four", max_random_moves=4,
-                                  game_kwargs={"prompt_template": SHORT_PROMPT})
-    initial = legal_move_rate(policy, positions, HELD_OUT, seed=1)
+    constant = best_constant_rate(one_open_column, HELD_OUT, [str(c) for c in range(7)])
+    initial = legal_move_rate(policy, one_open_column, HELD_OUT, seed=1)
 
-    history = reinforce(policy, LegalMoves(positions), train_seeds=range(5_000), steps=80, batch_size=32,
-                        learning_rate=1e-2, seed=0)
+    columns = [str(c) for c in range(7)]  # a wrong column is a move, if not a legal one: reward 0, not -1
+    history = reinforce(policy, LegalMoves(one_open_column, moves=columns), train_seeds=range(5_000), steps=700,
+                        batch_size=32, group_size=8, learning_rate=3e-3, entropy_coef=0.02, seed=0)
 
-    final = legal_move_rate(policy, positions, HELD_OUT, seed=1)
-    print(f"legal-move rate on held-out positions: {initial:.3f} before, {final:.3f} after {len(history)} steps")
-    assert initial < 0.2, f"a random model should rarely reply with a move, got {initial:.3f}"
-    assert final > 0.9, f"legal-move rate {initial:.3f} -> {final:.3f}: training did not get above 90%"
-    assert final > initial + 0.5, f"legal-move rate {initial:.3f} -> {final:.3f}: too small an improvement"
-    assert history[-1]["reward"] > history[0]["reward"]
+    final = legal_move_rate(policy, one_open_column, HELD_OUT, seed=1)
+    print(f"open-column rate on held-out positions: {initial:.3f} before, {final:.3f} after {len(history)} steps; "
+          f"best constant answer {constant:.3f}")
+    assert constant < 0.25, f"the positions should spread the open column over the board, got {constant:.3f}"
+    assert initial < 0.05, f"a random model should rarely reply with a move, got {initial:.3f}"
+    assert final > 0.5, f"open-column rate {initial:.3f} -> {final:.3f}: training did not get above 0.5"
+    assert final > constant + 0.3, f"open-column rate {final:.3f} is not far above the best constant {constant:.3f}"
 
 
 def test_positions_differ_by_seed_and_leave_the_model_to_move():

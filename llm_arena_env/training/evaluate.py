@@ -8,6 +8,9 @@
 - the forfeit rate: games it lost by breaking the rules too often;
 - wins, draws and losses (forfeits among the losses), each with a 95% Wilson score interval.
 
+A game an opponent's failed model call ended (outcome ``error``) is no game of the model's: it is counted
+in ``errors`` and left out of every rate.
+
 :class:`EvaluationCallback` runs it every N steps of a transformers/TRL ``Trainer`` and logs the figures.
 
 >>> result = evaluate(model, tokenizer, "openspiel/tic_tac_toe", seeds=range(10_000, 10_100))
@@ -47,6 +50,7 @@ class Evaluation:
     wins: int
     draws: int
     losses: int  # forfeits included
+    errors: int = 0  # games ended by an opponent's failed model call: not in ``games``, not scored
 
     @property
     def legal_move_rate(self) -> float:
@@ -75,6 +79,8 @@ class Evaluation:
         for label, name, rate, trials in rows:
             low, high = self.interval(name)
             lines.append(f"{label:<16}{rate:>7.3f}   [{low:.3f}, {high:.3f}]   ({getattr(self, name)}/{trials})")
+        if self.errors:
+            lines.append(f"{self.errors} more game(s) ended by an opponent's failed model call, not scored")
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, int]:
@@ -95,12 +101,14 @@ def evaluate(
     batch_size: int = 32,
     sample_seed: int = 0,
     generator: Any = None,
+    stop: Sequence[str] = (),
     **rollout_options: Any,
 ) -> Evaluation:
     """Play one full game per seed and seat (``players``, default every seat) against ``opponents`` and
     count the model's moves and results. Greedy by default (``temperature=0``); with sampling, replies
     are seeded from ``sample_seed``. ``generator`` replaces the model's sampler (any ``Generator`` of
-    :mod:`~llm_arena_env.training.grpo`). ``rollout_options`` go to ``GameRollout`` (``parser``...)."""
+    :mod:`~llm_arena_env.training.grpo`). ``stop``: strings that end the model's replies (``("\\n",)``: the
+    first line), as ``GameRollout(stop=...)`` in training. ``rollout_options`` go to ``GameRollout`` (``parser``...)."""
     from llm_arena_env.training.grpo import GameRollout
 
     seeds = list(seeds)
@@ -111,16 +119,19 @@ def evaluate(
     starts = [(seed, seat) for seed in seeds for seat in seats]
     if generator is None:
         generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=temperature,
-                                   seed=sample_seed)
+                                   seed=sample_seed, stop=stop)
     was_training = getattr(model, "training", False)
     if model is not None:
         model.eval()
-    counts = dict(games=0, moves=0, legal_moves=0, forfeits=0, wins=0, draws=0, losses=0)
+    counts = dict(games=0, moves=0, legal_moves=0, forfeits=0, wins=0, draws=0, losses=0, errors=0)
     try:
         for start in range(0, len(starts), batch_size):
             out = rollout.play(starts[start:start + batch_size], generator)
             for turns, illegal, outcome, reason in zip(out["learner_turns"], out["illegal_actions"],
                                                        out["outcome"], out["end_reason"]):
+                if outcome == "error":
+                    counts["errors"] += 1
+                    continue
                 counts["games"] += 1
                 counts["moves"] += turns
                 counts["legal_moves"] += turns - illegal

@@ -11,10 +11,13 @@ transformers + torch, imported lazily (the ``train`` extra).
   end-of-turn token; seeded per call without touching torch's global generator.
 - :class:`ModelGenerator`: those replies from a model in memory, as a callable over id contexts.
 - :func:`reply_action`: a reply's text as the move sent to the env (through a parser, or stripped).
+- :func:`stop_token_ids`: the ids that hold a stop string (``"\\n"``: a move reply ends with its first
+  line, as the ``smollm2`` player's replies do), which end a reply like an end-of-turn token.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Mapping, Sequence
 
 from llm_arena_env.agents.backends.transformers_backend import seeded
@@ -112,12 +115,14 @@ def generate_replies(
     eos_token_ids: Sequence[int],
     seed: int | None = None,
     generation_config: Any = None,
+    stop_ids: Sequence[int] = (),
     **generate_kwargs: Any,
 ) -> list[list[int]]:
     """One reply per context, as ids cut just after the first end-of-turn token (kept), padding dropped.
 
     Contexts are left-padded into one batch. ``generate_kwargs`` go to ``model.generate`` (``max_new_tokens``,
-    ``do_sample``, ``temperature``...), or pass a whole ``generation_config``."""
+    ``do_sample``, ``temperature``...), or pass a whole ``generation_config``. ``stop_ids`` (see
+    :func:`stop_token_ids`) end a reply too, just after the first of them (kept: it was sampled)."""
     torch = require("torch")
     if not contexts:
         return []
@@ -131,14 +136,17 @@ def generate_replies(
         input_ids[row, width - len(context):] = torch.tensor(list(context), dtype=torch.long)
         attention_mask[row, width - len(context):] = 1
     kwargs = dict(generate_kwargs)
+    stops = set(eos_token_ids) | set(stop_ids)
     if generation_config is not None:
+        if stop_ids:  # a copy that ends at the stops too (generate wants the config or the arguments, not both)
+            generation_config = copy.deepcopy(generation_config)
+            generation_config.eos_token_id = sorted(stops)
         kwargs["generation_config"] = generation_config
     else:
         kwargs.setdefault("pad_token_id", pad_token_id)
-        kwargs.setdefault("eos_token_id", list(eos_token_ids))
+        kwargs.setdefault("eos_token_id", sorted(stops) if stop_ids else list(eos_token_ids))
     with torch.no_grad(), seeded(seed, device):
         output = model.generate(input_ids=input_ids.to(device), attention_mask=attention_mask.to(device), **kwargs)
-    stops = set(eos_token_ids)
     replies = []
     for row in output[:, width:].tolist():
         end = next((i + 1 for i, token in enumerate(row) if token in stops), len(row))
@@ -161,15 +169,31 @@ def sampling_kwargs(max_new_tokens: int, temperature: float, top_p: float | None
     return kwargs
 
 
+def stop_token_ids(tokenizer: Any, stops: Sequence[str]) -> list[int]:
+    """The ids whose text holds one of ``stops`` (special tokens aside): generation that samples one has
+    reached the stop string, so the reply ends there."""
+    stops = [s for s in stops if s]
+    if not stops:
+        return []
+    special = set(getattr(tokenizer, "all_special_ids", ()) or ())
+    ids = []
+    for token_id in range(len(tokenizer)):
+        if token_id not in special and any(s in tokenizer.decode([token_id]) for s in stops):
+            ids.append(token_id)
+    return ids
+
+
 class ModelGenerator:
     """Replies sampled from a model held in memory (no trainer): for loops outside TRL, frozen opponents, tests.
 
     Reproducible: call ``n`` samples with ``seed + n`` where a seed is given. ``tokenizer`` and
-    ``eos_token_ids`` are what multi-turn rollouts need to build their token sequences."""
+    ``eos_token_ids`` are what multi-turn rollouts need to build their token sequences. ``stop``: strings
+    that end a reply (``("\\n",)``: the first line), besides the end-of-turn token."""
 
     def __init__(self, model: Any, tokenizer: Any, *, max_new_tokens: int = 64, temperature: float = 1.0,
-                 top_p: float | None = None, seed: int | None = None):
+                 top_p: float | None = None, seed: int | None = None, stop: Sequence[str] = ()):
         self.model = model
+        self.stop_ids = stop_token_ids(tokenizer, stop)
         self.tokenizer = tokenizer
         self.eos_token_ids = eos_token_ids(model, tokenizer)
         self.pad_token_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos_token_ids[0]
@@ -181,7 +205,7 @@ class ModelGenerator:
         seed = None if self.seed is None else self.seed + self.calls
         self.calls += 1
         return generate_replies(self.model, contexts, pad_token_id=self.pad_token_id,
-                                eos_token_ids=self.eos_token_ids, seed=seed, **self.kwargs)
+                                eos_token_ids=self.eos_token_ids, seed=seed, stop_ids=self.stop_ids, **self.kwargs)
 
 
 def reply_text(tokenizer: Any, reply: Sequence[int]) -> str:
@@ -207,6 +231,7 @@ __all__ = [
     "turn_ids",
     "eos_token_ids",
     "seeded",
+    "stop_token_ids",
     "generate_replies",
     "sampling_kwargs",
     "ModelGenerator",

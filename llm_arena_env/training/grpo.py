@@ -37,6 +37,12 @@ Rewards: the return (``game_return``), its discounted value at the sampled turn 
 ``gamma`` per later learner move), and the number of moves the env accepted (``accepted_moves``), which
 :func:`legal_move_reward` turns into a small shaping bonus (weigh it with ``GRPOConfig.reward_weights``).
 
+An opponent whose model call failed for good plays no move (as in the arena): its episode ends there with
+outcome ``error`` (end reason ``error``, the failure in the ``error`` field), every mask entry 0, and the
+reward functions here return None for it, which TRL counts as unscorable (left out of its group's mean
+and std, advantage 0): a failed call is never scored as anyone's move. A fatal failure (rejected key,
+missing model) raises :class:`~llm_arena_env.arena.runner.FatalModelError`.
+
 ``max_completion_length`` caps each reply; a whole sequence holds all of the learner's turns and what
 the env showed between them, so bound long games with the game's own ``max_turns`` in ``game_kwargs``.
 
@@ -66,10 +72,12 @@ from llm_arena_env.training.generation import (
     reply_action,
     reply_text,
     require,
+    stop_token_ids,
     turn_ids,
 )
 from llm_arena_env.training.trajectory import Turn, conversation
 from llm_arena_env.wrappers.parsers import Parser, default_parser
+from llm_arena_env.wrappers.single_agent import opponent_failure
 
 _DEFAULT = object()  # "use default_parser()"
 
@@ -87,12 +95,13 @@ class TrainerGenerator:
     """Replies from a ``GRPOTrainer``'s model, with its generation config (``max_completion_length`` tokens
     per reply, its temperature, top-p...), unwrapped from DeepSpeed/FSDP as TRL does for generation."""
 
-    def __init__(self, trainer: Any):
+    def __init__(self, trainer: Any, *, stop_ids: Sequence[int] = ()):
         if getattr(trainer, "use_vllm", False):
             raise ValueError("GameRollout generates with the trainer's model; set use_vllm=False in GRPOConfig")
         processing = trainer.processing_class
         self.tokenizer = getattr(processing, "tokenizer", processing)
         self.eos_token_ids = list(trainer.eos_token_ids)
+        self.stop_ids = list(stop_ids)  # ids that end a reply besides eos (generation.stop_token_ids)
         self.trainer = trainer
 
     def __call__(self, contexts: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -110,7 +119,8 @@ class TrainerGenerator:
             gradient_checkpointing_kwargs=trainer.args.gradient_checkpointing_kwargs,
         ) as model, (summon(trainer.model_wrapped, recurse=False) if summon else nullcontext()):
             return generate_replies(model, contexts, pad_token_id=self.tokenizer.pad_token_id,
-                                    eos_token_ids=self.eos_token_ids, generation_config=trainer.generation_config)
+                                    eos_token_ids=self.eos_token_ids, generation_config=trainer.generation_config,
+                                    stop_ids=self.stop_ids)
 
 
 # ---------------------------------------------------------------------------------------------- prompts
@@ -210,28 +220,37 @@ def play_opening(env: Any, seed: int | None, player: str, plies: int) -> int:
     return ready[-1]
 
 
-def game_return_reward(completions: Sequence[Any], game_return: Sequence[float], **_: Any) -> list[float]:
-    """TRL reward function: the learner's return in the episode (the rollout's ``game_return`` field)."""
+def _scored(values: Sequence[Any], outcome: Sequence[str] | None) -> list[float | None]:
+    """``values`` as floats, None where the episode ended in error (TRL leaves those rows unscored)."""
+    errors = [str(o) == "error" for o in outcome] if outcome is not None else [False] * len(values)
+    return [None if error else float(v) for v, error in zip(values, errors)]
+
+
+def game_return_reward(completions: Sequence[Any], game_return: Sequence[float],
+                       outcome: Sequence[str] | None = None, **_: Any) -> list[float | None]:
+    """TRL reward function: the learner's return in the episode (the rollout's ``game_return`` field);
+    None for an episode that ended in error."""
     if len(game_return) != len(completions):
         raise ValueError("game_return_reward needs the `game_return` field of GameRollout, one per completion")
-    return [float(r) for r in game_return]
+    return _scored(game_return, outcome)
 
 
-def discounted_return_reward(completions: Sequence[Any], discounted_return: Sequence[float], **_: Any,
-                             ) -> list[float]:
+def discounted_return_reward(completions: Sequence[Any], discounted_return: Sequence[float],
+                             outcome: Sequence[str] | None = None, **_: Any) -> list[float | None]:
     """TRL reward function: the return discounted to the sampled turn (``discounted_return``)."""
     if len(discounted_return) != len(completions):
         raise ValueError("discounted_return_reward needs the `discounted_return` field of GameRollout")
-    return [float(r) for r in discounted_return]
+    return _scored(discounted_return, outcome)
 
 
-def legal_move_reward(completions: Sequence[Any], accepted_moves: Sequence[int], **_: Any) -> list[float]:
+def legal_move_reward(completions: Sequence[Any], accepted_moves: Sequence[int],
+                      outcome: Sequence[str] | None = None, **_: Any) -> list[float | None]:
     """TRL reward function for legal-move shaping: the learner's moves the env accepted in the episode
     (in ``samples="turn"`` mode: 1 where the sampled move was accepted, else 0). Give it a small weight
     beside the return (``reward_weights=[1.0, 0.1]``), so that winning stays what counts."""
     if len(accepted_moves) != len(completions):
         raise ValueError("legal_move_reward needs the `accepted_moves` field of GameRollout, one per completion")
-    return [float(n) for n in accepted_moves]
+    return _scored(accepted_moves, outcome)
 
 
 # ---------------------------------------------------------------------------------------------- episodes
@@ -264,9 +283,12 @@ class _Episode:
     sides: dict[str, _Side]
     returns: dict[str, float]
     steps: int = 0
+    error: dict[str, str] | None = None  # an opponent's model call failed: the episode ended, unscored
 
     @property
     def done(self) -> bool:
+        if self.error is not None:
+            return True
         player = self.env.agent_selection
         return not self.env.agents or bool(self.env.terminations.get(player) or self.env.truncations.get(player))
 
@@ -295,12 +317,15 @@ class GameRollout:
     ``parser`` reads moves out of the model's replies (default: the rule-based ``default_parser()``;
     None sends the stripped reply). ``game_kwargs`` go to ``make``, ``reset_options`` to every reset.
     ``chat``: the messages the model answers for an observation (default: the env's own; for small models
-    :func:`~llm_arena_env.training.generation.move_only_observation_messages`, as the ``smollm2`` player prompts)."""
+    :func:`~llm_arena_env.training.generation.move_only_observation_messages`, as the ``smollm2`` player prompts).
+    ``stop``: strings that end the trainer's replies besides the end-of-turn token (``("\\n",)``: the first
+    line, as the ``smollm2`` player stops); generators given to :meth:`play` bring their own."""
 
     def __init__(self, game: str, *, opponents: Any = None, self_play: bool = False,
                  game_kwargs: Mapping[str, Any] | None = None, reset_options: Mapping[str, Any] | None = None,
                  parser: Any = _DEFAULT, samples: str = "episode", gamma: float = 1.0,
-                 chat: Callable[[Mapping[str, Any]], list[dict[str, str]]] = observation_messages):
+                 chat: Callable[[Mapping[str, Any]], list[dict[str, str]]] = observation_messages,
+                 stop: Sequence[str] = ()):
         from llm_arena_env import make
 
         if samples not in ("episode", "turn"):
@@ -309,6 +334,8 @@ class GameRollout:
             raise ValueError(f"gamma must be in (0, 1], got {gamma}")
         self.samples, self.gamma = samples, float(gamma)
         self.chat = chat
+        self.stop = tuple(stop)
+        self._stop_ids: dict[int, list[int]] = {}  # id(tokenizer) -> stop_token_ids
         if self_play == (opponents is not None):
             raise ValueError("give either opponents (agent specs or agents) or self_play=True")
         self.game = game
@@ -334,14 +361,23 @@ class GameRollout:
                 raise ValueError(f"this rollout plays {self.game!r}, but a prompt names {game!r}")
             member = members[prompt] = members.get(prompt, -1) + 1  # the k-th copy of this prompt
             starts.append((seed, player, opening, member))
-        return self.play(starts, TrainerGenerator(trainer))
+        return self.play(starts, TrainerGenerator(trainer, stop_ids=self._trainer_stop_ids(trainer)))
+
+    def _trainer_stop_ids(self, trainer: Any) -> list[int]:
+        """The ids of ``stop`` in the trainer's tokenizer (a scan of its vocabulary: once)."""
+        if not self.stop:
+            return []
+        tokenizer = getattr(trainer.processing_class, "tokenizer", trainer.processing_class)
+        if id(tokenizer) not in self._stop_ids:
+            self._stop_ids[id(tokenizer)] = stop_token_ids(tokenizer, self.stop)
+        return self._stop_ids[id(tokenizer)]
 
     def play(self, starts: Sequence[tuple[Any, ...]], generator: Generator) -> dict[str, Any]:
         """Play one episode per start, ``(seed, player)`` or ``(seed, player, opening plies, group member)``
         (all at once, the model's turns batched) and return TRL's rollout dict: ``prompt_ids``,
         ``completion_ids``, ``logprobs`` (None), ``env_mask``, ``game_return``, ``discounted_return``,
-        ``outcome``, ``end_reason``, ``illegal_actions``, ``accepted_moves``, ``learner_turns``, one entry
-        per start. With ``samples="turn"`` the sequence is the learner's first move alone."""
+        ``outcome``, ``end_reason``, ``error`` (JSON, or ""), ``illegal_actions``, ``accepted_moves``,
+        ``learner_turns``, one entry per start. With ``samples="turn"`` the sequence is the learner's first move alone."""
         return self._results(self._play(starts, generator), generator)
 
     def play_turns(self, starts: Sequence[tuple[Any, ...]], generator: Generator) -> list[dict[str, Any]]:
@@ -351,6 +387,8 @@ class GameRollout:
             raise ValueError("play_turns needs GameRollout(samples='turn')")
         rows = []
         for episode in self._play(starts, generator):
+            if episode.error is not None:  # no return to give its moves
+                continue
             side = episode.sides[episode.learner]
             result = episode.returns[episode.learner]
             for i, ((prompt, reply), turn) in enumerate(zip(side.turn_ids, side.turns)):
@@ -376,7 +414,9 @@ class GameRollout:
             for agent, group in agent_turns.values():
                 observations = [e.env.observe(e.env.agent_selection) for e in group]
                 for episode, decision in zip(group, decide_batch(agent, observations)):
-                    episode.step(decision.action)
+                    episode.error = opponent_failure(decision, episode.env.agent_selection, agent)
+                    if episode.error is None:
+                        episode.step(decision.action)
             if model_turns:
                 self._model_turns(model_turns, generator)
         return episodes
@@ -459,7 +499,7 @@ class GameRollout:
     def _results(self, episodes: Sequence[_Episode], generator: Generator) -> dict[str, Any]:
         out: dict[str, list[Any]] = {key: [] for key in (
             "prompt_ids", "completion_ids", "env_mask", "game_return", "discounted_return", "outcome",
-            "end_reason", "illegal_actions", "accepted_moves", "learner_turns")}
+            "end_reason", "error", "illegal_actions", "accepted_moves", "learner_turns")}
         for episode in episodes:
             side = episode.sides[episode.learner]
             result = episode.returns[episode.learner]
@@ -477,6 +517,9 @@ class GameRollout:
                 side.completion_ids, side.env_mask = [], []
                 side.extend(list(generator.eos_token_ids)[:1], generated=False)
             info = episode.env.infos.get(episode.learner, {})
+            if episode.error is not None:  # nothing of it is trained on, nothing scored
+                info = {"outcome": "error", "end_reason": "error"}
+                side.env_mask = [0] * len(side.completion_ids)
             out["prompt_ids"].append(side.prompt_ids)
             out["completion_ids"].append(side.completion_ids)
             out["env_mask"].append(side.env_mask)
@@ -484,6 +527,7 @@ class GameRollout:
             out["discounted_return"].append(result * self.gamma ** later)
             out["outcome"].append(str(info.get("outcome", "")))
             out["end_reason"].append(str(info.get("end_reason", "")))
+            out["error"].append(json.dumps(episode.error) if episode.error else "")
             out["illegal_actions"].append(side.illegal)
             out["accepted_moves"].append(accepted)
             out["learner_turns"].append(len(side.turns))

@@ -5,14 +5,15 @@ Each step samples replies from the model, scores them, and follows the policy gr
 
 - :class:`LegalMoves`: positions drawn from seeds (:func:`opening_positions`); the model answers the
   position's chat and gets ``+1`` where ``env.check_action`` accepts the reply, ``-1`` where not. Each
-  position is one decision, so this learns fast; :func:`legal_move_rate` measures the same thing.
+  position is one decision; :func:`legal_move_rate` measures the same thing. Given the game's ``moves``,
+  a move that is wrong at the position scores 0 instead, apart from a reply that is no move at all.
 - :class:`EpisodeReturns`: whole episodes against opponents (or in self-play), played by
   :class:`~llm_arena_env.training.grpo.GameRollout`; every token the model generated in an episode
   shares the episode's return.
 
 >>> policy = Policy(model, tokenizer, max_new_tokens=8)
 >>> positions = opening_positions("openspiel/tic_tac_toe", max_random_moves=1)
->>> history = reinforce(policy, LegalMoves(positions), train_seeds=range(1000), steps=200)
+>>> history = reinforce(policy, LegalMoves(positions), train_seeds=range(1000), steps=200, group_size=8)
 >>> legal_move_rate(policy, positions, range(1000, 1200))
 
 Needs torch and transformers (the ``train`` extra pulls them in); nothing of TRL.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 from llm_arena_env.training.generation import (
     ModelGenerator,
@@ -70,6 +71,11 @@ class Policy:
 
     def log_probs(self, samples: Sequence[Sample]) -> Any:
         """Sum of log p(token) over each sample's policy tokens (``mask == 1``), with gradients: shape ``[B]``."""
+        return self.log_probs_and_entropy(samples)[0]
+
+    def log_probs_and_entropy(self, samples: Sequence[Sample]) -> tuple[Any, Any]:
+        """:meth:`log_probs`, and the mean entropy of the policy's next-token distribution over each
+        sample's policy tokens (0 where it has none), with gradients: two tensors of shape ``[B]``."""
         torch = require("torch")
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
         sequences = [list(s.prompt_ids) + list(s.completion_ids) for s in samples]
@@ -90,7 +96,10 @@ class Policy:
         log_probs = torch.log_softmax(logits[:, :-1].float(), dim=-1)
         targets = ids[:, width - span:]
         token_log_probs = log_probs.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
-        return (token_log_probs * mask[:, width - span:]).sum(dim=1)
+        policy_mask = mask[:, width - span:]
+        entropy = -(log_probs.exp() * log_probs).sum(dim=-1)
+        tokens = policy_mask.sum(dim=1).clamp(min=1.0)
+        return (token_log_probs * policy_mask).sum(dim=1), (entropy * policy_mask).sum(dim=1) / tokens
 
 
 def _completion_logits(model: Any, ids: Any, attention: Any, positions: Any, keep: int) -> Any:
@@ -142,14 +151,26 @@ def opening_positions(game: str, *, max_random_moves: int = 0, game_kwargs: Mapp
 
 
 class LegalMoves:
-    """Reward ``legal`` where the env accepts the sampled reply at a position, ``illegal`` where not."""
+    """Reward ``legal`` where the env accepts the sampled reply at a position, ``illegal`` where not.
 
-    def __init__(self, positions: PositionMaker, *, legal: float = 1.0, illegal: float = -1.0):
+    ``moves``: the game's move vocabulary (for instance the column digits of connect four); a reply that is
+    one of them but not legal at its position gets ``wrong_move`` instead of ``illegal``. Then a policy is
+    told "that was a move, the wrong one" apart from "that was no move at all", so that learning the format
+    does not reward the few moves it happened to find right first (measured on the tiny model in
+    ``benchmarks/board_skill_learning.py``)."""
+
+    def __init__(self, positions: PositionMaker, *, legal: float = 1.0, illegal: float = -1.0,
+                 moves: Collection[str] = (), wrong_move: float = 0.0):
         self.positions = positions
         self.legal, self.illegal = legal, illegal
+        self.moves, self.wrong_move = frozenset(moves), wrong_move
 
     def __call__(self, policy: Policy, seeds: Sequence[int], sample_seed: int) -> list[Sample]:
-        found = [self.positions(seed) for seed in seeds]
+        made: dict[int, tuple[Any, str]] = {}  # a seed drawn several times (a group) is set up once
+        for seed in seeds:
+            if seed not in made:
+                made[seed] = self.positions(seed)
+        found = [made[seed] for seed in seeds]
         observations = [env.observe(player) for env, player in found]
         prompts = [chat_ids(policy.tokenizer, observation_messages(o)) for o in observations]
         replies = policy.generator(sample_seed)(prompts)
@@ -157,7 +178,7 @@ class LegalMoves:
         for (env, player), observation, prompt, reply in zip(found, observations, prompts, replies):
             action = reply_action(reply_text(policy.tokenizer, reply), observation, policy.parser)
             ok, _ = env.check_action(player, action)
-            reward = self.legal if ok else self.illegal
+            reward = self.legal if ok else self.wrong_move if action in self.moves else self.illegal
             samples.append(Sample(tuple(prompt), tuple(reply), (1,) * len(reply), reward))
         return samples
 
@@ -177,9 +198,10 @@ class EpisodeReturns:
         if self.rollout.parser is None and policy.parser is not None:
             raise ValueError("give the parser to EpisodeReturns(parser=...), which plays the episodes")
         out = self.rollout.play(starts, policy.generator(sample_seed))
-        return [
-            Sample(tuple(p), tuple(c), tuple(m), float(r))
-            for p, c, m, r in zip(out["prompt_ids"], out["completion_ids"], out["env_mask"], out["game_return"])
+        return [  # an episode an opponent's failed model call ended has no return: NaN, which reinforce skips
+            Sample(tuple(p), tuple(c), tuple(m), float("nan") if o == "error" else float(r))
+            for p, c, m, r, o in zip(out["prompt_ids"], out["completion_ids"], out["env_mask"], out["game_return"],
+                                     out["outcome"])
         ]
 
 
@@ -199,6 +221,8 @@ def reinforce(
     batch_size: int = 32,
     learning_rate: float = 1e-3,
     baseline_decay: float = 0.9,
+    group_size: int = 1,
+    entropy_coef: float = 0.0,
     seed: int = 0,
     on_step: Callable[[dict[str, float]], None] | None = None,
 ) -> list[dict[str, float]]:
@@ -207,10 +231,28 @@ def reinforce(
     Each step draws ``batch_size`` seeds from ``train_seeds`` (with an owned generator), scores the samples
     with ``rollout``, and takes one Adam step on ``-mean((reward - baseline) * log p)``. The baseline is an
     exponential running mean of rewards (decay ``baseline_decay``), started at the first batch's mean.
-    Returns one dict per step: step, reward (mean), baseline, loss."""
+
+    ``group_size`` > 1: each step draws ``batch_size // group_size`` seeds and samples each ``group_size``
+    times; a sample's baseline is its group's mean reward (as in GRPO, without scaling by the spread). The
+    replies to one position are then compared with each other, which tells the policy which answer is
+    right *there*: what a board-dependent skill needs. (With a running baseline, a policy that has become
+    sure of a wrong answer at some positions gets almost no gradient there, since d log p vanishes as p
+    nears 1, and stalls; measured in ``benchmarks/board_skill_learning.py``.)
+
+    ``entropy_coef`` > 0 adds ``entropy_coef * entropy`` of the policy's next-token distribution (mean
+    over the sampled tokens) to the objective, as PPO's ``ent_coef`` does: it keeps the policy from
+    settling on one answer everywhere before it has learnt where each answer is right, after which
+    groups would have no reward spread left to learn from.
+
+    A sample whose reward is NaN (an episode an opponent's failed model call ended) is left out.
+    Returns one dict per step: step, reward (mean), baseline (the mean baseline), loss."""
     torch = require("torch")
     if steps < 1 or batch_size < 1:
         raise ValueError("steps and batch_size must be >= 1")
+    if entropy_coef < 0:
+        raise ValueError(f"entropy_coef must be >= 0, got {entropy_coef}")
+    if group_size < 1 or batch_size % group_size:
+        raise ValueError(f"group_size must be >= 1 and divide batch_size ({batch_size}), got {group_size}")
     if not 0.0 <= baseline_decay < 1.0:
         raise ValueError(f"baseline_decay must be in [0, 1), got {baseline_decay}")
     train_seeds = list(train_seeds)
@@ -221,20 +263,33 @@ def reinforce(
     baseline: float | None = None
     history = []
     for step in range(steps):
-        seeds = [rng.choice(train_seeds) for _ in range(batch_size)]
+        seeds = [seed for seed in (rng.choice(train_seeds) for _ in range(batch_size // group_size))
+                 for _ in range(group_size)]
         policy.model.eval()  # sampling without dropout
         samples = rollout(policy, seeds, rng.randrange(2**31))
+        if len(samples) != len(seeds):
+            raise ValueError(f"the rollout gave {len(samples)} samples for {len(seeds)} seeds; it must give one each")
         rewards = torch.tensor([s.reward for s in samples], dtype=torch.float32)
-        mean = float(rewards.mean())
-        baseline = mean if baseline is None else baseline
-        advantages = (rewards - baseline).to(next(policy.model.parameters()).device)
+        scored = ~torch.isnan(rewards)
+        if not scored.any():  # every episode ended in error: nothing to learn from
+            continue
+        mean = float(rewards[scored].mean())
+        if group_size > 1:
+            baselines = torch.nanmean(rewards.view(-1, group_size), dim=1).repeat_interleave(group_size)
+        else:
+            baseline = mean if baseline is None else baseline
+            baselines = torch.full_like(rewards, baseline)
+        advantages = torch.nan_to_num(rewards - baselines, nan=0.0).to(next(policy.model.parameters()).device)
         policy.model.train()
-        loss = -(advantages * policy.log_probs(samples)).mean()
+        log_probs, entropy = policy.log_probs_and_entropy(samples)
+        loss = -(advantages * log_probs).sum() / int(scored.sum()) - entropy_coef * entropy.mean()
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        record = {"step": float(step), "reward": mean, "baseline": baseline, "loss": float(loss.detach())}
-        baseline = baseline_decay * baseline + (1.0 - baseline_decay) * mean
+        record = {"step": float(step), "reward": mean, "baseline": float(torch.nanmean(baselines)),
+                  "loss": float(loss.detach())}
+        if group_size == 1:
+            baseline = baseline_decay * baseline + (1.0 - baseline_decay) * mean
         history.append(record)
         if on_step is not None:
             on_step(record)

@@ -10,6 +10,10 @@ Here the model plays one seat by calling ``make_move(move)``; the other seats ar
 the call, whose answer is what happened and the next position (or the end of the game). The reward is the
 learner's return, plus ``legal_bonus`` per accepted move where asked.
 
+An opponent whose model call failed for good plays no move: the game stops there, ``make_move`` says so,
+and ``get_reward()`` returns None, which TRL counts as unscorable (no advantage): a failed call is never
+scored as anyone's move. A fatal failure (rejected key, missing model) raises ``FatalModelError``.
+
 >>> from trl import GRPOConfig, GRPOTrainer
 >>> dataset = tool_prompt_dataset("openspiel/tic_tac_toe", seeds=range(256))
 >>> trainer = GRPOTrainer(model=path, train_dataset=dataset, args=GRPOConfig(...),
@@ -31,12 +35,14 @@ from typing import Any, Iterator, Mapping
 
 from llm_arena_env.agents.base import decide
 from llm_arena_env.training.generation import require
+from llm_arena_env.wrappers.single_agent import opponent_failure
 
 INSTRUCTION = ("You are playing {game} as {player}. Call the make_move tool with your move each turn, "
                "until the game is over.\n\n")
 
 
 ANSWER_FORMAT = "Answer by calling make_move with your move."
+STOPPED = "The game stopped: your opponent could not move (its model call failed). It is not scored."
 _VERBS = {"win": "won", "loss": "lost", "draw": "drew", "success": "succeeded", "failure": "failed"}
 
 
@@ -61,6 +67,7 @@ class GameToolEnv:
         self._agents: dict[str, Any] = {}
         self._return = 0.0
         self._accepted = 0
+        self._error: dict[str, str] | None = None  # an opponent's failed model call stopped the game
 
     def reset(self, seed: int | None = None, player: str | None = None, **_: Any) -> str:
         """Start the row's game (``seed``, ``player``; the first seat by default) and show the first position."""
@@ -70,7 +77,7 @@ class GameToolEnv:
         self._env = make(self.game, **dict(self.game_kwargs))
         self._env.reset(seed=seed)
         self._learner = player or self._env.possible_agents[0]
-        self._return, self._accepted = 0.0, 0
+        self._return, self._accepted, self._error = 0.0, 0, None
         # Opponents differ within a group (every reset of this class draws anew) and replay in a rerun.
         draw = random.Random(f"{seed}/{self._learner}/{next(self.resets)}")
         self._agents = {}
@@ -94,21 +101,23 @@ class GameToolEnv:
         if env is None:
             return "No game is running."
         if self._over():
-            return _outcome_text(env.infos.get(self._learner, {}))
+            return STOPPED if self._error is not None else _outcome_text(env.infos.get(self._learner, {}))
         env.step(str(move))
         self._collect()
         rejection = env.infos.get(self._learner, {}).get("rejection")
         self._accepted += not rejection
         return self._advance()
 
-    def get_reward(self) -> float:
-        """The learner's return so far, plus the legal-move bonus."""
+    def get_reward(self) -> float | None:
+        """The learner's return so far, plus the legal-move bonus; None where an opponent's call failed."""
+        if self._error is not None:
+            return None
         return self._return + self.legal_bonus * self._accepted
 
     # ------------------------------------------------------------------ internals
 
     def _over(self) -> bool:
-        return not self._env.agents or bool(self._env.terminations.get(self._learner)
+        return self._error is not None or not self._env.agents or bool(self._env.terminations.get(self._learner)
                                              or self._env.truncations.get(self._learner))
 
     def _collect(self) -> None:
@@ -119,8 +128,13 @@ class GameToolEnv:
         env = self._env
         while not self._over() and env.agent_selection != self._learner:
             player = env.agent_selection
-            env.step(decide(self._agents[player], env.observe(player)).action)
-            self._collect()
+            decision = decide(self._agents[player], env.observe(player))
+            self._error = opponent_failure(decision, player, self._agents[player])
+            if self._error is None:
+                env.step(decision.action)
+                self._collect()
+        if self._error is not None:
+            return STOPPED
         if self._over():
             return _outcome_text(env.infos.get(self._learner, {}))
         return str(env.observe(self._learner)["text"])

@@ -24,6 +24,13 @@ so that the same seed plays the same episode; agent objects are used as they are
 ``reset`` plays the opponents until the learner is to move. In the rare game that ends before then (an
 opponent forfeits at once), ``reset`` returns the learner's final observation with the outcome in
 ``info``, and the next ``step`` reports the end without playing its action.
+
+An opponent whose model call failed for good (:attr:`Decision.transport_error`) plays no move: as in the
+arena (arena/episode.py), the episode ends there, reported as truncated (the game did not decide it) with
+reward 0 for the rest and ``info["outcome"] == "error"``, ``info["end_reason"] == "error"`` and the failure
+in ``info["error"]`` (player, agent, kind, message). A failure every later call would repeat (a rejected
+key, a missing model: :func:`~llm_arena_env.agents.errors.is_fatal`) raises
+:class:`~llm_arena_env.arena.runner.FatalModelError` instead of ending every episode at once.
 """
 
 from __future__ import annotations
@@ -33,10 +40,26 @@ from typing import Any, Mapping, Sequence
 
 import gymnasium
 
-from llm_arena_env.agents.base import decide
+from llm_arena_env.agents.base import Decision, decide
+from llm_arena_env.agents.errors import is_fatal
 from llm_arena_env.core.spaces import FreeText
 
 DEFAULT_MAX_ACTION_LENGTH = 20_000
+
+
+def opponent_failure(decision: Decision, player: str, agent: Any) -> dict[str, str] | None:
+    """The failure of an opponent's model call, where ``decision`` ends on one (None where it is a move):
+    ``{"player", "agent", "kind", "message"}``, as an arena record's ``error``. Such a decision is not a
+    move and must not be played. A fatal kind raises :class:`~llm_arena_env.arena.runner.FatalModelError`."""
+    failed = decision.transport_error
+    if failed is None:
+        return None
+    error = {"player": player, "agent": str(agent), "kind": failed.error_kind or "local", "message": failed.error}
+    if is_fatal(error["kind"]):
+        from llm_arena_env.arena.runner import FatalModelError
+
+        raise FatalModelError(error)
+    return error
 
 
 class SingleAgentEnv(gymnasium.Env):
@@ -72,13 +95,14 @@ class SingleAgentEnv(gymnasium.Env):
         self._reward = 0.0
         self._over = False  # the game has ended
         self._reported = False  # and step() has said so
+        self._error: dict[str, str] | None = None  # an opponent's failed model call ended the episode
 
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         super().reset(seed=seed)
         if seed is not None:
             self._remake_opponents(seed)
         self.env.reset(seed=seed, options=options)
-        self._reward, self._over, self._reported = 0.0, False, False
+        self._reward, self._over, self._reported, self._error = 0.0, False, False, None
         self._play_opponents()
         return self._observation(), self._info()
 
@@ -93,7 +117,7 @@ class SingleAgentEnv(gymnasium.Env):
         terminated = truncated = False
         if self._over:
             self._reported = True
-            truncated = bool(self.env.truncations.get(self.learner, False))
+            truncated = self._error is not None or bool(self.env.truncations.get(self.learner, False))
             terminated = not truncated
         return self._observation(), reward, terminated, truncated, self._info()
 
@@ -127,7 +151,12 @@ class SingleAgentEnv(gymnasium.Env):
                 continue
             if player == self.learner:
                 return
-            env.step(decide(self.opponents[player], self._opponent_view(player)).action)
+            decision = decide(self.opponents[player], self._opponent_view(player))
+            self._error = opponent_failure(decision, player, self.opponents[player])
+            if self._error is not None:  # no move was made: the episode ends here, unscored
+                self._over = True
+                return
+            env.step(decision.action)
             self._collect_reward()
         self._over = True
 
@@ -143,7 +172,10 @@ class SingleAgentEnv(gymnasium.Env):
         return observation["observation"] if self.tensor else observation
 
     def _info(self) -> dict[str, Any]:
-        return copy.deepcopy(dict(self.env.infos.get(self.learner, {})))
+        info = copy.deepcopy(dict(self.env.infos.get(self.learner, {})))
+        if self._error is not None:
+            info.update(outcome="error", end_reason="error", error=dict(self._error))
+        return info
 
     def _opponent_map(self, opponents: Sequence[Any] | Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(opponents, Mapping):
