@@ -27,6 +27,8 @@ they never carry an API key, nor a fragment of one (:func:`scrub_key`).
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
 
 MIN_KEY_FRAGMENT = 6  # a shorter run of characters shared with a key is a coincidence, not a leak
 
@@ -132,4 +134,36 @@ def scrub_key(text: str, key: str) -> str:
     return "".join(out)
 
 
-__all__ = ["ErrorKind", "is_fatal", "BackendError", "RetryableError", "NonRetryableError", "error_for_status", "scrub_key"]
+@dataclass(frozen=True)
+class EpisodeError:
+    """Where a model call failed for good and ended the episode (outcome ``error``)."""
+
+    player: str
+    agent: str
+    kind: str  # an ErrorKind value (agents/errors.py), or "local"
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EpisodeError:
+        return cls(*(str(data.get(f.name, "?")) for f in fields(cls)))
+
+
+
+class AgentError(RuntimeError):
+    """An agent raised instead of deciding (a bug, or an agent given a game it cannot play); the run stops,
+    and the episodes finished until then are kept."""
+
+
+class FatalModelError(AgentError):
+    """A model call failed in a way every later call of the same agent would (401, 403, model not found):
+    the run (or training loop) stops rather than fill the results with error episodes."""
+
+    def __init__(self, error: EpisodeError):
+        self.error = error
+        super().__init__(f"agent {error.agent!r} cannot play ({error.kind}): {error.message}")
+
+
+__all__ = ["EpisodeError", "AgentError", "FatalModelError", "ErrorKind", "is_fatal", "BackendError", "RetryableError", "NonRetryableError", "error_for_status", "scrub_key"]

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
+from llm_arena_env.agents.errors import AgentError, EpisodeError, FatalModelError  # noqa: F401  (re-exported)
 from llm_arena_env.agents.specs import cannot_play
 from llm_arena_env.arena.episode import scrub
 from llm_arena_env.arena.files import folder_name
-from llm_arena_env.arena.records import EpisodeError, EpisodeRecord
+from llm_arena_env.arena.records import EpisodeRecord
 
 #: Agent kinds built anew for every episode, seeded from the episode's seed and seat (see arena/runner.py).
 EPISODE_AGENT_KINDS = frozenset({"random"})
@@ -83,20 +84,6 @@ class JobStream:
 
 class AgentBuildError(ValueError):
     """An agent spec that could not be turned into an agent (unknown kind, missing key, model not found)."""
-
-
-class AgentError(RuntimeError):
-    """An agent raised instead of deciding (a bug, or an agent given a game it cannot play); the run stops,
-    and the episodes finished until then are kept."""
-
-
-class FatalModelError(AgentError):
-    """A model call failed in a way every later call of the same agent would (401, 403, model not found):
-    the run stops rather than fill the results with error episodes."""
-
-    def __init__(self, error: EpisodeError):
-        self.error = error
-        super().__init__(f"agent {error.agent!r} cannot play ({error.kind}): {error.message}")
 
 
 class GameBuildError(ValueError):

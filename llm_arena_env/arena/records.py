@@ -21,6 +21,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from llm_arena_env.agents.base import Attempt, Decision
+from llm_arena_env.agents.errors import EpisodeError
 from llm_arena_env.core.outcome import EndReason, Outcome
 
 
@@ -74,24 +75,6 @@ class StepRecord:
             tokens=_number(data, "tokens", int),
             latency_s=_number(data, "latency_s", float),
         )
-
-
-@dataclass(frozen=True)
-class EpisodeError:
-    """Where a model call failed for good and ended the episode (outcome ``error``)."""
-
-    player: str
-    agent: str
-    kind: str  # an ErrorKind value (agents/errors.py), or "local"
-    message: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EpisodeError:
-        data = _mapping(data, "the record's error")
-        return cls(*(str(data.get(f.name, "?")) for f in fields(cls)))
 
 
 @dataclass(frozen=True)
@@ -161,7 +144,7 @@ class EpisodeRecord:
             game_kwargs=dict(_field(data, "game_kwargs")),
             options=None if options is None else dict(_mapping(options, "the record's options")),
             episode_id=str(data.get("episode_id") or ""),
-            error=None if not error else EpisodeError.from_dict(error),
+            error=None if not error else EpisodeError.from_dict(_mapping(error, "the record's error")),
             teams={str(p): str(t) for p, t in _field(data, "teams").items()},
             pgn=str(data.get("pgn") or ""),
         )

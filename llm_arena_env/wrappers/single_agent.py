@@ -30,7 +30,7 @@ arena (arena/episode.py), the episode ends there, reported as truncated (the gam
 reward 0 for the rest and ``info["outcome"] == "error"``, ``info["end_reason"] == "error"`` and the failure
 in ``info["error"]`` (player, agent, kind, message). A failure every later call would repeat (a rejected
 key, a missing model: :func:`~llm_arena_env.agents.errors.is_fatal`) raises
-:class:`~llm_arena_env.arena.runner.FatalModelError` instead of ending every episode at once.
+:class:`~llm_arena_env.agents.errors.FatalModelError` instead of ending every episode at once.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from typing import Any, Mapping, Sequence
 import gymnasium
 
 from llm_arena_env.agents.base import Decision, decide
-from llm_arena_env.agents.errors import is_fatal
+from llm_arena_env.agents.errors import EpisodeError, FatalModelError, is_fatal
 from llm_arena_env.core.spaces import FreeText
 
 DEFAULT_MAX_ACTION_LENGTH = 20_000
@@ -50,16 +50,14 @@ DEFAULT_MAX_ACTION_LENGTH = 20_000
 def opponent_failure(decision: Decision, player: str, agent: Any) -> dict[str, str] | None:
     """The failure of an opponent's model call, where ``decision`` ends on one (None where it is a move):
     ``{"player", "agent", "kind", "message"}``, as an arena record's ``error``. Such a decision is not a
-    move and must not be played. A fatal kind raises :class:`~llm_arena_env.arena.runner.FatalModelError`."""
+    move and must not be played. A fatal kind raises :class:`~llm_arena_env.agents.errors.FatalModelError`."""
     failed = decision.transport_error
     if failed is None:
         return None
-    error = {"player": player, "agent": str(agent), "kind": failed.error_kind or "local", "message": failed.error}
-    if is_fatal(error["kind"]):
-        from llm_arena_env.arena.runner import FatalModelError
-
+    error = EpisodeError(player, str(agent), failed.error_kind or "local", failed.error)
+    if is_fatal(error.kind):
         raise FatalModelError(error)
-    return error
+    return error.to_dict()
 
 
 class SingleAgentEnv(gymnasium.Env):
