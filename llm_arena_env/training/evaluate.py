@@ -23,6 +23,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping, Sequence
 
+from llm_arena_env.core.outcome import EndReason, Outcome
 from llm_arena_env.training.generation import ModelGenerator
 
 Z_95 = 1.959964
@@ -129,16 +130,16 @@ def evaluate(
             out = rollout.play(starts[start:start + batch_size], generator)
             for turns, illegal, outcome, reason in zip(out["learner_turns"], out["illegal_actions"],
                                                        out["outcome"], out["end_reason"]):
-                if outcome == "error":
+                if outcome == Outcome.ERROR:
                     counts["errors"] += 1
                     continue
                 counts["games"] += 1
                 counts["moves"] += turns
                 counts["legal_moves"] += turns - illegal
-                counts["forfeits"] += outcome == "loss" and reason == "illegal_action"
-                counts["wins"] += outcome == "win"
-                counts["draws"] += outcome == "draw"
-                counts["losses"] += outcome == "loss"
+                counts["forfeits"] += outcome == Outcome.LOSS and reason == EndReason.ILLEGAL_ACTION
+                counts["wins"] += outcome == Outcome.WIN
+                counts["draws"] += outcome == Outcome.DRAW
+                counts["losses"] += outcome == Outcome.LOSS
     finally:
         if was_training:
             model.train()

@@ -63,6 +63,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
+from llm_arena_env.core.outcome import Outcome
 from llm_arena_env.agents.base import decide_batch
 from llm_arena_env.arena.runner import EPISODE_AGENT_KINDS, SEAT_SEED_STRIDE
 from llm_arena_env.training.generation import (
@@ -222,7 +223,7 @@ def play_opening(env: Any, seed: int | None, player: str, plies: int) -> int:
 
 def _scored(values: Sequence[Any], outcome: Sequence[str] | None) -> list[float | None]:
     """``values`` as floats, None where the episode ended in error (TRL leaves those rows unscored)."""
-    errors = [str(o) == "error" for o in outcome] if outcome is not None else [False] * len(values)
+    errors = [o == Outcome.ERROR for o in outcome] if outcome is not None else [False] * len(values)
     return [None if error else float(v) for v, error in zip(values, errors)]
 
 

@@ -25,6 +25,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Mapping, Sequence
 
+from llm_arena_env.core.outcome import Outcome
 from llm_arena_env.training.generation import (
     ModelGenerator,
     chat_ids,
@@ -199,7 +200,7 @@ class EpisodeReturns:
             raise ValueError("give the parser to EpisodeReturns(parser=...), which plays the episodes")
         out = self.rollout.play(starts, policy.generator(sample_seed))
         return [  # an episode an opponent's failed model call ended has no return: NaN, which reinforce skips
-            Sample(tuple(p), tuple(c), tuple(m), float("nan") if o == "error" else float(r))
+            Sample(tuple(p), tuple(c), tuple(m), float("nan") if o == Outcome.ERROR else float(r))
             for p, c, m, r, o in zip(out["prompt_ids"], out["completion_ids"], out["env_mask"], out["game_return"],
                                      out["outcome"])
         ]

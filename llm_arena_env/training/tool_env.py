@@ -33,6 +33,7 @@ import itertools
 import random
 from typing import Any, Iterator, Mapping
 
+from llm_arena_env.core.outcome import Outcome
 from llm_arena_env.agents.base import decide
 from llm_arena_env.training.generation import require
 from llm_arena_env.wrappers.single_agent import opponent_failure
@@ -43,7 +44,7 @@ INSTRUCTION = ("You are playing {game} as {player}. Call the make_move tool with
 
 ANSWER_FORMAT = "Answer by calling make_move with your move."
 STOPPED = "The game stopped: your opponent could not move (its model call failed). It is not scored."
-_VERBS = {"win": "won", "loss": "lost", "draw": "drew", "success": "succeeded", "failure": "failed"}
+_VERBS = {Outcome.WIN: "won", Outcome.LOSS: "lost", Outcome.DRAW: "drew", Outcome.SUCCESS: "succeeded", Outcome.FAILURE: "failed"}
 
 
 def _outcome_text(info: Mapping[str, Any]) -> str:
