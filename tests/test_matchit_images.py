@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import llm_arena_env
+from llm_arena_env.games.dialogue import pictures
 from llm_arena_env.core.outcome import Outcome
 from llm_arena_env.games.dialogue import matchit_images, pictures
 from tests.clembench_v3_replay import replay
@@ -132,7 +133,7 @@ def test_a_dict_instance_uses_the_picture_labels():
 
 
 def test_shipped_instances_are_what_the_generator_makes():
-    shipped = json.loads((matchit_images.RESOURCES / "matchit" / "instances.json").read_text())
+    shipped = json.loads((pictures.RESOURCES / "matchit" / "instances.json").read_text())
     assert shipped == matchit_images.generate_instances()
 
 

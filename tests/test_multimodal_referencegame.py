@@ -158,5 +158,5 @@ def test_scripted_moves_win_every_shipped_instance():
 
 
 def test_shipped_instances_are_what_the_generator_makes():
-    shipped = json.loads((mmrg.RESOURCES / "multimodal_referencegame" / "instances.json").read_text())
+    shipped = json.loads((pictures.RESOURCES / "multimodal_referencegame" / "instances.json").read_text())
     assert shipped == mmrg.generate_instances()

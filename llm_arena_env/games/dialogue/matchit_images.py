@@ -35,7 +35,6 @@ import numpy as np
 
 from llm_arena_env.games.dialogue import matchit_rules as rules
 from llm_arena_env.games.dialogue import pictures
-from llm_arena_env.games.dialogue.instances import RESOURCES
 from llm_arena_env.games.dialogue.matchit import PLAYERS, MatchItEnv
 from llm_arena_env.games.dialogue.matchit_rules import Move
 
@@ -62,16 +61,7 @@ class MatchItImagesEnv(MatchItEnv):
     def __init__(self, *, clembench: str | Path | None = None, image_root: str | Path | None = None,
                  instances: Any = None, observation_mode: str = "text+image", same_label: str = SAME,
                  different_label: str = DIFFERENT, **kwargs: Any):
-        if clembench is not None:
-            if not (Path(clembench) / GAME).is_dir():
-                raise ValueError(f"clembench={str(clembench)!r} has no {GAME} folder: give a clembench checkout")
-            instances = Path(clembench) / GAME / "in" / "instances.json" if instances is None else instances
-        elif isinstance(instances, (str, Path)) and Path(instances).resolve().parent.parent.name == GAME:
-            clembench = Path(instances).resolve().parent.parent.parent  # <clembench>/<game>/in/<file>.json
-        if image_root is None:
-            image_root = Path(instances).resolve().parent.parent if isinstance(instances, (str, Path)) else RESOURCES / GAME
-        self.clembench = None if clembench is None else Path(clembench)
-        self.image_root = Path(image_root)
+        self.clembench, instances, self.image_root = pictures.checkout_paths(GAME, clembench, instances, image_root)
         self._pictures: dict[Path | str, np.ndarray] = {}  # shown pictures, by file or address
         super().__init__(instances=instances, observation_mode=observation_mode, same_label=same_label,
                          different_label=different_label, **kwargs)

@@ -50,7 +50,6 @@ import numpy as np
 
 from llm_arena_env.games.dialogue import pictures
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
-from llm_arena_env.games.dialogue.instances import RESOURCES
 from llm_arena_env.games.dialogue.referencegame import ORDINALS, target_names
 
 GAME = "multimodal_referencegame"
@@ -90,16 +89,7 @@ class MultimodalReferenceGameEnv(DialogueEnv):
     def __init__(self, *, clembench: str | Path | None = None, image_root: str | Path | None = None,
                  instances: Any = None, observation_mode: str = "text+image", score_accepted_answers: bool = True,
                  **kwargs: Any):
-        if clembench is not None:
-            if not (Path(clembench) / GAME).is_dir():
-                raise ValueError(f"clembench={str(clembench)!r} has no {GAME} folder: give a clembench checkout")
-            instances = Path(clembench) / GAME / "in" / "instances.json" if instances is None else instances
-        elif isinstance(instances, (str, Path)) and Path(instances).resolve().parent.parent.name == GAME:
-            clembench = Path(instances).resolve().parent.parent.parent  # <clembench>/<game>/in/<file>.json
-        if image_root is None:
-            image_root = Path(instances).resolve().parent.parent if isinstance(instances, (str, Path)) else RESOURCES / GAME
-        self.clembench = None if clembench is None else Path(clembench)
-        self.image_root = Path(image_root)
+        self.clembench, instances, self.image_root = pictures.checkout_paths(GAME, clembench, instances, image_root)
         self.score_accepted_answers = bool(score_accepted_answers)
         super().__init__(list(SEATS), instances=instances, observation_mode=observation_mode, **kwargs)
         for experiment, instance in self.instance_set.entries():  # a missing picture fails now, not at a reset

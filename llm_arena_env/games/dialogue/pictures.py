@@ -14,10 +14,12 @@ from __future__ import annotations
 import io
 import urllib.request
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from PIL import Image
+
+from llm_arena_env.games.dialogue.instances import RESOURCES
 
 DOWNLOAD_TIMEOUT_S = 30
 MAX_DOWNLOAD_BYTES = 50_000_000
@@ -74,3 +76,19 @@ def side_by_side(pictures: Sequence[Image.Image], size: int) -> np.ndarray:
         inner = picture.resize((max(1, round(picture.width * scale)), max(1, round(picture.height * scale))))
         square.paste(inner, (index * panel + (panel - inner.width) // 2, (size - inner.height) // 2))
     return np.asarray(square, dtype=np.uint8)
+
+
+def checkout_paths(game: str, clembench: str | Path | None, instances: Any,
+                   image_root: str | Path | None) -> tuple[Path | None, Any, Path]:
+    """``(clembench, instances, image_root)`` of a picture game: ``clembench=`` names a checkout (whose
+    ``<game>/in/instances.json`` is the default instances); a path ``<clembench>/<game>/in/<file>.json``
+    implies the checkout; pictures resolve against the instance file's game folder, else the shipped ones."""
+    if clembench is not None:
+        if not (Path(clembench) / game).is_dir():
+            raise ValueError(f"clembench={str(clembench)!r} has no {game} folder: give a clembench checkout")
+        instances = Path(clembench) / game / "in" / "instances.json" if instances is None else instances
+    elif isinstance(instances, (str, Path)) and Path(instances).resolve().parent.parent.name == game:
+        clembench = Path(instances).resolve().parent.parent.parent  # <clembench>/<game>/in/<file>.json
+    if image_root is None:
+        image_root = Path(instances).resolve().parent.parent if isinstance(instances, (str, Path)) else RESOURCES / game
+    return (None if clembench is None else Path(clembench)), instances, Path(image_root)
