@@ -83,6 +83,22 @@ moved greedy play a little (to the empty board it now answers "x(1,1)", not the 
 -> 0.828, forfeits 20 -> 17), within the intervals: no measurable learning of the game (wins 18/40 before
 and after) in this budget, on this machine. A random legal player wins about 60% as x and 30% as o
 against random; SmolLM2 still forfeits 40% of games.
+
+Fourth run, 2026-12-01 21:18-22:09 UTC, the full 200 held-out games: ``python
+benchmarks/grpo_smollm2_tictactoe.py --minutes 20 --short-prompt`` (2-core CPU, load 2-6: the test suite
+and a CI run worked beside it; not niced):
+
+    BEFORE (1303 s): legal moves 0.779 [0.739, 0.815] (353/453); forfeits 0.500 [0.431, 0.569] (100/200);
+                     wins 0.425 [0.359, 0.494] (85/200); draws 5/200; losses 0.550 [0.481, 0.617] (110/200)
+    training: 9 steps x 16 samples in 22.3 min; every group had reward spread (frac_reward_zero_std 0);
+              mean reward -0.94 -0.65 -0.54 -0.89 -0.66 -0.79 -0.65 -0.69 -0.74
+    AFTER (268 s):   legal moves 0.873 [0.841, 0.899] (447/512); forfeits 0.325 [0.264, 0.393] (65/200);
+                     wins 0.490 [0.422, 0.559] (98/200); draws 3/200; losses 0.495 [0.426, 0.564] (99/200)
+
+Legality improved beyond the intervals (legal moves 0.779 -> 0.873, forfeits 100 -> 65 of 200); wins did
+not (85 -> 98, intervals overlap). Greedy, it now answers "x(1,1)" to each of the four probe positions,
+the empty board included: much of the gain is a near-constant opening answer that is legal wherever the
+centre is free. It learned more of the format, not measurably the game.
 """
 
 from __future__ import annotations
