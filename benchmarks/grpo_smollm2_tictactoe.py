@@ -96,9 +96,9 @@ and a CI run worked beside it; not niced):
                      wins 0.490 [0.422, 0.559] (98/200); draws 3/200; losses 0.495 [0.426, 0.564] (99/200)
 
 Legality improved beyond the intervals (legal moves 0.779 -> 0.873, forfeits 100 -> 65 of 200); wins did
-not (85 -> 98, intervals overlap). Greedy, it now answers "x(1,1)" to each of the four probe positions,
-the empty board included: much of the gain is a near-constant opening answer that is legal wherever the
-centre is free. It learned more of the format, not measurably the game.
+not (85 -> 98, intervals overlap). Greedy, it now answers "x(1,1)" to each of the four probe positions
+(before: an echo of the prompt's first line on two of them), so part of the gain is a near-constant answer
+(legal for x while the centre is free). It learned more of the format, not measurably the game.
 """
 
 from __future__ import annotations
