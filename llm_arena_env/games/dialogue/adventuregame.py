@@ -44,6 +44,7 @@ from typing import Any
 
 from llm_arena_env.games.dialogue.adventuregame_rules import PARSING, RESOLUTION, World, fact_text, load_definitions
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
+from llm_arena_env.games.dialogue.clembench_dir import checkout_instances
 from llm_arena_env.games.dialogue.instances import RESOURCES
 
 GAME = "adventuregame"
@@ -82,10 +83,7 @@ class AdventureGameEnv(DialogueEnv):
 
     def __init__(self, *, clembench: str | Path | None = None, definitions: str | Path | None = None,
                  instances: Any = None, **kwargs: Any):
-        if clembench is not None:
-            if not (Path(clembench) / GAME).is_dir():
-                raise ValueError(f"clembench={str(clembench)!r} has no {GAME} folder: give a clembench checkout")
-            instances = Path(clembench) / GAME / "in" / "instances.json" if instances is None else instances
+        _, instances = checkout_instances(GAME, clembench, instances)  # the checkout named here is used below
         if definitions is None:
             if clembench is not None:
                 definitions = Path(clembench) / GAME / "resources" / "definitions"

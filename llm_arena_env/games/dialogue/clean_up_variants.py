@@ -41,6 +41,7 @@ from llm_arena_env.core.render import font
 from llm_arena_env.games.dialogue import clean_up, clean_up_rules as rules
 from llm_arena_env.games.dialogue.clean_up import PLAYER_1, PLAYER_2, CleanUpEnv, draw_instance
 from llm_arena_env.games.dialogue import pictures
+from llm_arena_env.games.dialogue.clembench_dir import checkout_instances
 
 GAME_FOLDER = "clean_up"  # clembench's folder of the four games
 _DRAWN_SIZE = (480, 320)  # the plain background of our drawn mm instances
@@ -124,13 +125,7 @@ class MmCleanUpEnv(CleanUpEnv):
 
     def __init__(self, *, clembench: str | Path | None = None, instances: Any = None,
                  observation_mode: str = "text+image", **kwargs: Any):
-        if clembench is not None:
-            if not (Path(clembench) / GAME_FOLDER).is_dir():
-                raise ValueError(f"clembench={str(clembench)!r} has no {GAME_FOLDER} folder: give a clembench checkout")
-            instances = Path(clembench) / GAME_FOLDER / "in" / "mm_instances.json" if instances is None else instances
-        elif isinstance(instances, (str, Path)) and Path(instances).resolve().parent.parent.name == GAME_FOLDER:
-            clembench = Path(instances).resolve().parent.parent.parent
-        self.clembench = None if clembench is None else Path(clembench)
+        self.clembench, instances = checkout_instances(GAME_FOLDER, clembench, instances, "mm_instances.json")
         super().__init__(instances=instances, observation_mode=observation_mode, **kwargs)
         for experiment, instance in self.instance_set.entries():  # a missing picture fails now, not at a reset
             if instance.get("background"):  # "" is our plain drawn background

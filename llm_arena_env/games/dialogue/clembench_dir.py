@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from llm_arena_env.games.dialogue.clembench_benchmark import KINDS, clembench_id
 
@@ -39,3 +40,17 @@ def clembench_games(directory: str | Path) -> list[tuple[str, str]]:
             raise ValueError(f"clembench game {name!r}: its instance file {path} is missing")
         games.append((game, str(path)))
     return games
+
+
+def checkout_instances(folder: str, clembench: str | Path | None, instances: Any,
+                       default: str = "instances.json") -> tuple[Path | None, Any]:
+    """``(clembench, instances)`` of a game played from a clembench checkout: ``clembench=`` names the
+    checkout, whose ``<folder>/in/<default>`` is the default instances; without it, an instances path
+    ``<clembench>/<folder>/in/<file>.json`` implies the checkout."""
+    if clembench is not None:
+        if not (Path(clembench) / folder).is_dir():
+            raise ValueError(f"clembench={str(clembench)!r} has no {folder} folder: give a clembench checkout")
+        return Path(clembench), Path(clembench) / folder / "in" / default if instances is None else instances
+    if isinstance(instances, (str, Path)) and Path(instances).resolve().parent.parent.name == folder:
+        return Path(instances).resolve().parent.parent.parent, instances
+    return None, instances

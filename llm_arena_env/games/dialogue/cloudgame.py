@@ -41,6 +41,7 @@ from PIL import Image
 
 from llm_arena_env.games.dialogue import pictures
 from llm_arena_env.games.dialogue.base import DialogueEnv, IllegalAction
+from llm_arena_env.games.dialogue.clembench_dir import checkout_instances
 from llm_arena_env.games.dialogue.instances import RESOURCES
 
 GAME = "cloudgame"
@@ -74,10 +75,7 @@ class CloudGameEnv(DialogueEnv):
 
     def __init__(self, *, clembench: str | Path | None = None, image_root: str | Path | None = None,
                  instances: Any = None, observation_mode: str = "text+image", **kwargs: Any):
-        if clembench is not None:
-            if not (Path(clembench) / GAME).is_dir():
-                raise ValueError(f"clembench={str(clembench)!r} has no {GAME} folder: give a clembench checkout")
-            instances = Path(clembench) / GAME / "in" / "instances.json" if instances is None else instances
+        _, instances = checkout_instances(GAME, clembench, instances)  # the checkout named here is used below
         if image_root is None:
             if clembench is not None:
                 image_root = Path(clembench) / GAME

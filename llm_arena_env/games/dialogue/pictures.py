@@ -19,6 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 from PIL import Image
 
+from llm_arena_env.games.dialogue.clembench_dir import checkout_instances
 from llm_arena_env.games.dialogue.instances import RESOURCES
 
 DOWNLOAD_TIMEOUT_S = 30
@@ -83,12 +84,7 @@ def checkout_paths(game: str, clembench: str | Path | None, instances: Any,
     """``(clembench, instances, image_root)`` of a picture game: ``clembench=`` names a checkout (whose
     ``<game>/in/instances.json`` is the default instances); a path ``<clembench>/<game>/in/<file>.json``
     implies the checkout; pictures resolve against the instance file's game folder, else the shipped ones."""
-    if clembench is not None:
-        if not (Path(clembench) / game).is_dir():
-            raise ValueError(f"clembench={str(clembench)!r} has no {game} folder: give a clembench checkout")
-        instances = Path(clembench) / game / "in" / "instances.json" if instances is None else instances
-    elif isinstance(instances, (str, Path)) and Path(instances).resolve().parent.parent.name == game:
-        clembench = Path(instances).resolve().parent.parent.parent  # <clembench>/<game>/in/<file>.json
+    clembench, instances = checkout_instances(game, clembench, instances)
     if image_root is None:
         image_root = Path(instances).resolve().parent.parent if isinstance(instances, (str, Path)) else RESOURCES / game
-    return (None if clembench is None else Path(clembench)), instances, Path(image_root)
+    return clembench, instances, Path(image_root)
