@@ -31,7 +31,11 @@ that turn's chat as the env shows it (one self-contained prompt in board games, 
 dialogue games). As a TRL ``rollout_func`` the completion is the learner's first move from the prompt's
 position; the rest of the game is played by the same model (sampled, not trained on) to get the return.
 :meth:`GameRollout.play_turns` returns every turn as a sample, for loops outside TRL. Board positions
-vary through ``max_opening_moves`` of :func:`game_prompt_rows`.
+vary through ``max_opening_moves`` of :func:`game_prompt_rows`. ``continuation="random"`` hands the
+learner's seat to a random player after the sampled move, and ``playouts=K`` plays K games on from it (each
+with its own randomness): the reward is then the move's value under random play, estimated from K games,
+at the cost of one generation per sample. Returns from a model playing on are noisier (its own later
+mistakes count against the move) and cost a generation per later move.
 
 Rewards: the return (``game_return``), its discounted value at the sampled turn (``discounted_return``,
 ``gamma`` per later learner move), and the number of moves the env accepted (``accepted_moves``), which
@@ -60,12 +64,13 @@ from __future__ import annotations
 
 import json
 import random
+import statistics
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from llm_arena_env.core.outcome import Outcome
 from llm_arena_env.agents.base import decide_batch
-from llm_arena_env.arena.runner import EPISODE_AGENT_KINDS, SEAT_SEED_STRIDE
+from llm_arena_env.arena.jobs import EPISODE_AGENT_KINDS, SEAT_SEED_STRIDE, seat_seed
 from llm_arena_env.training.generation import (
     chat_ids,
     generate_replies,
@@ -283,7 +288,11 @@ class _Episode:
     agents: dict[str, Any]  # player -> agent; None where the model plays
     sides: dict[str, _Side]
     returns: dict[str, float]
+    start: tuple[Any, ...] = ()  # (seed, player, opening, member): _start's arguments, to replay it
     steps: int = 0
+    learner_moves: int = 0  # the learner seat's replies (model or continuation), rejected ones too
+    history: list[Any] = field(default_factory=list)  # actions played since the opening, in order
+    playouts: list["_Episode"] = field(default_factory=list)  # copies after the sampled move (samples="turn")
     error: dict[str, str] | None = None  # an opponent's model call failed: the episode ended, unscored
 
     @property
@@ -293,11 +302,18 @@ class _Episode:
         player = self.env.agent_selection
         return not self.env.agents or bool(self.env.terminations.get(player) or self.env.truncations.get(player))
 
+    def scored_playouts(self) -> list["_Episode"]:
+        """This game and its playouts, less those an opponent's failed call ended (all of them if none is left)."""
+        games = [self, *self.playouts]
+        return [e for e in games if e.error is None] or games
+
     def step(self, action: Any) -> bool:
         """Play ``action`` for the player to move; True where the env accepted it."""
         player = self.env.agent_selection
         self.env.step(action)
         self.steps += 1
+        self.learner_moves += player == self.learner
+        self.history.append(action)
         for p, reward in self.env.rewards.items():
             self.returns[p] = self.returns.get(p, 0.0) + float(reward)
         return not self.env.infos.get(player, {}).get("rejection")
@@ -314,6 +330,12 @@ class GameRollout:
     draws one from it, by its seed (``OpponentPool`` adds frozen snapshots of the learner to it).
     ``samples``: ``"episode"`` or ``"turn"`` (see the module docstring); ``gamma`` discounts
     ``discounted_return`` per later learner move.
+    ``continuation`` (``samples="turn"`` only): an agent spec (``"random"``) or agent that plays the learner's
+    seat after its sampled move, instead of the model; ``playouts``: how many games are played out from each
+    sampled move (each with its own opponent and continuation randomness), whose mean return is the sample's
+    reward. With ``continuation="random"`` the reward of a move is its value when the rest of the game is
+    played at random: cheap (no generation after the sampled move) and low in variance with a few playouts,
+    and a policy that prefers moves of higher value beats the random player (policy improvement).
     ``self_play=True``: every seat is the model (only the prompt's seat is trained in that episode).
     ``parser`` reads moves out of the model's replies (default: the rule-based ``default_parser()``;
     None sends the stripped reply). ``game_kwargs`` go to ``make``, ``reset_options`` to every reset.
@@ -326,11 +348,16 @@ class GameRollout:
                  game_kwargs: Mapping[str, Any] | None = None, reset_options: Mapping[str, Any] | None = None,
                  parser: Any = _DEFAULT, samples: str = "episode", gamma: float = 1.0,
                  chat: Callable[[Mapping[str, Any]], list[dict[str, str]]] = observation_messages,
-                 stop: Sequence[str] = ()):
+                 stop: Sequence[str] = (), continuation: Any = None, playouts: int = 1):
         from llm_arena_env import make
 
         if samples not in ("episode", "turn"):
             raise ValueError(f"samples must be 'episode' or 'turn', got {samples!r}")
+        if (continuation is not None or playouts != 1) and samples != "turn":
+            raise ValueError("continuation and playouts score one sampled move: they need samples='turn'")
+        if not isinstance(playouts, int) or playouts < 1:
+            raise ValueError(f"playouts must be an int >= 1, got {playouts!r}")
+        self.continuation, self.playouts = continuation, playouts
         if not 0.0 < gamma <= 1.0:
             raise ValueError(f"gamma must be in (0, 1], got {gamma}")
         self.samples, self.gamma = samples, float(gamma)
@@ -388,19 +415,28 @@ class GameRollout:
             raise ValueError("play_turns needs GameRollout(samples='turn')")
         rows = []
         for episode in self._play(starts, generator):
-            if episode.error is not None:  # no return to give its moves
+            scored = episode.scored_playouts()
+            if scored[0].error is not None:  # no return to give its moves
                 continue
             side = episode.sides[episode.learner]
-            result = episode.returns[episode.learner]
             for i, ((prompt, reply), turn) in enumerate(zip(side.turn_ids, side.turns)):
-                later = len(side.turns) - 1 - i
+                if i and episode.error is not None:  # the later moves of a game that did not end
+                    break
+                games = scored if i == 0 else [episode]  # the sampled move is scored by all its playouts
+                result = statistics.fmean(e.returns[e.learner] for e in games)
+                discounted = statistics.fmean(e.returns[e.learner] * self.gamma ** (e.learner_moves - 1 - i)
+                                              for e in games)
                 rows.append({"prompt_ids": prompt, "completion_ids": reply, "legal": turn.legal,
-                             "game_return": result, "discounted_return": result * self.gamma ** later,
-                             "player": episode.learner})
+                             "game_return": result, "discounted_return": discounted, "player": episode.learner})
         return rows
 
     def _play(self, starts: Sequence[tuple[Any, ...]], generator: Generator) -> list[_Episode]:
-        episodes = [self._start(*start) for start in starts]
+        """Play every start to its end; returns one episode per start (its playouts hang on it)."""
+        leads = []
+        for seed, player, *rest in starts:
+            opening, member = (list(rest) + [0, 0])[:2]
+            leads.append(self._start(seed, player, opening, member * self.playouts))
+        episodes = list(leads)  # the leads and, once their learner has moved, their playouts
         while True:
             live = [e for e in episodes if not e.done]
             if not live:
@@ -420,11 +456,35 @@ class GameRollout:
                         episode.step(decision.action)
             if model_turns:
                 self._model_turns(model_turns, generator)
-        return episodes
+                for episode in model_turns:
+                    if episode in leads and self.samples == "turn" and episode.learner_moves == 1:
+                        episodes += self._after_sampled_move(episode)
+        return leads
+
+    def _after_sampled_move(self, lead: _Episode) -> list[_Episode]:
+        """Hand the learner's seat to ``continuation`` and start the lead's other playouts: the same game
+        replayed up to and including the sampled move, each with its own randomness from there."""
+        seed, player, opening, member = lead.start
+        copies = []
+        for k in range(1, self.playouts):
+            copy = self._start(seed, player, opening, member + k)
+            for action in lead.history:
+                copy.step(action)
+            copies.append(copy)
+        for episode in (lead, *copies):
+            if self.continuation is not None:
+                member_id = int(episode.start[3])
+                continuation = self.continuation
+                if isinstance(continuation, str):
+                    continuation = self._agent(continuation, member_seed(seed, self.players.index(player), member_id))
+                episode.agents[player] = continuation
+        lead.playouts = copies
+        return copies
 
     # ------------------------------------------------------------------ steps
 
     def _start(self, seed: int | None, player: str, opening: int = 0, member: int = 0) -> _Episode:
+        """The episode of a start; ``member`` numbers the group member (or, with playouts, the playout)."""
         from llm_arena_env import make
 
         if player not in self.players:
@@ -443,7 +503,8 @@ class GameRollout:
                 agent = agent[random.Random(f"{seed}/{index}/{member}").randrange(len(agent))]
             agents[seat] = self._agent(agent, member_seed(seed, index, member)) if isinstance(agent, str) else agent
         sides = {seat: _Side(seat) for seat, agent in agents.items() if agent is None}
-        return _Episode(env, seed, player, agents, sides, {seat: 0.0 for seat in self.players})
+        return _Episode(env, seed, player, agents, sides, {seat: 0.0 for seat in self.players},
+                        start=(seed, player, opening, member))
 
     def _agent(self, spec: str, seed: int | None) -> Any:
         """The agent a spec names, built as the arena's runner builds it: cheap random agents afresh per
@@ -503,32 +564,34 @@ class GameRollout:
             "end_reason", "error", "illegal_actions", "accepted_moves", "learner_turns")}
         for episode in episodes:
             side = episode.sides[episode.learner]
-            result = episode.returns[episode.learner]
             accepted = sum(turn.legal for turn in side.turns)
-            later = max(len(side.turns) - 1, 0)  # learner moves after the sampled (first) one
+            scored = episode.scored_playouts()
+            result = statistics.fmean(e.returns[e.learner] for e in scored)
+            discounted = statistics.fmean(  # discounted per learner move after the sampled (first) one
+                e.returns[e.learner] * self.gamma ** max(e.learner_moves - 1, 0) for e in scored)
             if self.samples == "turn" and side.turn_ids:
                 prompt, reply = side.turn_ids[0]
                 side.prompt_ids, side.completion_ids, side.env_mask = prompt, reply, [1] * len(reply)
                 accepted = int(side.turns[0].legal)
             elif self.samples == "episode":
-                later = 0  # every move is trained: the undiscounted return
+                discounted = result  # every move is trained: the undiscounted return
             if not side.turns:  # the game ended before the learner moved: its opening view, nothing to train
                 view = self.chat(episode.env.observe(episode.learner))
                 side.prompt_ids = chat_ids(generator.tokenizer, view)
                 side.completion_ids, side.env_mask = [], []
                 side.extend(list(generator.eos_token_ids)[:1], generated=False)
-            info = episode.env.infos.get(episode.learner, {})
-            if episode.error is not None:  # nothing of it is trained on, nothing scored
+            info = scored[0].env.infos.get(episode.learner, {})
+            if scored[0].error is not None:  # nothing of it is trained on, nothing scored
                 info = {"outcome": "error", "end_reason": "error"}
                 side.env_mask = [0] * len(side.completion_ids)
             out["prompt_ids"].append(side.prompt_ids)
             out["completion_ids"].append(side.completion_ids)
             out["env_mask"].append(side.env_mask)
             out["game_return"].append(result)
-            out["discounted_return"].append(result * self.gamma ** later)
+            out["discounted_return"].append(discounted)
             out["outcome"].append(str(info.get("outcome", "")))
             out["end_reason"].append(str(info.get("end_reason", "")))
-            out["error"].append(json.dumps(episode.error) if episode.error else "")
+            out["error"].append(json.dumps(scored[0].error) if scored[0].error else "")
             out["illegal_actions"].append(side.illegal)
             out["accepted_moves"].append(accepted)
             out["learner_turns"].append(len(side.turns))
@@ -541,7 +604,7 @@ def member_seed(seed: int | None, seat: int, member: int) -> int | None:
     if seed is None:
         return None
     if member == 0:
-        return seed * SEAT_SEED_STRIDE + seat
+        return seat_seed(seed, seat)
     return random.Random(f"{seed}/{seat}/{member}").randrange(2**62)
 
 
