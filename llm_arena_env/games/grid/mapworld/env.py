@@ -149,6 +149,9 @@ class MapWorldEnv(TextEnv):
         else:
             raise ValueError("options['instance'] must be a RoomMap or a clembench textmapworld instance, "
                              f"got {type(instance).__name__}")
+        if self.observation_mode == "tensor" and (self.map.rows > self.rows or self.map.cols > self.cols):
+            raise ValueError(f"this map is {self.map.rows}x{self.map.cols}; tensor observations need it to fit the "
+                             f"env's {self.rows}x{self.cols} grid (make the env with rows and cols of the map)")
         cells = self.map.rooms
         self.here = self.start = cells[0]  # a generated map grows from a random cell; it is the start
         others = cells[1:]
@@ -162,7 +165,7 @@ class MapWorldEnv(TextEnv):
         self.moves = self.new_room_moves = self.turns = 0
         self.finished = False
         self.reported: tuple[frozenset[str], frozenset[scoring.Edge]] = (frozenset(), frozenset())
-        self.last_move: str | None = None  # the direction of the last move, if any
+        self.last_direction: str | None = None  # the direction of the last move, if any
         self.blocked: str | None = None  # clembench's rules: the direction of a move into a wall just tried
         self.good_moves: list[bool] = []  # clembench's rules: per move, whether it was an efficient one
         self.chat: dict[str, list[dict[str, str]]] = {p: [] for p in self.players}
@@ -171,15 +174,11 @@ class MapWorldEnv(TextEnv):
         return self.walker
 
     def _observation_tensor(self, agent: str) -> np.ndarray:
-        room_map = self.map
-        if room_map.rows > self.rows or room_map.cols > self.cols:
-            raise ValueError(f"this map is {room_map.rows}x{room_map.cols}; tensor observations need it to fit the "
-                             f"env's {self.rows}x{self.cols} (make the env with rows and cols of the map)")
         planes = np.zeros(self.observation_shape, dtype=np.float32)
         planes[0][self.here] = 1.0
         for cell in self.visited:  # the player has been in these rooms and seen their exits
             planes[1][cell] = 1.0
-            for direction in room_map.exits(cell):
+            for direction in self.map.exits(cell):
                 planes[2 + list(DIRECTIONS).index(direction)][cell] = 1.0
         if self.target in self.visited:
             planes[6][self.target] = 1.0
@@ -269,7 +268,7 @@ class MapWorldEnv(TextEnv):
         names = self.map.names
         self.walked_edges.add(scoring.canonical_edge(names[self.here], command.direction, names[there]))
         self.here = there
-        self.last_move = command.direction
+        self.last_direction = command.direction
 
     def _result(self) -> Result | None:
         if not self.finished and self.turns < self.max_turns:
@@ -350,7 +349,7 @@ class MapWorldEnv(TextEnv):
             return "You said DONE."
         if self.blocked:
             return f"The move is not valid: there is no exit to the {self.blocked}."
-        return f"You went {self.last_move}." if self.last_move else ""
+        return f"You went {self.last_direction}." if self.last_direction else ""
 
     def _situation(self) -> str:
         event = f"{self._event()} " if self._event() else ""

@@ -153,7 +153,7 @@ class DescriberWalkerEnv(PictureMapWorldEnv):
         return fields
 
     def _describer_view(self) -> str:
-        moved = f"The walker went {self.last_move}. " if self.last_move else ""
+        moved = f"The walker went {self.last_direction}. " if self.last_direction else ""
         return f"{moved}The walker is in {self._where()}. Describe it."
 
     def _walker_view(self) -> str:
