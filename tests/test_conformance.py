@@ -90,6 +90,7 @@ def check_observation(env, agent) -> None:
     if game.observation_mode == "tensor":
         assert set(obs) == {"observation", "action_mask"}
         assert obs["observation"].shape == game.observation_shape and obs["observation"].dtype == np.float32
+        assert env.observation_space(agent).contains(obs), "the tensor lies within its Box"
         assert obs["action_mask"].dtype == np.int8 and obs["action_mask"].sum() == len(game.text_observation(agent)["legal_actions"])
         return
     assert isinstance(obs["text"], str) and isinstance(obs["legal_actions"], tuple)

@@ -183,10 +183,14 @@ def test_describer_and_walker_take_turns_and_share_the_outcome():
     assert env.check_action("describer", "🙂🙂")[1] == "describe the room in words"
     assert env.check_action("describer", 0)[1].startswith("the describer describes the room")
     path = _shortest_path(env.map, env.here, env.target)
+    went = None
     for direction in path:
         env.step(5 + ROOM_TYPES.index(env.map.names[env.here]))  # a canned description of the right room
         walker = env.observe("walker")
         assert env.agent_selection == "walker" and "It looks like" in walker["text"]
+        assert env.last_move[0] == "describer"  # the env's (player, action), as every game keeps it
+        assert walker["text"].startswith(f"You went {went}. " if went else "Your partner describes")
+        went = direction
         assert env.check_action("walker", 7)[1].startswith("the walker's ids are 0 to 4")
         env.step(f"GO: {direction}")
     env.step("A room with what you are looking for.")

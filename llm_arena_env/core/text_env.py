@@ -65,6 +65,8 @@ class TextEnv(AECEnv):
     num_actions: int | None = None
     #: Shape of the numeric observation of ``observation_mode="tensor"``; None where the game has none.
     observation_shape: tuple[int, ...] | None = None
+    #: The least and greatest values of that tensor (numbers, or arrays that broadcast to its shape): its ``Box``.
+    observation_bounds: tuple[Any, Any] = (-np.inf, np.inf)
     #: Longest action string a player may send; longer ones are rejected before the game reads them.
     max_action_length: int = 20_000
     #: The game's prompt: a ``str.format`` template over the fields of ``_prompt_fields``.
@@ -108,8 +110,10 @@ class TextEnv(AECEnv):
             if self.observation_shape is None or self.num_actions is None:
                 raise ValueError(f"{type(self).__name__} has no numeric observation; observation_mode='tensor' "
                                  "needs a game with a finite move set and an observation tensor")
+            low, high = (np.broadcast_to(np.asarray(bound, np.float32), self.observation_shape)
+                         for bound in self.observation_bounds)
             obs_space = spaces.Dict({
-                "observation": spaces.Box(-np.inf, np.inf, self.observation_shape, np.float32),
+                "observation": spaces.Box(low, high, self.observation_shape, np.float32),
                 "action_mask": spaces.Box(0, 1, (self.num_actions,), np.int8),
             })
         else:

@@ -13,6 +13,11 @@ purple box". Each reset seeds minigrid from the env's own generator, so the same
   BALROG's BabyAI-Text ("a red ball 1 step left and 2 steps forward", "a wall 3 steps forward"), what is
   right in front of it, and what it carries. The image is minigrid's own rendering of the level, the
   agent's view highlighted; ``observation_mode="image"`` leaves the description out of the text.
+- ``observation_mode="tensor"``: minigrid's own encoding of the agent's view, ``view[x, y] = (object,
+  colour, state)`` indices (minigrid's ``obs["image"]``, 7x7x3 by default, the agent at the middle of the
+  bottom row facing up, what it carries in its own cell), as float32; the mission is not in it (it is in
+  the text observation), as with minigrid's ``ImgObsWrapper``: train on one mission, or on envs whose mission
+  the view shows. All six action ids are always in the mask.
 - End: the mission is done (success), or minigrid's step limit (truncated, failure).
 - Reward: minigrid's (1 - 0.9 x steps / step limit on success, else 0). Scores in the final ``infos``:
   ``Main Score`` = 100 x success, ``Success``, ``steps``, ``reward``.
@@ -102,6 +107,10 @@ class BabyAIEnv(TextEnv):
         self.env_id = env_id
         self.minigrid = gymnasium.make(env_id, **extra)
         self.grid_env = self.minigrid.unwrapped
+        view_space = getattr(self.minigrid.observation_space, "spaces", {}).get("image")
+        if view_space is not None:  # tensor mode: minigrid's (object, colour, state) indices of the view
+            self.observation_shape = tuple(view_space.shape)
+            self.observation_bounds = (0, [max(IDX_TO_OBJECT), max(IDX_TO_COLOR), max(STATE_TO_IDX.values())])
         kwargs.setdefault("answer_format", ANSWER_FORMAT)
         super().__init__(["player"], **kwargs)
 
@@ -113,6 +122,9 @@ class BabyAIEnv(TextEnv):
 
     def _current_agent(self) -> str:
         return "player"
+
+    def _observation_tensor(self, agent: str) -> np.ndarray:
+        return self.view["image"]
 
     def _parse_action(self, agent: str, text: str) -> int:
         name = " ".join(text.lower().split())

@@ -32,6 +32,11 @@ the walk goes on, 20 replies without DONE abort, exploration and efficiency are 
   target room, ``Main Score`` = 100 x success, ``path_efficiency`` = 100 x shortest path / moves when
   successful, ``distance_to_target``; ``ask_graph``: ``graph_similarity``. Reward = main score / 100.
   A rule broken too often (``max_illegal_actions``) aborts: reward 0, main score 0.
+- ``observation_mode="tensor"``: what the player knows, as its picture shows it, in 8 planes over the
+  ``rows`` x ``cols`` grid (``TENSOR_PLANES``): the room it is in, the rooms it has visited, the exits
+  north, east, south and west of each visited room, the room sought once it has been seen (``task="find"``),
+  and the share of the turns used (every cell alike); values 0 to 1. Actions are then the ids 0-4 with the
+  mask of the exits (and DONE). Graph reports (``ask_graph``) are free text, so that form has no tensor.
 
 Version history: v0, first version.
 """
@@ -63,6 +68,8 @@ from llm_arena_env.games.grid.mapworld.pictures import ROOM_TYPES
 from llm_arena_env.games.grid.outcomes import aborted, team_result
 
 COMMANDS = tuple(f"GO: {d}" for d in DIRECTIONS) + ("DONE",)  # id i is COMMANDS[i]
+# observation_mode="tensor": one plane per entry over the map's grid (see the module docstring)
+TENSOR_PLANES = ("here", "visited", *(f"exit {d}" for d in DIRECTIONS), "target seen", "turns used")
 TASKS = ("explore", "find")
 GRAPH_EXAMPLE = '{"nodes": ["Kitchen", "Office"], "edges": [["Kitchen", "north", "Office"]]}'
 
@@ -88,6 +95,7 @@ class MapWorldEnv(TextEnv):
 
     metadata = {**TextEnv.metadata, "name": "mapworld"}
     num_actions = len(COMMANDS)
+    observation_bounds = (0.0, 1.0)
     max_action_length = 8_000
     players: tuple[str, ...] = ("player",)
     walker = "player"
@@ -105,7 +113,18 @@ class MapWorldEnv(TextEnv):
         self.ask_graph = bool(ask_graph)
         self.instance_set = inst.load_instances(instances) if instances is not None else inst.InstanceSet(())
         kwargs.setdefault("answer_format", self._default_answer_format())
+        no_tensor = self._why_no_tensor()
+        if no_tensor is None:
+            self.observation_shape = (len(TENSOR_PLANES), self.rows, self.cols)
+        elif kwargs.get("observation_mode") == "tensor":
+            raise ValueError(f"observation_mode='tensor' is not offered here: {no_tensor}")
         super().__init__(list(self.players), **kwargs)
+
+    def _why_no_tensor(self) -> str | None:
+        """Why this form of the game has no numeric observation with a finite move set (None: it has one)."""
+        if self.ask_graph:
+            return "ask_graph replies carry a free-text graph, which the int ids of the moves cannot"
+        return None
 
     def _default_answer_format(self) -> str:
         done = "DONE when you have seen every room" if self.task == "explore" else \
@@ -130,6 +149,9 @@ class MapWorldEnv(TextEnv):
         else:
             raise ValueError("options['instance'] must be a RoomMap or a clembench textmapworld instance, "
                              f"got {type(instance).__name__}")
+        if self.observation_mode == "tensor" and (self.map.rows > self.rows or self.map.cols > self.cols):
+            raise ValueError(f"this map is {self.map.rows}x{self.map.cols}; tensor observations need it to fit the "
+                             f"env's {self.rows}x{self.cols} grid (make the env with rows and cols of the map)")
         cells = self.map.rooms
         self.here = self.start = cells[0]  # a generated map grows from a random cell; it is the start
         others = cells[1:]
@@ -143,13 +165,25 @@ class MapWorldEnv(TextEnv):
         self.moves = self.new_room_moves = self.turns = 0
         self.finished = False
         self.reported: tuple[frozenset[str], frozenset[scoring.Edge]] = (frozenset(), frozenset())
-        self.last_move: str | None = None  # the direction of the last move, if any
+        self.last_direction: str | None = None  # the direction of the last move, if any
         self.blocked: str | None = None  # clembench's rules: the direction of a move into a wall just tried
         self.good_moves: list[bool] = []  # clembench's rules: per move, whether it was an efficient one
         self.chat: dict[str, list[dict[str, str]]] = {p: [] for p in self.players}
 
     def _current_agent(self) -> str:
         return self.walker
+
+    def _observation_tensor(self, agent: str) -> np.ndarray:
+        planes = np.zeros(self.observation_shape, dtype=np.float32)
+        planes[0][self.here] = 1.0
+        for cell in self.visited:  # the player has been in these rooms and seen their exits
+            planes[1][cell] = 1.0
+            for direction in self.map.exits(cell):
+                planes[2 + list(DIRECTIONS).index(direction)][cell] = 1.0
+        if self.target in self.visited:
+            planes[6][self.target] = 1.0
+        planes[7] = self.turns / self.max_turns
+        return planes
 
     def _parse_action(self, agent: str, text: str) -> Command:
         if self._clembench_rules:
@@ -234,7 +268,7 @@ class MapWorldEnv(TextEnv):
         names = self.map.names
         self.walked_edges.add(scoring.canonical_edge(names[self.here], command.direction, names[there]))
         self.here = there
-        self.last_move = command.direction
+        self.last_direction = command.direction
 
     def _result(self) -> Result | None:
         if not self.finished and self.turns < self.max_turns:
@@ -315,7 +349,7 @@ class MapWorldEnv(TextEnv):
             return "You said DONE."
         if self.blocked:
             return f"The move is not valid: there is no exit to the {self.blocked}."
-        return f"You went {self.last_move}." if self.last_move else ""
+        return f"You went {self.last_direction}." if self.last_direction else ""
 
     def _situation(self) -> str:
         event = f"{self._event()} " if self._event() else ""

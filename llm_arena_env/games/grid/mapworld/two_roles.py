@@ -16,6 +16,8 @@ room of a named type (a kitchen, a library, ...) and say DONE there. Each room t
   own text, drawn.
 - With ``observation_mode="text"`` there is no picture, so rooms are named in the text instead.
   ``render`` draws the whole map with a small picture in every room.
+- ``observation_mode="tensor"`` (``roles=1``): the text map world's planes; the room names are then in the
+  text, as with ``"text"``. ``roles=2`` has no tensor form (the describer's view is a picture).
 
 Version history: v0, first version.
 """
@@ -85,6 +87,9 @@ class DescriberWalkerEnv(PictureMapWorldEnv):
     num_actions = len(COMMANDS) + len(ROOM_TYPES)  # walker commands, then one canned description per room type
     CANNED = tuple(f"It looks like {_article(room.lower())}." for room in ROOM_TYPES)
 
+    def _why_no_tensor(self) -> str | None:
+        return "the describer's view is a picture of the room, which has no numeric form here"
+
     def _new_game(self, options: dict) -> None:
         super()._new_game(options)
         self.describing = True
@@ -148,7 +153,7 @@ class DescriberWalkerEnv(PictureMapWorldEnv):
         return fields
 
     def _describer_view(self) -> str:
-        moved = f"The walker went {self.last_move}. " if self.last_move else ""
+        moved = f"The walker went {self.last_direction}. " if self.last_direction else ""
         return f"{moved}The walker is in {self._where()}. Describe it."
 
     def _walker_view(self) -> str:

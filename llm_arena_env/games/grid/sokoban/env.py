@@ -65,6 +65,7 @@ class SokobanEnv(TextEnv):
 
     metadata = {**TextEnv.metadata, "name": "sokoban"}
     num_actions = len(ACTIONS)
+    observation_bounds = (0.0, 1.0)  # tensor mode's planes are 0/1
     max_action_length = 100
 
     def __init__(self, rows: int = 7, cols: int = 7, boxes: int = 2, max_moves: int = 120,
