@@ -110,7 +110,9 @@ import time
 
 GAME = "openspiel/tic_tac_toe"
 HELD_OUT = 1_000_000  # evaluation seeds start here; training seeds are below
+TACTICS_SEEDS = range(2_000_000, 2_000_060)  # random games whose win-or-block positions probe the model
 SHORT_PROMPT = "You are {player}.\n{board}\nLegal moves: {legal_moves}\n{answer_format}"
+COMPACT_PROMPT = "You are {player}.\n{board}\n{answer_format}"  # the move-only chat lists the moves first
 
 
 def load_smollm2():
@@ -126,14 +128,15 @@ def load_smollm2():
     return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32), AutoTokenizer.from_pretrained(folder)
 
 
-def show_replies(model, tokenizer, chat, max_new_tokens: int, temperature: float, label: str, stop=()) -> None:
+def show_replies(model, tokenizer, chat, max_new_tokens: int, temperature: float, label: str, stop=(),
+                 game_kwargs=None) -> None:
     """The model's replies to two positions, greedy and sampled: what the figures are made of."""
     from llm_arena_env import make
     from llm_arena_env.training.generation import ModelGenerator, chat_ids
 
     contexts = []
     for moves in ([], ["x(1,1)"]):
-        env = make(GAME)
+        env = make(GAME, **(game_kwargs or {}))  # the prompt the model is judged on
         env.reset(seed=0)
         for move in moves:
             env.step(move)
@@ -143,6 +146,81 @@ def show_replies(model, tokenizer, chat, max_new_tokens: int, temperature: float
                                    stop=stop)
         replies = [tokenizer.decode(r, skip_special_tokens=True) for r in generator(contexts * 2)]
         print(f"{label} replies at temperature {temp}: {replies}", flush=True)
+
+
+LINES = [[(r, c) for c in range(3)] for r in range(3)] + [[(r, c) for r in range(3)] for c in range(3)] \
+    + [[(i, i) for i in range(3)], [(i, 2 - i) for i in range(3)]]
+
+
+def completing_cells(rows, mark):
+    """The empty cells that would give ``mark`` three in a row on the board ``rows`` ("x.o" strings)."""
+    cells = set()
+    for line in LINES:
+        marks = [rows[r][c] for r, c in line]
+        if marks.count(mark) == 2 and marks.count(".") == 1:
+            cells.add(line[marks.index(".")])
+    return cells
+
+
+def tactics_positions(seeds, game_kwargs):
+    """Positions from random games on ``seeds`` where the player to move can win at once ("win"), or
+    cannot but must take the opponent's one winning cell ("block"): (kind, observation, the right moves)."""
+    from llm_arena_env import make
+    from llm_arena_env.agents.random_agent import RandomAgent
+
+    found, seen = [], set()
+    for seed in seeds:
+        env = make(GAME, **game_kwargs)
+        env.reset(seed=seed)
+        mover = RandomAgent(seed=seed)
+        while env.agents and not env.terminations[env.agent_selection]:
+            player = env.agent_selection
+            mark, other = ("x", "o") if player == env.possible_agents[0] else ("o", "x")
+            rows = str(env.unwrapped.state).split()
+            mine, theirs = completing_cells(rows, mark), completing_cells(rows, other)
+            observation = env.observe(player)
+            if "".join(rows) not in seen and (mine or len(theirs) == 1):
+                seen.add("".join(rows))
+                right = {f"{mark}({r},{c})" for r, c in (mine or theirs)}
+                found.append(("win" if mine else "block", observation, right))
+            env.step(mover.act(observation))
+    return found
+
+
+def tactics(model, tokenizer, positions, chat, max_new_tokens, stop):
+    """How often the greedy reply takes the win or makes the block, against the rate of a random legal move."""
+    from llm_arena_env.training.evaluate import wilson_interval
+    from llm_arena_env.training.generation import ModelGenerator, chat_ids, reply_action, reply_text
+    from llm_arena_env.wrappers.parsers import default_parser
+
+    generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=0.0, stop=stop)
+    parser, lines = default_parser(), []
+    for kind in ("win", "block"):
+        chosen = [(observation, right) for k, observation, right in positions if k == kind]
+        replies = []
+        for start in range(0, len(chosen), 50):
+            replies += generator([chat_ids(tokenizer, chat(o)) for o, _ in chosen[start:start + 50]])
+        moves = [reply_action(reply_text(tokenizer, r), o, parser) for r, (o, _) in zip(replies, chosen)]
+        hits = sum(move in right for move, (_, right) in zip(moves, chosen))
+        legal = sum(move in o["legal_actions"] for move, (o, _) in zip(moves, chosen))
+        chance = statistics.mean(len(right) / len(o["legal_actions"]) for o, right in chosen)
+        low, high = wilson_interval(hits, len(chosen))
+        lines.append(f"{kind:<6} {hits}/{len(chosen)} right = {hits / len(chosen):.3f} [{low:.3f}, {high:.3f}]"
+                     f" (a random legal move: {chance:.3f}); {legal}/{len(chosen)} legal")
+    return "\n".join(lines)
+
+
+def judge(model, tokenizer, label, options) -> None:
+    """Full games on the held-out seeds, greedy, each seat apart and both together."""
+    from llm_arena_env.training.evaluate import Evaluation, evaluate
+
+    started = time.time()
+    seats = {seat: evaluate(model, tokenizer, GAME, players=[seat], **options) for seat in ("player_0", "player_1")}
+    both = Evaluation(**{k: sum(e.as_dict()[k] for e in seats.values()) for k in seats["player_0"].as_dict()})
+    for name, result in [("as x (player_0)", seats["player_0"]), ("as o (player_1)", seats["player_1"]),
+                         ("both seats", both)]:
+        print(f"\n{label}, {name}: {result.games} games, greedy\n{result.table()}")
+    print(f"({time.time() - started:.0f}s, load {os.getloadavg()[0]:.1f})", flush=True)
 
 
 def main() -> None:
@@ -165,6 +243,12 @@ def main() -> None:
                         help="the env's own prompt (Final Answer format) instead of the move-only prompt")
     parser.add_argument("--short-prompt", action="store_true",
                         help="board, legal moves and answer format only (about a third of the tokens)")
+    parser.add_argument("--compact-prompt", action="store_true",
+                        help="as --short-prompt, the legal moves listed once (115 tokens, not 167)")
+    parser.add_argument("--continuation", default="random",
+                        help="who plays the learner's side after its sampled move: an agent spec, or 'model'")
+    parser.add_argument("--playouts", type=int, default=8, help="games played out from each sampled move")
+    parser.add_argument("--max-opening-moves", type=int, default=4)
     args = parser.parse_args()
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 
@@ -172,7 +256,6 @@ def main() -> None:
     from transformers import TrainerCallback
     from trl import GRPOConfig, GRPOTrainer
 
-    from llm_arena_env.training.evaluate import evaluate
     from llm_arena_env.training.generation import move_only_observation_messages, observation_messages
     from llm_arena_env.training.grpo import GameRollout, game_prompt_dataset, game_return_reward, legal_move_reward
 
@@ -181,16 +264,19 @@ def main() -> None:
     model, tokenizer = load_smollm2()
     print(f"loaded SmolLM2-135M-Instruct in {time.time() - started:.0f}s", flush=True)
     seeds = range(HELD_OUT, HELD_OUT + args.eval_seeds)
-    game_kwargs = {"prompt_template": SHORT_PROMPT} if args.short_prompt else {}
+    template = COMPACT_PROMPT if args.compact_prompt else SHORT_PROMPT if args.short_prompt else None
+    game_kwargs = {"prompt_template": template} if template else {}
     chat = observation_messages if args.env_prompt else move_only_observation_messages
     stop = () if args.no_stop else ("\n",)
     options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs,
                    chat=chat, stop=stop)
-    show_replies(model, tokenizer, chat, args.max_completion_length, args.temperature, "BEFORE", stop)
+    show_replies(model, tokenizer, chat, args.max_completion_length, args.temperature, "BEFORE", stop, game_kwargs)
 
+    positions = tactics_positions(TACTICS_SEEDS, game_kwargs)
     started = time.time()
-    before = evaluate(model, tokenizer, GAME, **options)
-    print(f"\nBEFORE ({before.games} games, greedy, {time.time() - started:.0f}s, load {os.getloadavg()})\n{before.table()}", flush=True)
+    if args.eval_seeds:  # 0: train only (to try settings)
+        print(f"BEFORE tactics (greedy):\n{tactics(model, tokenizer, positions, chat, args.max_completion_length, stop)}")
+        judge(model, tokenizer, "BEFORE", options)
 
     class Budget(TrainerCallback):
         def __init__(self) -> None:
@@ -199,7 +285,8 @@ def main() -> None:
         def on_log(self, args_, state, control, logs=None, **kwargs):  # the step's figures, once logged
             keys = ("reward", "reward_std", "frac_reward_zero_std", "grad_norm", "loss", "learning_rate",
                     "completions/clipped_ratio", "completions/mean_length", "entropy")
-            print(f"step {state.global_step}: {time.time() - self.start:.0f}s, load {os.getloadavg()[0]:.1f}; "
+            print(f"step {state.global_step}: {time.time() - self.start:.0f}s "
+                  f"(playing {sum(rollout_seconds):.0f}s), load {os.getloadavg()[0]:.1f}; "
                   + ", ".join(f"{k}={float(logs[k]):.4g}" for k in keys if k in (logs or {})), flush=True)
 
         def on_step_end(self, args_, state, control, **kwargs):
@@ -212,12 +299,24 @@ def main() -> None:
         num_generations=args.num_generations, max_completion_length=args.max_completion_length,
         learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
         seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature, beta=args.beta,
-        gradient_checkpointing=False,
+        activation_checkpointing=False,  # TRL turns it on; on a CPU it only costs time
     )
-    dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=4, game_kwargs=game_kwargs).shuffle(seed=0)
-    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat, stop=stop)
+    dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=args.max_opening_moves,
+                                  game_kwargs=game_kwargs).shuffle(seed=0)
+    continuation = None if args.continuation == "model" else args.continuation
+    rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat, stop=stop,
+                          continuation=continuation, playouts=args.playouts)
+    rollout_seconds = []
+
+    def timed_rollout(prompts, trainer):  # how much of a step is playing (generation and playouts)
+        started = time.time()
+        try:
+            return rollout(prompts, trainer)
+        finally:
+            rollout_seconds.append(time.time() - started)
+
     trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[game_return_reward, legal_move_reward],
-                          train_dataset=dataset, rollout_func=rollout, args=config, callbacks=[Budget()])
+                          train_dataset=dataset, rollout_func=timed_rollout, args=config, callbacks=[Budget()])
     started = time.time()
     trainer.train()
     trained = time.time() - started
@@ -231,9 +330,12 @@ def main() -> None:
         print(f"groups with reward spread: {statistics.mean(spread):.2f} on average")
 
     started = time.time()
-    after = evaluate(trainer.model, tokenizer, GAME, **options)
-    show_replies(trainer.model, tokenizer, chat, args.max_completion_length, args.temperature, "AFTER", stop)
-    print(f"\nAFTER ({after.games} games, greedy, {time.time() - started:.0f}s, load {os.getloadavg()})\n{after.table()}", flush=True)
+    if not args.eval_seeds:
+        return
+    print(f"AFTER tactics (greedy):\n{tactics(trainer.model, tokenizer, positions, chat, args.max_completion_length, stop)}")
+    judge(trainer.model, tokenizer, "AFTER", options)
+    show_replies(trainer.model, tokenizer, chat, args.max_completion_length, args.temperature, "AFTER", stop,
+                 game_kwargs)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,12 @@ from the game's return.
     python examples/train_grpo_tictactoe.py --model Qwen/Qwen2.5-0.5B-Instruct --steps 200 --max-completion-length 64
 
 Each prompt of the dataset names a starting position (a seed, a seat, 0-4 random opening plies);
-``GameRollout(samples="turn")`` has the model make one move there (the sample TRL trains on) and play
-the rest of the game for the return. The members of a GRPO group share the position but meet different
-random opponents, so their returns differ; a small bonus per accepted move (``--legal-bonus``) shapes
-the reward. ``--samples episode`` trains on the whole game as one sequence instead. The model is
+``GameRollout(samples="turn")`` has the model make one move there (the sample TRL trains on), and
+``--playouts`` games are played on from it by a random player in the model's seat (``--continuation
+model``: by the model itself, one game); the mean return is the move's reward. The members of a GRPO
+group share the position and sample their own moves, so their rewards differ by how good the move is; a
+bonus per accepted move (``--legal-bonus``) shapes the reward. ``--samples episode`` trains on the whole
+game as one sequence instead. The model is
 evaluated in full games on held-out seeds before training and every ``--eval-every`` steps (legal-move
 rate per move, forfeits, wins/draws/losses with 95% intervals). Without ``--model`` a tiny random Llama
 is built with ``tests/tiny_models.py`` (it forfeits every game: the run shows the plumbing, not
@@ -42,7 +44,10 @@ def main() -> None:
     parser.add_argument("--max-illegal-actions", type=int, default=1, help="retries after an illegal move")
     parser.add_argument("--learning-rate", type=float, default=1e-5)
     parser.add_argument("--samples", choices=("turn", "episode"), default="turn", help="one move or one game per sample")
-    parser.add_argument("--legal-bonus", type=float, default=0.1, help="reward weight of each accepted move")
+    parser.add_argument("--legal-bonus", type=float, default=0.5, help="reward weight of each accepted move")
+    parser.add_argument("--continuation", default="random",
+                        help="who plays the model's seat after its sampled move (agent spec), or 'model'")
+    parser.add_argument("--playouts", type=int, default=8, help="games played on from each sampled move")
     parser.add_argument("--eval-every", type=int, default=10, help="evaluate every N steps")
     parser.add_argument("--eval-seeds", type=int, default=20, help="held-out seeds (x2 seats) per evaluation")
     parser.add_argument("--seed", type=int, default=0)
@@ -57,8 +62,11 @@ def main() -> None:
         game_kwargs = {"max_illegal_actions": args.max_illegal_actions}
         dataset = game_prompt_dataset(GAME, seeds=range(1000), game_kwargs=game_kwargs,
                                       max_opening_moves=4 if args.samples == "turn" else 0)
-        rollout = GameRollout(GAME, opponents=None if args.self_play else args.opponent,
-                              self_play=args.self_play, game_kwargs=game_kwargs, samples=args.samples)
+        turn = args.samples == "turn"
+        scoring = dict(continuation=None if args.continuation == "model" else args.continuation,
+                       playouts=args.playouts) if turn else {}
+        rollout = GameRollout(GAME, opponents=None if args.self_play else args.opponent, self_play=args.self_play,
+                              game_kwargs=game_kwargs, samples=args.samples, **scoring)
         held_out = range(1_000_000, 1_000_000 + args.eval_seeds)  # never trained on
         judge = dict(seeds=held_out, opponents=args.opponent, game_kwargs=game_kwargs,
                      max_new_tokens=args.max_completion_length)
@@ -76,6 +84,7 @@ def main() -> None:
             bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
             seed=args.seed,
             reward_weights=[1.0, args.legal_bonus],
+            activation_checkpointing=torch.cuda.is_available(),  # TRL's default; on a CPU it only costs time
         )
         callback = evaluation_callback(GAME, every=args.eval_every, **judge)
         trainer = GRPOTrainer(model=model, reward_funcs=[game_return_reward, legal_move_reward],

@@ -8,9 +8,15 @@ says which columns are open, which is all MaskablePPO asks. The learner plays fi
 against the random player is measured in games on seeds never trained on, before and after training.
 Needs ``pip install sb3-contrib`` (the ``rl`` extra).
 
-Measured (``--steps 8000 --games 100``, seed 0, on a shared and heavily loaded 2-core CPU, 765 s): win rate
-against random 0.82 before training (the untrained deterministic policy stacks one column, which random
-rarely blocks), 0.94 after; losses 0.18 -> 0.06.
+Measured on 200 held-out games (seed 0, 2-core CPU, ``OMP_NUM_THREADS=1``, 2026-12-01 22:21 UTC, the
+machine otherwise nearly idle), win rate against random with 95% Wilson intervals:
+
+    before training          0.850 [0.794, 0.893] (170/200); losses 0.150
+    --steps 20000  (11 s)    0.930 [0.886, 0.958] (186/200); losses 0.070
+    --steps 100000 (57 s)    0.945 [0.904, 0.969] (189/200); losses 0.055
+
+The untrained deterministic policy already wins 0.85: it stacks one column, which random rarely blocks.
+Earlier, ``--steps 8000 --games 100`` on a heavily loaded machine: 0.82 -> 0.94 in 765 s.
 """
 
 from __future__ import annotations
