@@ -309,6 +309,9 @@ def main() -> None:
                         help="who plays the learner's side after its sampled move: an agent spec, or 'model'")
     parser.add_argument("--playouts", type=int, default=8, help="games played out from each sampled move")
     parser.add_argument("--max-opening-moves", type=int, default=4)
+    parser.add_argument("--entropy-coef", type=float, default=0.0, help="TRL's entropy bonus (GRPOConfig.entropy_coef)")
+    parser.add_argument("--scale-rewards", default="group", choices=("group", "batch", "none"),
+                        help="TRL's advantage scaling; 'none' keeps playout noise small where a group agrees")
     parser.add_argument("--shuffle-moves", action="store_true",
                         help="list the legal moves in a random order (per position), not in board order")
     args = parser.parse_args()
@@ -362,6 +365,7 @@ def main() -> None:
         num_generations=args.num_generations, max_completion_length=args.max_completion_length,
         learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
         seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature, beta=args.beta,
+        entropy_coef=args.entropy_coef, scale_rewards=args.scale_rewards,
         activation_checkpointing=False,  # TRL turns it on; on a CPU it only costs time
     )
     dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=args.max_opening_moves,
