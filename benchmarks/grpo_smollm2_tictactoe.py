@@ -144,6 +144,38 @@ game), the game not (a fixed move order that happens to beat a random player). T
 moves (a winning move scores 1 in all 16 playouts), but the learner samples little else: at temperature
 1.0 its four sampled probe replies after training were the same first-listed move, and TRL's sampled
 replies had a mean token entropy of 0.013-0.023 in the last 7 steps (2.84 in the first), so few better moves were tried to learn from.
+
+Sixth run, 2026-12-02 23:42-00:30 UTC, the same with ``--shuffle-moves`` (the legal moves listed in a
+random order drawn from the position, so that copying the first one is a random legal move). Idle CPU
+until 00:20; the AFTER evaluation ran beside a CI run (load 3.2), which changes its time, not its greedy
+games:
+
+    BEFORE tactics: win 2/113 right (a random legal move: 0.419), 14/113 legal;
+                    block 1/81 right (random: 0.291), 4/81 legal
+    BEFORE (352 s)          as x (100)           as o (100)            both (200)
+      legal moves   0.963 (395/410)      0.000 (0/100)         0.775 [0.736, 0.809] (395/510)
+      forfeits      15/100               100/100               0.575 [0.506, 0.641]
+      wins          0.590 [0.492, 0.681] 0/100                 0.295 [0.236, 0.362] (59/200)
+      draws/losses  11 / 30              0 / 100               11 / 130
+    training: 124 steps x 16 samples in 30.1 min; groups with reward spread 1.00; mean reward -0.722 in
+              the first 5 steps, +0.066 in the last 5; token entropy 2.64 at step 1, 0.09 at step 40,
+              0.01-0.27 from then on
+    AFTER tactics:  win 52/113 right = 0.460 [0.371, 0.552] (random: 0.419), 111/113 legal;
+                    block 26/81 right = 0.321 [0.229, 0.429] (random: 0.291), 81/81 legal
+    AFTER (461 s)           as x (100)           as o (100)            both (200)
+      legal moves   1.000 (425/425)      1.000 (344/344)       1.000 [0.995, 1.000] (769/769)
+      forfeits      0/100                0/100                 0.000 [0.000, 0.019]
+      wins          0.680 [0.583, 0.763] 0.330 [0.246, 0.427]  0.505 [0.436, 0.574] (101/200)
+      draws/losses  14 / 18              13 / 54               27 / 72
+
+The same story without the board-order shortcut: greedy, it answers "Legal moves: x(1,1)" to the empty
+board and "Legal moves: o(2,1)" after x(1,1), the first move of each shuffled list, so it plays a random
+legal move, legally: as o 0.330 wins (a random legal move: 0.285); as x 0.680 (random legal: 0.585; the
+intervals overlap, and the empty board's shuffled list happens to start with the centre); the probe at
+chance. Format learned, the game not. Both runs' rewards are noisy where a group agrees: when all 8
+members copy the same move, the 16-playout means still differ by chance (TRL's frac_reward_zero_std was
+0 in nearly every step), and TRL's default ``scale_rewards="group"`` scales that noise to full-size
+advantages. ``--scale-rewards none`` and ``--entropy-coef`` (TRL's entropy bonus) are there to try next.
 """
 
 from __future__ import annotations
