@@ -114,3 +114,37 @@ def test_continuation_and_playouts_are_checked():
         GameRollout(GAME, opponents="random", playouts=4)
     with pytest.raises(ValueError, match="playouts"):
         GameRollout(GAME, opponents="random", samples="turn", playouts=0)
+
+
+class WrongThenFirstLegal(FirstLegalMove):
+    """Answers "x(9,9)" (no move) to its first position, the first legal move afterwards."""
+
+    def __init__(self, tokenizer, eos):
+        super().__init__(tokenizer, eos)
+        self.asked = 0
+
+    def __call__(self, contexts):
+        replies = super().__call__(contexts)
+        if not self.asked:
+            replies[0] = self.tokenizer("x(9,9)", add_special_tokens=False)["input_ids"] + [self.eos_token_ids[0]]
+        self.asked += len(contexts)
+        return replies
+
+
+def test_a_rejected_sampled_move_is_retried_by_the_model_not_replaced_by_the_continuation(tiny):
+    """With a retry allowed, the model's own retry follows a rejected reply (as in a game): the random
+    continuation takes the seat only once the model's move is accepted, so a rejected reply is not scored
+    as a random player's legal move."""
+    _, model, tokenizer = tiny
+    learner = WrongThenFirstLegal(tokenizer, eos_token_ids(model, tokenizer))
+    rollout = GameRollout(GAME, opponents="random", game_kwargs={**KWARGS, "max_illegal_actions": 1},
+                          samples="turn", continuation="random", playouts=3)
+    lead = rollout._play([(4, "player_0")], learner)[0]
+    side = lead.sides["player_0"]
+    assert [turn.legal for turn in side.turns] == [False, True]  # the rejection, then the model's retry
+    assert learner.asked == 2
+    first_legal = lead.history[1]
+    assert first_legal == side.turns[1].action  # the accepted move is the model's, not the continuation's
+    assert all(copy.history[:2] == lead.history[:2] for copy in lead.playouts)
+    out = rollout._results([lead], learner)
+    assert out["accepted_moves"] == [0]  # the trained sample is the rejected first reply

@@ -293,6 +293,8 @@ class _Episode:
     learner_moves: int = 0  # the learner seat's replies (model or continuation), rejected ones too
     history: list[Any] = field(default_factory=list)  # actions played since the opening, in order
     playouts: list["_Episode"] = field(default_factory=list)  # copies after the sampled move (samples="turn")
+    copy: bool = False  # one of those playouts
+    handed_over: bool = False  # the sampled move was accepted: the playouts started, the continuation plays
     error: dict[str, str] | None = None  # an opponent's model call failed: the episode ended, unscored
 
     @property
@@ -331,7 +333,8 @@ class GameRollout:
     ``samples``: ``"episode"`` or ``"turn"`` (see the module docstring); ``gamma`` discounts
     ``discounted_return`` per later learner move.
     ``continuation`` (``samples="turn"`` only): an agent spec (``"random"``) or agent that plays the learner's
-    seat after its sampled move, instead of the model; ``playouts``: how many games are played out from each
+    seat after its sampled move is accepted, instead of the model (a rejected reply is retried by the model,
+    as in a game, so it is scored by what the rules make of it); ``playouts``: how many games are played out from each
     sampled move (each with its own opponent and continuation randomness), whose mean return is the sample's
     reward. With ``continuation="random"`` the reward of a move is its value when the rest of the game is
     played at random: cheap (no generation after the sampled move) and low in variance with a few playouts,
@@ -457,7 +460,9 @@ class GameRollout:
             if model_turns:
                 self._model_turns(model_turns, generator)
                 for episode in model_turns:
-                    if episode in leads and self.samples == "turn" and episode.learner_moves == 1:
+                    mine = episode.sides[episode.learner].turns
+                    # once the sampled move is accepted (a rejected one is retried by the model, as in a game)
+                    if self.samples == "turn" and not (episode.copy or episode.handed_over) and mine and mine[-1].legal:
                         episodes += self._after_sampled_move(episode)
         return leads
 
@@ -465,9 +470,10 @@ class GameRollout:
         """Hand the learner's seat to ``continuation`` and start the lead's other playouts: the same game
         replayed up to and including the sampled move, each with its own randomness from there."""
         seed, player, opening, member = lead.start
-        copies = []
+        lead.handed_over, copies = True, []
         for k in range(1, self.playouts):
             copy = self._start(seed, player, opening, member + k)
+            copy.copy = True
             for action in lead.history:
                 copy.step(action)
             copies.append(copy)
