@@ -176,6 +176,15 @@ chance. Format learned, the game not. Both runs' rewards are noisy where a group
 members copy the same move, the 16-playout means still differ by chance (TRL's frac_reward_zero_std was
 0 in nearly every step), and TRL's default ``scale_rewards="group"`` scales that noise to full-size
 advantages. ``--scale-rewards none`` and ``--entropy-coef`` (TRL's entropy bonus) are there to try next.
+
+Seventh run, 2026-12-02 00:30-00:58 UTC, a short try of both: ``--minutes 15 --eval-seeds 50
+--shuffle-moves --entropy-coef 0.05 --scale-rewards none`` (the rest as above). From 00:39 two CI runs
+worked beside it, so it made 39 steps (624 samples) in 15.4 min. The entropy bonus held the token entropy
+at 1.9-3.6 (2.64 at step 1; run 6 had fallen to 0.09 by step 40); mean reward -0.750 in the first
+5 steps, -0.148 in the last 5. Tactics probe after: win 36/113 right = 0.319 [0.240, 0.409] (a random legal
+move: 0.419), block 25/81 = 0.309 [0.219, 0.416] (random: 0.291), every reply legal (before: 14/113 and
+4/81 legal). It was stopped during its game evaluation for lack of session time, so it has no win table.
+Legal, not tactical, again; 39 steps say little about whether keeping the entropy up lets the values teach.
 """
 
 from __future__ import annotations
