@@ -143,7 +143,8 @@ takes wins and blocks no more often than a random legal move. So: format learned
 game), the game not (a fixed move order that happens to beat a random player). The reward does rank the
 moves (a winning move scores 1 in all 16 playouts), but the learner samples little else: at temperature
 1.0 its four sampled probe replies after training were the same first-listed move, and TRL's sampled
-replies had a mean token entropy of 0.013-0.023 in the last 7 steps (2.84 in the first), so few better moves were tried to learn from.
+replies had a mean token entropy of 0.013-0.023 in the last 7 steps (2.84 in the first), so few
+better moves were tried to learn from.
 
 Sixth run, 2026-12-01 23:42 to 2026-12-02 00:30 UTC, the same with ``--shuffle-moves`` (the legal moves listed in a
 random order drawn from the position, so that copying the first one is a random legal move). Idle CPU
