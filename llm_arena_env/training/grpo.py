@@ -426,9 +426,7 @@ class GameRollout:
                 if i and episode.error is not None:  # the later moves of a game that did not end
                     break
                 games = scored if i == 0 else [episode]  # the sampled move is scored by all its playouts
-                result = statistics.fmean(e.returns[e.learner] for e in games)
-                discounted = statistics.fmean(e.returns[e.learner] * self.gamma ** (e.learner_moves - 1 - i)
-                                              for e in games)
+                result, discounted = self._mean_returns(games, turn=i)
                 rows.append({"prompt_ids": prompt, "completion_ids": reply, "legal": turn.legal,
                              "game_return": result, "discounted_return": discounted, "player": episode.learner})
         return rows
@@ -477,15 +475,23 @@ class GameRollout:
             for action in lead.history:
                 copy.step(action)
             copies.append(copy)
-        for episode in (lead, *copies):
-            if self.continuation is not None:
-                member_id = int(episode.start[3])
+        if self.continuation is not None:
+            for episode in (lead, *copies):
                 continuation = self.continuation
-                if isinstance(continuation, str):
-                    continuation = self._agent(continuation, member_seed(seed, self.players.index(player), member_id))
+                if isinstance(continuation, str):  # each playout its own random continuation
+                    continuation = self._agent(continuation, member_seed(seed, self.players.index(player),
+                                                                         episode.start[3]))
                 episode.agents[player] = continuation
         lead.playouts = copies
         return copies
+
+    def _mean_returns(self, games: Sequence[_Episode], turn: int) -> tuple[float, float]:
+        """The learner's mean return over ``games`` and its mean discounted to its move ``turn`` (``gamma``
+        per learner move after it)."""
+        result = statistics.fmean(e.returns[e.learner] for e in games)
+        discounted = statistics.fmean(e.returns[e.learner] * self.gamma ** max(e.learner_moves - 1 - turn, 0)
+                                      for e in games)
+        return result, discounted
 
     # ------------------------------------------------------------------ steps
 
@@ -572,9 +578,7 @@ class GameRollout:
             side = episode.sides[episode.learner]
             accepted = sum(turn.legal for turn in side.turns)
             scored = episode.scored_playouts()
-            result = statistics.fmean(e.returns[e.learner] for e in scored)
-            discounted = statistics.fmean(  # discounted per learner move after the sampled (first) one
-                e.returns[e.learner] * self.gamma ** max(e.learner_moves - 1, 0) for e in scored)
+            result, discounted = self._mean_returns(scored, turn=0)
             if self.samples == "turn" and side.turn_ids:
                 prompt, reply = side.turn_ids[0]
                 side.prompt_ids, side.completion_ids, side.env_mask = prompt, reply, [1] * len(reply)
