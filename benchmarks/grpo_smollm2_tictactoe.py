@@ -193,6 +193,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import statistics
 import time
 
@@ -215,6 +216,22 @@ def shuffled_moves_chat(observation):
     messages = [{**m, "content": m["content"].replace(", ".join(moves), ", ".join(order))}
                 for m in observation_messages(observation)]
     return list(move_only_messages(messages, tuple(order)))
+
+
+class OneMoveParser:
+    """The default parser's move, but only from a reply that names one cell: "x(1,1)" and "Move: x(1,1)" pass,
+    "Legal moves: x(0,0), x(0" (the list echoed) is rejected. The default parser reads the first move of a
+    list, so echoing the listed moves is a legal answer there; here it is not, and the move has to be chosen."""
+
+    def __init__(self):
+        from llm_arena_env.wrappers.parsers import default_parser
+
+        self.inner = default_parser()
+
+    def parse(self, parser_input):
+        if len(re.findall(r"[xo]\s*\(", parser_input.text or "", flags=re.IGNORECASE)) != 1:
+            return None
+        return self.inner.parse(parser_input)
 
 
 def load_smollm2():
@@ -289,19 +306,20 @@ def tactics_positions(seeds, game_kwargs):
     return found
 
 
-def tactics(model, tokenizer, positions, chat, max_new_tokens, stop):
+def tactics(model, tokenizer, positions, chat, max_new_tokens, stop, parser, legal_only=False):
     """How often the greedy reply takes the win or makes the block, against the rate of a random legal move."""
     from llm_arena_env.training.evaluate import wilson_interval
-    from llm_arena_env.training.generation import ModelGenerator, chat_ids, reply_action, reply_text
-    from llm_arena_env.wrappers.parsers import default_parser
+    from llm_arena_env.training.generation import ModelGenerator, chat_ids, move_token_ids, reply_action, reply_text
 
     generator = ModelGenerator(model, tokenizer, max_new_tokens=max_new_tokens, temperature=0.0, stop=stop)
-    parser, lines = default_parser(), []
+    lines = []
     for kind in ("win", "block"):
         chosen = [(observation, right) for k, observation, right in positions if k == kind]
         replies = []
         for start in range(0, len(chosen), 50):
-            replies += generator([chat_ids(tokenizer, chat(o)) for o, _ in chosen[start:start + 50]])
+            part = chosen[start:start + 50]
+            allowed = [move_token_ids(tokenizer, o["legal_actions"]) for o, _ in part] if legal_only else None
+            replies += generator([chat_ids(tokenizer, chat(o)) for o, _ in part], allowed=allowed)
         moves = [reply_action(reply_text(tokenizer, r), o, parser) for r, (o, _) in zip(replies, chosen)]
         hits = sum(move in right for move, (_, right) in zip(moves, chosen))
         legal = sum(move in o["legal_actions"] for move, (o, _) in zip(moves, chosen))
@@ -349,7 +367,14 @@ def main() -> None:
                         help="as --short-prompt, the legal moves listed once (115 tokens, not 167)")
     parser.add_argument("--continuation", default="random",
                         help="who plays the learner's side after its sampled move: an agent spec, or 'model'")
-    parser.add_argument("--playouts", type=int, default=8, help="games played out from each sampled move")
+    parser.add_argument("--playouts", type=lambda v: v if v == "exact" else int(v), default=8,
+                        help="games played out from each sampled move, or 'exact': the move's exact value under "
+                             "random play (OpenSpiel's tree walked; needs --continuation random)")
+    parser.add_argument("--legal-only", action="store_true",
+                        help="sample replies only among the legal moves (GameRollout(legal_only=True)), in training "
+                             "and evaluation: the reward then teaches which move, not how to write one")
+    parser.add_argument("--one-move", action="store_true",
+                        help="accept only replies that name one cell, in training and evaluation (OneMoveParser)")
     parser.add_argument("--max-opening-moves", type=int, default=4)
     parser.add_argument("--entropy-coef", type=float, default=0.0, help="TRL's entropy bonus (GRPOConfig.entropy_coef)")
     parser.add_argument("--scale-rewards", default="group", choices=("group", "batch", "none"),
@@ -376,14 +401,17 @@ def main() -> None:
     chat = observation_messages if args.env_prompt else move_only_observation_messages
     chat = shuffled_moves_chat if args.shuffle_moves else chat
     stop = () if args.no_stop else ("\n",)
+    from llm_arena_env.wrappers.parsers import default_parser
+
+    reader = OneMoveParser() if args.one_move else default_parser()
     options = dict(seeds=seeds, max_new_tokens=args.max_completion_length, batch_size=50, game_kwargs=game_kwargs,
-                   chat=chat, stop=stop)
+                   chat=chat, stop=stop, parser=reader, legal_only=args.legal_only)
     show_replies(model, tokenizer, chat, args.max_completion_length, args.temperature, "BEFORE", stop, game_kwargs)
 
     positions = tactics_positions(TACTICS_SEEDS, game_kwargs)
     started = time.time()
     if args.eval_seeds:  # 0: train only (to try settings)
-        print(f"BEFORE tactics (greedy):\n{tactics(model, tokenizer, positions, chat, args.max_completion_length, stop)}")
+        print(f"BEFORE tactics (greedy):\n{tactics(model, tokenizer, positions, chat, args.max_completion_length, stop, reader, args.legal_only)}")
         judge(model, tokenizer, "BEFORE", options)
 
     class Budget(TrainerCallback):
@@ -414,7 +442,7 @@ def main() -> None:
                                   game_kwargs=game_kwargs).shuffle(seed=0)
     continuation = None if args.continuation == "model" else args.continuation
     rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat, stop=stop,
-                          continuation=continuation, playouts=args.playouts)
+                          continuation=continuation, playouts=args.playouts, parser=reader, legal_only=args.legal_only)
     rollout_seconds = []
 
     def timed_rollout(prompts, trainer):  # how much of a step is playing (generation and playouts)
@@ -441,7 +469,10 @@ def main() -> None:
     started = time.time()
     if not args.eval_seeds:
         return
-    print(f"AFTER tactics (greedy):\n{tactics(trainer.model, tokenizer, positions, chat, args.max_completion_length, stop)}")
+    print(f"AFTER tactics (greedy):\n{tactics(trainer.model, tokenizer, positions, chat, args.max_completion_length, stop, reader, args.legal_only)}")
+    if args.legal_only:  # what the trained model writes when it is not held to the legal moves
+        print("AFTER tactics, free replies (greedy, not held to the legal moves):\n"
+              + tactics(trainer.model, tokenizer, positions, chat, args.max_completion_length, stop, reader))
     judge(trainer.model, tokenizer, "AFTER", options)
     show_replies(trainer.model, tokenizer, chat, args.max_completion_length, args.temperature, "AFTER", stop,
                  game_kwargs)

@@ -1,5 +1,5 @@
 """GameRollout(samples="turn", continuation=..., playouts=...): a sampled move is scored by the games played
-on from it, checked against the exact value OpenSpiel's own game tree gives."""
+on from it, checked against the exact value OpenSpiel's own game tree gives; or by that exact value."""
 
 from __future__ import annotations
 
@@ -13,22 +13,11 @@ pytest.importorskip("transformers")
 import llm_arena_env  # noqa: E402
 from llm_arena_env.training.generation import eos_token_ids  # noqa: E402
 from llm_arena_env.training.grpo import GameRollout, play_opening  # noqa: E402
+from llm_arena_env.training.move_values import RandomPlayValues  # noqa: E402
 from tests.test_grpo_rollout import KWARGS, FirstLegalMove, tiny  # noqa: E402,F401
 from tests.test_training_transport_errors import FailsAfter  # noqa: E402
 
 GAME = "openspiel/tic_tac_toe"
-
-
-def random_play_value(state, player: int) -> float:
-    """``player``'s expected return when both sides play uniformly at random from ``state`` (the whole tree)."""
-    if state.is_terminal():
-        return state.returns()[player]
-    children = []
-    for action in state.legal_actions():
-        child = state.clone()
-        child.apply_action(action)
-        children.append(random_play_value(child, player))
-    return statistics.fmean(children)
 
 
 def position(seed: int, player: str, opening: int):
@@ -62,7 +51,7 @@ def test_a_sampled_move_is_scored_by_the_mean_of_random_playouts_near_its_exact_
         state = env.unwrapped.state.clone()
         state.apply_action(int(env.observe(player)["action_mask"].argmax()))  # the learner's first legal move
         seat = int(player[-1])
-        exact = random_play_value(state, seat)
+        exact = RandomPlayValues()(state, seat)
         # each playout returns -1, 0 or 1: the mean of 400 is within 4 standard errors (at most 0.2) of the value
         assert out["game_return"][i] == pytest.approx(exact, abs=0.2), (starts[i], exact)
         assert out["game_return"][i] not in (-1.0, 0.0, 1.0)  # a mean over games, not one game's result
@@ -114,6 +103,54 @@ def test_continuation_and_playouts_are_checked():
         GameRollout(GAME, opponents="random", playouts=4)
     with pytest.raises(ValueError, match="playouts"):
         GameRollout(GAME, opponents="random", samples="turn", playouts=0)
+    with pytest.raises(ValueError, match="continuation='random'"):
+        GameRollout(GAME, opponents="random", samples="turn", playouts="exact")
+    with pytest.raises(ValueError, match="opponents='random'"):
+        GameRollout(GAME, opponents="first_legal", samples="turn", continuation="random", playouts="exact")
+
+
+def test_exact_values_under_random_play_match_the_published_odds_of_random_tic_tac_toe():
+    """Random tic-tac-toe: x wins 737/1260 of games, o 363/1260, 160/1260 are drawn (the known result of
+    weighting each game by its probability under uniformly random moves)."""
+    pyspiel = pytest.importorskip("pyspiel")
+    values = RandomPlayValues()
+    empty = pyspiel.load_game("tic_tac_toe").new_initial_state()
+    assert values(empty, 0) == pytest.approx((737 - 363) / 1260)
+    assert values(empty, 1) == pytest.approx((363 - 737) / 1260)
+    threat = empty.clone()
+    for cell in (0, 3, 1, 4):  # x(0,0) o(1,0) x(0,1) o(1,1): x to move wins at (0,2)
+        threat.apply_action(cell)
+    after = {}
+    for cell in threat.legal_actions():
+        child = threat.clone()
+        child.apply_action(cell)
+        after[cell] = values(child, 0)
+    assert after[2] == 1.0 and max(v for c, v in after.items() if c != 2) < 1.0
+    assert after[5] > min(after.values())  # blocking o's row is worth more than letting o complete it
+    with pytest.raises(ValueError, match="playouts=K"):
+        RandomPlayValues(max_positions=1000)(pyspiel.load_game("tic_tac_toe").new_initial_state(), 0)
+
+
+def test_exact_playouts_score_each_sampled_move_by_its_value_so_agreeing_members_tie(tiny):
+    _, model, tokenizer = tiny
+    learner = CountingGenerator(tokenizer, eos_token_ids(model, tokenizer))
+    rollout = GameRollout(GAME, opponents="random", game_kwargs=KWARGS, samples="turn", continuation="random",
+                          playouts="exact")
+    starts = [(seed, player, opening, member) for seed, player, opening in [(0, "player_0", 0), (7, "player_1", 3)]
+              for member in range(3)]
+    out = rollout.play(starts, learner)
+    assert learner.calls == len(starts)  # one generation per sample, no playout
+    for i, (seed, player, opening, _) in enumerate(starts):
+        env = position(seed, player, opening)
+        state = env.unwrapped.state.clone()
+        state.apply_action(int(env.observe(player)["action_mask"].argmax()))  # FirstLegalMove's move
+        expected = RandomPlayValues()(state, int(player[-1]))
+        assert out["game_return"][i] == pytest.approx(expected) == out["discounted_return"][i]
+    assert len(set(out["game_return"][:3])) == 1 and len(set(out["game_return"][3:])) == 1  # same move, same reward
+    assert out["game_return"][0] != out["game_return"][3]
+    with pytest.raises(ValueError, match="max_turns"):
+        GameRollout(GAME, opponents="random", game_kwargs={**KWARGS, "max_turns": 5}, samples="turn",
+                    continuation="random", playouts="exact").play([(0, "player_0")], learner)
 
 
 class WrongThenFirstLegal(FirstLegalMove):

@@ -10,6 +10,7 @@ transformers + torch, imported lazily (the ``train`` extra).
 - :func:`generate_replies`: sampled (or greedy) replies to a batch of id contexts, cut after the
   end-of-turn token; seeded per call without touching torch's global generator.
 - :class:`ModelGenerator`: those replies from a model in memory, as a callable over id contexts.
+- :func:`move_token_ids`: legal moves as token sequences, to constrain replies to them.
 - :func:`reply_action`: a reply's text as the move sent to the env (through a parser, or stripped).
 - :func:`stop_token_ids`: the ids that hold a stop string (``"\\n"``: a move reply ends with its first
   line, as the ``smollm2`` player's replies do), which end a reply like an end-of-turn token.
@@ -116,13 +117,17 @@ def generate_replies(
     seed: int | None = None,
     generation_config: Any = None,
     stop_ids: Sequence[int] = (),
+    allowed: Sequence[Sequence[Sequence[int]]] | None = None,
     **generate_kwargs: Any,
 ) -> list[list[int]]:
     """One reply per context, as ids cut just after the first end-of-turn token (kept), padding dropped.
 
     Contexts are left-padded into one batch. ``generate_kwargs`` go to ``model.generate`` (``max_new_tokens``,
     ``do_sample``, ``temperature``...), or pass a whole ``generation_config``. ``stop_ids`` (see
-    :func:`stop_token_ids`) end a reply too, just after the first of them (kept: it was sampled)."""
+    :func:`stop_token_ids`) end a reply too, just after the first of them (kept: it was sampled).
+    ``allowed``: per context, the token sequences its reply may be (see :func:`move_token_ids`); the reply is
+    one of them followed by the end-of-turn token (constrained decoding, sampled from the model's own
+    probabilities of the tokens that stay allowed)."""
     torch = require("torch")
     if not contexts:
         return []
@@ -145,6 +150,10 @@ def generate_replies(
     else:
         kwargs.setdefault("pad_token_id", pad_token_id)
         kwargs.setdefault("eos_token_id", sorted(stops) if stop_ids else list(eos_token_ids))
+    if allowed is not None:
+        if len(allowed) != len(contexts) or not all(allowed):
+            raise ValueError("allowed needs one non-empty list of token sequences per context")
+        kwargs["prefix_allowed_tokens_fn"] = _only(allowed, width, list(eos_token_ids))
     with torch.no_grad(), seeded(seed, device):
         output = model.generate(input_ids=input_ids.to(device), attention_mask=attention_mask.to(device), **kwargs)
     replies = []
@@ -152,6 +161,23 @@ def generate_replies(
         end = next((i + 1 for i, token in enumerate(row) if token in stops), len(row))
         replies.append(row[:end])
     return replies
+
+
+def move_token_ids(tokenizer: Any, moves: Sequence[str]) -> list[list[int]]:
+    """Each move's token ids as a reply writes it (no special tokens): the ``allowed`` of :func:`generate_replies`."""
+    return [list(tokenizer(str(move), add_special_tokens=False)["input_ids"]) for move in moves]
+
+
+def _only(allowed: Sequence[Sequence[Sequence[int]]], width: int, end_ids: Sequence[int]) -> Any:
+    """``generate``'s ``prefix_allowed_tokens_fn``: row ``b`` continues only into one of ``allowed[b]``, then ends."""
+
+    def next_tokens(row: int, input_ids: Any) -> list[int]:
+        made = input_ids[width:].tolist()
+        tokens = {seq[len(made)] if len(made) < len(seq) else end_ids[0]
+                  for seq in allowed[row] if list(seq[:len(made)]) == made}
+        return sorted(tokens) or list(end_ids)  # a finished row, padded: anything that ends it
+
+    return next_tokens
 
 
 def sampling_kwargs(max_new_tokens: int, temperature: float, top_p: float | None = None) -> dict[str, Any]:
@@ -201,11 +227,12 @@ class ModelGenerator:
         self.seed = seed
         self.calls = 0
 
-    def __call__(self, contexts: Sequence[Sequence[int]]) -> list[list[int]]:
+    def __call__(self, contexts: Sequence[Sequence[int]],
+                 allowed: Sequence[Sequence[Sequence[int]]] | None = None) -> list[list[int]]:
         seed = None if self.seed is None else self.seed + self.calls
         self.calls += 1
-        return generate_replies(self.model, contexts, pad_token_id=self.pad_token_id,
-                                eos_token_ids=self.eos_token_ids, seed=seed, stop_ids=self.stop_ids, **self.kwargs)
+        return generate_replies(self.model, contexts, pad_token_id=self.pad_token_id, eos_token_ids=self.eos_token_ids,
+                                seed=seed, stop_ids=self.stop_ids, allowed=allowed, **self.kwargs)
 
 
 def reply_text(tokenizer: Any, reply: Sequence[int]) -> str:
@@ -228,6 +255,7 @@ __all__ = [
     "observation_messages",
     "move_only_observation_messages",
     "chat_ids",
+    "move_token_ids",
     "turn_ids",
     "eos_token_ids",
     "seeded",

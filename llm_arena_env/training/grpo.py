@@ -34,7 +34,9 @@ position; the rest of the game is played by the same model (sampled, not trained
 vary through ``max_opening_moves`` of :func:`game_prompt_rows`. ``continuation="random"`` hands the
 learner's seat to a random player after the sampled move, and ``playouts=K`` plays K games on from it (each
 with its own randomness): the reward is then the move's value under random play, estimated from K games,
-at the cost of one generation per sample. Returns from a model playing on are noisier (its own later
+at the cost of one generation per sample; ``playouts="exact"`` (OpenSpiel games with a small tree, such as
+tic-tac-toe) gives that value exactly, by walking the game tree (:mod:`~llm_arena_env.training.move_values`),
+so that members of a group that chose the same move get the same reward. Returns from a model playing on are noisier (its own later
 mistakes count against the move) and cost a generation per later move.
 
 Rewards: the return (``game_return``), its discounted value at the sampled turn (``discounted_return``,
@@ -74,6 +76,7 @@ from llm_arena_env.arena.jobs import EPISODE_AGENT_KINDS, SEAT_SEED_STRIDE, seat
 from llm_arena_env.training.generation import (
     chat_ids,
     generate_replies,
+    move_token_ids,
     observation_messages,
     reply_action,
     reply_text,
@@ -81,6 +84,7 @@ from llm_arena_env.training.generation import (
     stop_token_ids,
     turn_ids,
 )
+from llm_arena_env.training.move_values import RandomPlayValues
 from llm_arena_env.training.trajectory import Turn, conversation
 from llm_arena_env.wrappers.parsers import Parser, default_parser
 from llm_arena_env.wrappers.single_agent import opponent_failure
@@ -89,12 +93,14 @@ _DEFAULT = object()  # "use default_parser()"
 
 
 class Generator(Protocol):
-    """Samples one reply per token-id context; knows its tokenizer and which ids end a reply."""
+    """Samples one reply per token-id context; knows its tokenizer and which ids end a reply. ``allowed`` (only
+    passed with ``GameRollout(legal_only=True)``): per context, the token sequences the reply must be one of."""
 
     tokenizer: Any
     eos_token_ids: Sequence[int]
 
-    def __call__(self, contexts: Sequence[Sequence[int]]) -> list[list[int]]: ...
+    def __call__(self, contexts: Sequence[Sequence[int]],
+                 allowed: Sequence[Sequence[Sequence[int]]] | None = None) -> list[list[int]]: ...
 
 
 class TrainerGenerator:
@@ -110,7 +116,8 @@ class TrainerGenerator:
         self.stop_ids = list(stop_ids)  # ids that end a reply besides eos (generation.stop_token_ids)
         self.trainer = trainer
 
-    def __call__(self, contexts: Sequence[Sequence[int]]) -> list[list[int]]:
+    def __call__(self, contexts: Sequence[Sequence[int]],
+                 allowed: Sequence[Sequence[Sequence[int]]] | None = None) -> list[list[int]]:
         from contextlib import nullcontext
 
         from trl.models import unwrap_model_for_generation
@@ -126,7 +133,7 @@ class TrainerGenerator:
         ) as model, (summon(trainer.model_wrapped, recurse=False) if summon else nullcontext()):
             return generate_replies(model, contexts, pad_token_id=self.tokenizer.pad_token_id,
                                     eos_token_ids=self.eos_token_ids, generation_config=trainer.generation_config,
-                                    stop_ids=self.stop_ids)
+                                    stop_ids=self.stop_ids, allowed=allowed)
 
 
 # ---------------------------------------------------------------------------------------------- prompts
@@ -296,10 +303,11 @@ class _Episode:
     copy: bool = False  # one of those playouts
     handed_over: bool = False  # the sampled move was accepted: the playouts started, the continuation plays
     error: dict[str, str] | None = None  # an opponent's model call failed: the episode ended, unscored
+    value: float | None = None  # playouts="exact": the learner's exact return under random play from here
 
     @property
     def done(self) -> bool:
-        if self.error is not None:
+        if self.error is not None or self.value is not None:
             return True
         player = self.env.agent_selection
         return not self.env.agents or bool(self.env.terminations.get(player) or self.env.truncations.get(player))
@@ -339,28 +347,41 @@ class GameRollout:
     reward. With ``continuation="random"`` the reward of a move is its value when the rest of the game is
     played at random: cheap (no generation after the sampled move) and low in variance with a few playouts,
     and a policy that prefers moves of higher value beats the random player (policy improvement).
+    ``playouts="exact"`` (with ``continuation`` and ``opponents`` both ``"random"``, in an OpenSpiel game without
+    ``max_turns``) is that value exactly, from OpenSpiel's game tree: no playout noise.
     ``self_play=True``: every seat is the model (only the prompt's seat is trained in that episode).
     ``parser`` reads moves out of the model's replies (default: the rule-based ``default_parser()``;
     None sends the stripped reply). ``game_kwargs`` go to ``make``, ``reset_options`` to every reset.
     ``chat``: the messages the model answers for an observation (default: the env's own; for small models
     :func:`~llm_arena_env.training.generation.move_only_observation_messages`, as the ``smollm2`` player prompts).
     ``stop``: strings that end the trainer's replies besides the end-of-turn token (``("\\n",)``: the first
-    line, as the ``smollm2`` player stops); generators given to :meth:`play` bring their own."""
+    line, as the ``smollm2`` player stops); generators given to :meth:`play` bring their own.
+    ``legal_only=True``: the model's replies are sampled only among the legal moves, token by token
+    (constrained decoding, as structured outputs do in vLLM): every reply is a legal move, so the reward tells
+    the model which move, not how to write one. Greedy, it is the model's own favourite legal move. The
+    env must list legal moves (board games); evaluate with the same setting."""
 
     def __init__(self, game: str, *, opponents: Any = None, self_play: bool = False,
                  game_kwargs: Mapping[str, Any] | None = None, reset_options: Mapping[str, Any] | None = None,
                  parser: Any = _DEFAULT, samples: str = "episode", gamma: float = 1.0,
                  chat: Callable[[Mapping[str, Any]], list[dict[str, str]]] = observation_messages,
-                 stop: Sequence[str] = (), continuation: Any = None, playouts: int = 1):
+                 stop: Sequence[str] = (), continuation: Any = None, playouts: int | str = 1,
+                 legal_only: bool = False):
         from llm_arena_env import make
 
         if samples not in ("episode", "turn"):
             raise ValueError(f"samples must be 'episode' or 'turn', got {samples!r}")
         if (continuation is not None or playouts != 1) and samples != "turn":
             raise ValueError("continuation and playouts score one sampled move: they need samples='turn'")
-        if not isinstance(playouts, int) or playouts < 1:
-            raise ValueError(f"playouts must be an int >= 1, got {playouts!r}")
+        if playouts == "exact":
+            if continuation != "random" or opponents != "random":
+                raise ValueError("playouts='exact' is the value under random play: it needs continuation='random' "
+                                 "and opponents='random'")
+            self._values = RandomPlayValues()
+        elif not isinstance(playouts, int) or playouts < 1:
+            raise ValueError(f"playouts must be an int >= 1 or 'exact', got {playouts!r}")
         self.continuation, self.playouts = continuation, playouts
+        self.legal_only = legal_only
         if not 0.0 < gamma <= 1.0:
             raise ValueError(f"gamma must be in (0, 1], got {gamma}")
         self.samples, self.gamma = samples, float(gamma)
@@ -436,7 +457,8 @@ class GameRollout:
         leads = []
         for seed, player, *rest in starts:
             opening, member = (list(rest) + [0, 0])[:2]
-            leads.append(self._start(seed, player, opening, member * self.playouts))
+            stride = self.playouts if isinstance(self.playouts, int) else 1  # each member its own playout seeds
+            leads.append(self._start(seed, player, opening, member * stride))
         episodes = list(leads)  # the leads and, once their learner has moved, their playouts
         while True:
             live = [e for e in episodes if not e.done]
@@ -469,6 +491,9 @@ class GameRollout:
         replayed up to and including the sampled move, each with its own randomness from there."""
         seed, player, opening, member = lead.start
         lead.handed_over, copies = True, []
+        if self.playouts == "exact":
+            lead.value = self._values(exact_state(lead.env), self.players.index(player))
+            return copies
         for k in range(1, self.playouts):
             copy = self._start(seed, player, opening, member + k)
             copy.copy = True
@@ -488,6 +513,8 @@ class GameRollout:
     def _mean_returns(self, games: Sequence[_Episode], turn: int) -> tuple[float, float]:
         """The learner's mean return over ``games`` and its mean discounted to its move ``turn`` (``gamma``
         per learner move after it)."""
+        if turn == 0 and games[0].value is not None:  # playouts="exact": no later move to discount
+            return games[0].value, games[0].value
         result = statistics.fmean(e.returns[e.learner] for e in games)
         discounted = statistics.fmean(e.returns[e.learner] * self.gamma ** max(e.learner_moves - 1 - turn, 0)
                                       for e in games)
@@ -542,7 +569,12 @@ class GameRollout:
                 self._show(side, observation, episode.steps, generator)
                 contexts.append(side.prompt_ids + side.completion_ids)
             pending.append((episode, side, observation))
-        for (episode, side, observation), context, reply in zip(pending, contexts, generator(contexts)):
+        if self.legal_only:
+            allowed = [move_token_ids(generator.tokenizer, legal_moves(observation)) for _, _, observation in pending]
+            replies = generator(contexts, allowed=allowed)
+        else:
+            replies = generator(contexts)
+        for (episode, side, observation), context, reply in zip(pending, contexts, replies):
             if self.samples == "turn":
                 side.turn_ids.append((list(context), list(reply)))
             else:
@@ -606,6 +638,24 @@ class GameRollout:
             out["accepted_moves"].append(accepted)
             out["learner_turns"].append(len(side.turns))
         return {**out, "logprobs": None}
+
+
+def legal_moves(observation: Mapping[str, Any]) -> list[str]:
+    """The legal moves an observation lists, for ``legal_only``; a clear error where it lists none."""
+    moves = list(observation.get("legal_actions") or ())
+    if not moves:
+        raise ValueError("legal_only=True needs a game that lists its legal moves; this observation lists none")
+    return moves
+
+
+def exact_state(env: Any) -> Any:
+    """The pyspiel state of an OpenSpiel env, to walk for exact values; a clear error for any other game."""
+    game = env.unwrapped
+    if not hasattr(getattr(game, "state", None), "legal_actions"):
+        raise ValueError(f"playouts='exact' walks OpenSpiel's game tree; {type(game).__name__} has none: use playouts=K")
+    if getattr(game, "max_turns", None) is not None:
+        raise ValueError("playouts='exact' plays games to their end; it does not apply with max_turns set")
+    return game.state
 
 
 def member_seed(seed: int | None, seat: int, member: int) -> int | None:
