@@ -52,7 +52,7 @@ def test_every_required_game_is_registered_with_its_metadata():
     for game_id in IDS:
         spec = llm_arena_env.spec(game_id)
         assert spec.kind == "board" and spec.description
-        assert spec.observation_modes == ("text", "image", "text+image")
+        assert spec.observation_modes == ("text", "image", "text+image", "tensor")
         assert len(llm_arena_env.make(game_id).possible_agents) == spec.players[0]
     assert llm_arena_env.spec("openspiel/oh_hell").players[0] >= 3  # on every OpenSpiel version
     if catalog._openspiel_major() >= 2:  # chinese_checkers came with OpenSpiel 2

@@ -15,7 +15,11 @@ import pytest
 
 from llm_arena_env.arena.results import EPISODE_FILE, MANIFEST_FILE, load_episodes
 from llm_arena_env.arena.runner import EpisodeJob, play_many
+from llm_arena_env import registry
 from llm_arena_env.cli import main
+from llm_arena_env.cli_common import EXIT_ERRORS
+from llm_arena_env.games.openspiel.env import OpenSpielEnv
+from llm_arena_env.registry import GameSpec
 from tests import arena_agents
 from tests.arena_agents import HashAgent, comparable, registered
 
@@ -130,6 +134,46 @@ def test_an_agent_that_cannot_play_the_game_is_one_line_and_keeps_what_was_playe
     assert code == 2
     assert "agent 'chessonly' failed in openspiel/tic_tac_toe: ValueError: plays chess only" in err
     assert "0 of 1 episodes are saved" in err
+
+
+class FlakyTicTacToe(OpenSpielEnv):
+    """Tic-tac-toe whose ``observe`` raises mid-game in the episode of seed 5, while ``broken``."""
+
+    broken = True
+
+    def __init__(self, **kwargs):
+        super().__init__(game_name="tic_tac_toe", **kwargs)
+
+    def reset(self, seed=None, options=None):
+        self.seed, self.observed = seed, 0
+        return super().reset(seed=seed, options=options)
+
+    def observe(self, agent):
+        self.observed += 1
+        if self.broken and self.seed == 5 and self.observed > 3:
+            raise RuntimeError("board decoder broke")
+        return super().observe(agent)
+
+
+def test_a_game_that_raises_mid_episode_ends_that_episode_in_error_and_the_run_keeps_the_rest(
+        tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(registry._registry, "test/flaky", GameSpec("test/flaky", FlakyTicTacToe))
+    argv = ["run", TTT, "test/flaky", "--players", "random", "random", "--episodes", "4", "--seed", "3",
+            "--results-root", str(tmp_path), "--run-name", "r", "--no-progress"]
+    code, out, err = run(capsys, *argv)
+    assert code == EXIT_ERRORS
+    records = load_episodes(tmp_path / "r")
+    assert len(records) == 8, "every other episode, before and after the failure, is played and saved"
+    failed = [r for r in records if r["error"]]
+    assert [(r["game"], r["seed"]) for r in failed] == [("test/flaky", 5)]
+    assert failed[0]["error"]["kind"] == "game" and failed[0]["steps"], "the moves before it are kept"
+    assert set(failed[0]["outcomes"].values()) == {"error"}, "not scored"
+    assert "1 of 8 episodes ended in error" in err
+    assert "test/flaky: RuntimeError: board decoder broke (in observe, test_run_cli.py:" in err
+    monkeypatch.setattr(FlakyTicTacToe, "broken", False)  # the game fixed: the same command plays that one only
+    code, _, err = run(capsys, *argv)
+    assert code == 0 and "(7 already played)" in err
+    assert not any(r["error"] for r in load_episodes(tmp_path / "r"))
 
 
 def test_ctrl_c_exits_130_and_the_same_command_finishes_the_run(tmp_path, capsys):

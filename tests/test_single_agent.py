@@ -99,7 +99,7 @@ def test_bad_arguments_are_named():
 def test_tensor_observations_and_action_masks_serve_classic_rl_code(game, shape):
     opponents = [] if game == "grid/sokoban" else ["random"]  # sokoban is played alone
     env = SingleAgentEnv(game, opponents, game_kwargs={"observation_mode": "tensor"})
-    low, high = (0.0, 1.0) if game == "grid/sokoban" else (-np.inf, np.inf)  # one-hot planes are bounded
+    low, high = (0.0, 1.0) if game in ("grid/sokoban", "chess") else (-np.inf, np.inf)  # their planes are 0/1
     assert env.observation_space == gymnasium.spaces.Box(low, high, shape, np.float32)
     check_env(env, skip_render_check=True)
     observation, _ = env.reset(seed=3)

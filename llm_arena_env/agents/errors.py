@@ -136,11 +136,12 @@ def scrub_key(text: str, key: str) -> str:
 
 @dataclass(frozen=True)
 class EpisodeError:
-    """Where a model call failed for good and ended the episode (outcome ``error``)."""
+    """Where a model call failed for good, or the game itself raised (kind ``"game"``, the game id as
+    ``agent``), and ended the episode (outcome ``error``)."""
 
     player: str
     agent: str
-    kind: str  # an ErrorKind value (agents/errors.py), or "local"
+    kind: str  # an ErrorKind value (agents/errors.py), "local", or "game"
     message: str
 
     def to_dict(self) -> dict[str, str]:

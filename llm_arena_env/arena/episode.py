@@ -13,19 +13,23 @@ is needed to play its episode again (game id, make() kwargs, seed, reset options
 A decision whose model call failed for good (:attr:`Decision.transport_error`) is not played: the episode
 ends there with outcome ``error`` for every player, end reason ``error`` and the failure in ``error``
 (player, agent, kind, message); it is not a step. The env never sees it, so it is never judged as an
-(empty) move.
+(empty) move. An env that raises mid-game ends its episode the same way in ``llm-arena run``
+(:meth:`EpisodeStepper.end_in_game_error`, kind ``"game"``), so one broken game does not stop a run.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import traceback
+from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from llm_arena_env.agents.base import Decision, Observation, decide
 from llm_arena_env.arena.records import EpisodeError, EpisodeRecord, StepRecord, as_record, to_plain
 from llm_arena_env.core.outcome import EndReason, Outcome
 
+GAME_ERROR = "game"  # the error kind of an episode whose env raised (EpisodeStepper.end_in_game_error)
 
 class EpisodeStepper:
     """One episode in progress, advanced from outside: ``pending()`` says who must decide on what, and
@@ -120,11 +124,23 @@ class EpisodeStepper:
     def _end_in_error(self, player: str, failed: Any) -> None:
         """End the episode where ``player``'s model call failed. The failure is kept in the record's
         ``error``, not as a step: steps are moves, and this was none."""
-        kind = failed.error_kind or "local"
-        agent = self.agent_names[player]
-        self._error = EpisodeError(player=player, agent=agent, kind=kind, message=failed.error)
+        self._end(EpisodeError(player=player, agent=self.agent_names[player], kind=failed.error_kind or "local",
+                               message=failed.error))
+
+    def end_in_game_error(self, error: Exception) -> None:
+        """End the episode where the env itself raised (in ``observe``, ``last`` or ``step``): a bug of the
+        game, not anyone's move. Recorded like a failed model call, kind ``"game"``, the game in ``agent``."""
+        frame = traceback.extract_tb(error.__traceback__)[-1:]
+        where = f" (in {frame[0].name}, {Path(frame[0].filename).name}:{frame[0].lineno})" if frame else ""
+        message = scrub(f"{type(error).__name__}: {error}{where}")
+        self._end(EpisodeError(player=str(self.env.agent_selection), agent=self.game, kind=GAME_ERROR, message=message))
+
+    def _end(self, error: EpisodeError) -> None:
+        """End the episode in ``error``: outcome ``error`` for every player, so it is never scored."""
+        self._error = error
         self._outcomes = {p: Outcome.ERROR for p in self.env.possible_agents}
-        self._end_info = {"end_reason": EndReason.ERROR, "end_detail": f"{agent} ({player}): {kind}: {failed.error}"}
+        self._end_info = {"end_reason": EndReason.ERROR,
+                          "end_detail": f"{error.agent} ({error.player}): {error.kind}: {error.message}"}
         self.done = True
         self._seconds = time.perf_counter() - self._started
 

@@ -113,22 +113,30 @@ async def _play_episode(job: EpisodeJob, envs: EnvPool, pool: AgentPool) -> Epis
     """One episode to its end: each turn awaits the player's decision and plays it at once."""
     env = envs.acquire(job)
     seats = pool.for_job(job)
+    broken = False
     try:
         stepper = EpisodeStepper(env, seats, job.seed, job.options, game=job.game, game_kwargs=job.game_kwargs,
                                  episode_id=job.episode_id,
                                  agent_names=[agent_identity(spec) for spec in job.player_specs])
-        while (pending := stepper.pending()) is not None:
-            player, agent, observation = pending
-            try:
-                decision = await adecide(agent, observation)
-            except Exception as error:  # noqa: BLE001  (what it means is agent_failed's to say)
-                decision = agent_failed(stepper, player, error)
-                if decision is None:
-                    continue
-            stepper.apply(decision)
+        try:
+            while (pending := stepper.pending()) is not None:
+                player, agent, observation = pending
+                try:
+                    decision = await adecide(agent, observation)
+                except Exception as error:  # noqa: BLE001  (what it means is agent_failed's to say)
+                    decision = agent_failed(stepper, player, error)
+                    if decision is None:
+                        continue
+                stepper.apply(decision)
+        except AgentError:
+            raise
+        except Exception as error:  # noqa: BLE001  the env raised: this episode ends in error, the run goes on
+            stepper.end_in_game_error(error)
+            broken = True  # its state is unknown: no later episode gets this env
         return stepper.record()
     finally:
-        envs.release(job, env)
+        if not broken:
+            envs.release(job, env)
         pool.release(job, seats)
 
 

@@ -6,7 +6,7 @@ register(
     "chess",
     "llm_arena_env.games.chess.env:ChessEnv",
     kind="board",
-    observation_modes=("text", "image", "text+image"),
+    observation_modes=("text", "image", "text+image", "tensor"),
     description="Chess on python-chess: SAN or UCI moves, every draw rule, PGN at the end, board images.",
     scripted_player="llm_arena_env.core.scripted:legal_move",
 )

@@ -81,6 +81,7 @@ class ChessEnv(TextEnv):
     #: observation_mode="tensor": 12 piece planes (white P N B R Q K, then black), side to move (all 1 for
     #: white), the four castling rights (K Q k q), the en-passant square; squares a1 = [0, 0] .. h8 = [7, 7].
     observation_shape = (18, 8, 8)
+    observation_bounds = (0.0, 1.0)  # every plane is 0/1
 
     def __init__(
         self,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-ALL_MODES = ("text", "image", "text+image")
+ALL_MODES = ("text", "image", "text+image", "tensor")
+FREE_TEXT_MODES = ("text", "image", "text+image")  # a game with free-text replies has no tensor form
 _MAPWORLD = "llm_arena_env.games.grid.mapworld.env:MapWorldEnv"
 _WALKER = "llm_arena_env.games.grid.mapworld.env:scripted_move"
 
@@ -19,7 +20,7 @@ def register_grid_games(register: Callable[..., object]) -> None:
     )
     register(
         "grid/textmapworld_graphreasoning", _MAPWORLD, kwargs={"ask_graph": True}, kind="grid", players=(1,),
-        observation_modes=ALL_MODES,
+        observation_modes=FREE_TEXT_MODES,
         description="Text map world in which the player also reports the graph of rooms it has explored; "
                     "the report is scored against the true explored graph.",
         scripted_player=_WALKER,
@@ -34,7 +35,7 @@ def register_grid_games(register: Callable[..., object]) -> None:
         "grid/mapworld", "llm_arena_env.games.grid.mapworld.two_roles:make_mapworld",
         kwargs={"observation_mode": "image"}, kind="grid", players=(1, 2), observation_modes=ALL_MODES,
         description="Find a room in a house whose rooms are pictures: alone (roles=1, the walker sees each room) "
-                    "or as a team (roles=2, a describer sees the room and tells the walker).",
+                    "or as a team (roles=2, a describer sees the room and tells the walker; no tensor form).",
         scripted_player="llm_arena_env.games.grid.mapworld.two_roles:scripted_move",
     )
     register(

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 from llm_arena_env.games.openspiel.holdem import HUNL
 
 ENTRY_POINT = "llm_arena_env.games.openspiel.env:OpenSpielEnv"
-OBSERVATION_MODES = ("text", "image", "text+image")
+OBSERVATION_MODES = ("text", "image", "text+image", "tensor")  # every registered game has a picture and a tensor
 SCRIPTED_PLAYER = "llm_arena_env.core.scripted:legal_move"  # every OpenSpiel game lists its legal moves
 
 
@@ -56,13 +56,16 @@ def _namespace_spec(name: str) -> Any:
     from llm_arena_env.registry import GameSpec
 
     kind = game_type(name)
+    modes = ("text", "image", "text+image") if has_picture(kind.short_name) else ("text",)
+    if kind.provides_observation_tensor or kind.provides_information_state_tensor:  # as OpenSpielEnv's tensor mode
+        modes += ("tensor",)
     return GameSpec(
         f"openspiel/{name}",
         ENTRY_POINT,
         {"game_name": name},
         kind="board",
         players=tuple(range(kind.min_num_players, kind.max_num_players + 1)),
-        observation_modes=OBSERVATION_MODES if has_picture(kind.short_name) else ("text",),
+        observation_modes=modes,
         description=f"{kind.long_name}, loaded from OpenSpiel by name.",
         scripted_player=SCRIPTED_PLAYER,
     )
