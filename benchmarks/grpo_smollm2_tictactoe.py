@@ -186,6 +186,37 @@ at 1.9-3.6 (2.64 at step 1; run 6 had fallen to 0.09 by step 40); mean reward -0
 move: 0.419), block 25/81 = 0.309 [0.219, 0.416] (random: 0.291), every reply legal (before: 14/113 and
 4/81 legal). It was stopped during its game evaluation for lack of session time, so it has no win table.
 Legal, not tactical, again; 39 steps say little about whether keeping the entropy up lets the values teach.
+
+Eighth run, 2026-12-02 01:31-02:16 UTC, idle 2-core CPU (load 1.8-2.1), the format taken out of the question:
+``--minutes 30 --compact-prompt --learning-rate 1e-5 --temperature 1.0 --max-completion-length 12
+--continuation random --playouts exact --shuffle-moves --legal-only``. Replies are sampled only among the
+legal moves (``GameRollout(legal_only=True)``, in training and evaluation), and a move's reward is its
+exact value under random play (``playouts="exact"``: no playout noise, so members that chose the same
+move tie). Before training, held to the legal moves, SmolLM2 already beats random play:
+
+    BEFORE tactics: win 48/113 = 0.425 [0.338, 0.517] (a random legal move: 0.419);
+                    block 25/81 = 0.309 [0.219, 0.416] (random: 0.291)
+    BEFORE (324 s)  wins as x 0.790 [0.700, 0.858], as o 0.350 [0.264, 0.447];
+                    both 0.570 [0.501, 0.637] (114/200), draws 15, losses 71; every move legal
+    training: 196 steps x 16 samples in 30.2 min (8-10 s a step); groups with reward spread 0.58 on
+              average (0.98 in steps 1-20, 0.38-0.48 from step 100); token entropy 1.6 at step 1, 0.5 at
+              step 50, 0.23-0.26 from step 80; mean reward +0.323 in the first 5 steps, +0.274 in the last 5
+    AFTER tactics:  win 54/113 = 0.478 [0.388, 0.569]; block 27/81 = 0.333 [0.240, 0.441]
+                    (free replies, not held to the legal moves: 1/113 and 0/81 legal)
+    AFTER (142 s)   wins as x 0.730 [0.636, 0.807], as o 0.270 [0.193, 0.364];
+                    both 0.500 [0.431, 0.569] (100/200), draws 22, losses 78
+
+Nothing learned: wins and the probe stay within their intervals (wins a little lower), while the sampled
+moves narrowed (entropy 1.6 -> 0.25, half the groups unanimous). Unheld, the trained model no longer writes
+a move at all ("You are player_1 (one)"): what constrained training teaches is only the ranking among the
+allowed tokens.
+
+Is the signal there at all? ``/tmp``-style diagnostic (not kept): 8 fixed training positions where the
+mover wins at once, 25 GRPO steps of 16 samples on them (each position about 50 samples), the rest as run
+8. Greedy, the winning move was taken in 1/8 before, 3/8 after at lr 1e-5 (sampled reward 0.19 -> 0.78)
+and 4/8 at lr 5e-5 (entropy 1.9 -> 1.0); the 113 held-out win positions 48 -> 52 and 53. The reward does
+teach the move, position by position, at about 8.5 s a step on this CPU: memorising eight positions takes
+more than 25 steps, so generalising to positions never seen needs far more steps than 30 minutes give.
 """
 
 from __future__ import annotations
@@ -306,6 +337,26 @@ def tactics_positions(seeds, game_kwargs):
     return found
 
 
+def tactical_rows(seeds, game_kwargs, max_opening_moves=7):
+    """Training rows (``game_prompt_rows``) whose position lets the player to move win at once or makes it
+    block: a curriculum where reading the board pays, drawn from seeds apart from the probe's."""
+    from llm_arena_env import make
+    from llm_arena_env.training.grpo import game_prompt_rows, play_opening
+
+    chosen = []
+    for row in game_prompt_rows(GAME, seeds, game_kwargs=game_kwargs, max_opening_moves=max_opening_moves):
+        env = make(GAME, **game_kwargs)
+        env.reset(seed=row["seed"])
+        play_opening(env, row["seed"], row["player"], row["opening"])
+        if not env.agents or env.agent_selection != row["player"]:
+            continue
+        mark, other = ("x", "o") if row["player"] == env.possible_agents[0] else ("o", "x")
+        rows = str(env.unwrapped.state).split()
+        if completing_cells(rows, mark) or len(completing_cells(rows, other)) == 1:
+            chosen.append(row)
+    return chosen
+
+
 def tactics(model, tokenizer, positions, chat, max_new_tokens, stop, parser, legal_only=False):
     """How often the greedy reply takes the win or makes the block, against the rate of a random legal move."""
     from llm_arena_env.training.evaluate import wilson_interval
@@ -373,6 +424,11 @@ def main() -> None:
     parser.add_argument("--legal-only", action="store_true",
                         help="sample replies only among the legal moves (GameRollout(legal_only=True)), in training "
                              "and evaluation: the reward then teaches which move, not how to write one")
+    parser.add_argument("--tactical-share", type=float, default=0.0,
+                        help="share of training positions where the mover can win at once or must block "
+                             "(tactical_rows, from seeds 2,000-9,999); the rest as before")
+    parser.add_argument("--board-notation", default="openspiel", choices=("openspiel", "grid"),
+                        help="'grid': the board spaced out under row and column numbers")
     parser.add_argument("--one-move", action="store_true",
                         help="accept only replies that name one cell, in training and evaluation (OneMoveParser)")
     parser.add_argument("--max-opening-moves", type=int, default=4)
@@ -398,6 +454,8 @@ def main() -> None:
     seeds = range(HELD_OUT, HELD_OUT + args.eval_seeds)
     template = COMPACT_PROMPT if args.compact_prompt else SHORT_PROMPT if args.short_prompt else None
     game_kwargs = {"prompt_template": template} if template else {}
+    if args.board_notation != "openspiel":
+        game_kwargs["board_notation"] = args.board_notation
     chat = observation_messages if args.env_prompt else move_only_observation_messages
     chat = shuffled_moves_chat if args.shuffle_moves else chat
     stop = () if args.no_stop else ("\n",)
@@ -440,6 +498,15 @@ def main() -> None:
     )
     dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=args.max_opening_moves,
                                   game_kwargs=game_kwargs).shuffle(seed=0)
+    if args.tactical_share:
+        from datasets import Dataset, concatenate_datasets
+
+        tactical = tactical_rows(range(2_000, 10_000), game_kwargs)
+        keep = int(len(dataset) * (1 - args.tactical_share))
+        wanted = int(keep * args.tactical_share / (1 - args.tactical_share)) if args.tactical_share < 1 else len(tactical)
+        dataset = concatenate_datasets([dataset.select(range(keep)).select_columns(["prompt", "game", "seed", "player", "opening"]),
+                                        Dataset.from_list(tactical[:wanted])]).shuffle(seed=0)
+        print(f"training positions: {len(dataset)}, of them tactical {min(wanted, len(tactical))}", flush=True)
     continuation = None if args.continuation == "model" else args.continuation
     rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat, stop=stop,
                           continuation=continuation, playouts=args.playouts, parser=reader, legal_only=args.legal_only)
