@@ -47,7 +47,11 @@ def main() -> None:
     parser.add_argument("--legal-bonus", type=float, default=0.5, help="reward weight of each accepted move")
     parser.add_argument("--continuation", default="random",
                         help="who plays the model's seat after its sampled move (agent spec), or 'model'")
-    parser.add_argument("--playouts", type=int, default=8, help="games played on from each sampled move")
+    parser.add_argument("--playouts", type=lambda v: v if v == "exact" else int(v), default=8,
+                        help="games played on from each sampled move, or 'exact' (the move's exact value under "
+                             "random play, from OpenSpiel's game tree; with a random opponent and continuation)")
+    parser.add_argument("--legal-only", action="store_true",
+                        help="sample replies only among the legal moves, in training and evaluation")
     parser.add_argument("--eval-every", type=int, default=10, help="evaluate every N steps")
     parser.add_argument("--eval-seeds", type=int, default=20, help="held-out seeds (x2 seats) per evaluation")
     parser.add_argument("--seed", type=int, default=0)
@@ -66,10 +70,10 @@ def main() -> None:
         scoring = dict(continuation=None if args.continuation == "model" else args.continuation,
                        playouts=args.playouts) if turn else {}
         rollout = GameRollout(GAME, opponents=None if args.self_play else args.opponent, self_play=args.self_play,
-                              game_kwargs=game_kwargs, samples=args.samples, **scoring)
+                              game_kwargs=game_kwargs, samples=args.samples, legal_only=args.legal_only, **scoring)
         held_out = range(1_000_000, 1_000_000 + args.eval_seeds)  # never trained on
         judge = dict(seeds=held_out, opponents=args.opponent, game_kwargs=game_kwargs,
-                     max_new_tokens=args.max_completion_length)
+                     max_new_tokens=args.max_completion_length, legal_only=args.legal_only)
         config = GRPOConfig(
             output_dir=args.output,
             max_steps=args.steps,
