@@ -478,6 +478,9 @@ def main() -> None:
                              "(tactical_rows, from seeds 2,000-9,999); the rest as before")
     parser.add_argument("--board-notation", default="openspiel", choices=("openspiel", "grid"),
                         help="'grid': the board spaced out under row and column numbers")
+    parser.add_argument("--seed", type=int, default=0, help="TRL's seed (sampling, data order)")
+    parser.add_argument("--no-before", action="store_true",
+                        help="skip the BEFORE evaluation (greedy: the same for every --seed), to repeat a run")
     parser.add_argument("--one-move", action="store_true",
                         help="accept only replies that name one cell, in training and evaluation (OneMoveParser)")
     parser.add_argument("--max-opening-moves", type=int, default=4)
@@ -517,7 +520,7 @@ def main() -> None:
 
     positions = tactics_positions(TACTICS_SEEDS, game_kwargs)
     started = time.time()
-    if args.eval_seeds:  # 0: train only (to try settings)
+    if args.eval_seeds and not args.no_before:  # 0: train only (to try settings)
         print(f"BEFORE tactics (greedy):\n{tactics(model, tokenizer, positions, chat, args.max_completion_length, stop, reader, args.legal_only)}")
         judge(model, tokenizer, "BEFORE", options)
 
@@ -541,12 +544,12 @@ def main() -> None:
         output_dir="/tmp/grpo-smollm2-tictactoe", max_steps=args.max_steps, per_device_train_batch_size=batch,
         num_generations=args.num_generations, max_completion_length=args.max_completion_length,
         learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none", use_cpu=True,
-        seed=0, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature, beta=args.beta,
+        seed=args.seed, reward_weights=[1.0, args.legal_bonus], temperature=args.temperature, beta=args.beta,
         entropy_coef=args.entropy_coef, scale_rewards=args.scale_rewards,
         activation_checkpointing=False,  # TRL turns it on; on a CPU it only costs time
     )
     dataset = game_prompt_dataset(GAME, seeds=range(2_000), max_opening_moves=args.max_opening_moves,
-                                  game_kwargs=game_kwargs).shuffle(seed=0)
+                                  game_kwargs=game_kwargs).shuffle(seed=args.seed)
     if args.tactical_share:
         from datasets import Dataset, concatenate_datasets
 
@@ -554,7 +557,7 @@ def main() -> None:
         keep = int(len(dataset) * (1 - args.tactical_share))
         wanted = int(keep * args.tactical_share / (1 - args.tactical_share)) if args.tactical_share < 1 else len(tactical)
         dataset = concatenate_datasets([dataset.select(range(keep)).select_columns(["prompt", "game", "seed", "player", "opening"]),
-                                        Dataset.from_list(tactical[:wanted])]).shuffle(seed=0)
+                                        Dataset.from_list(tactical[:wanted])]).shuffle(seed=args.seed)
         print(f"training positions: {len(dataset)}, of them tactical {min(wanted, len(tactical))}", flush=True)
     continuation = None if args.continuation == "model" else args.continuation
     rollout = GameRollout(GAME, opponents="random", samples="turn", game_kwargs=game_kwargs, chat=chat, stop=stop,
