@@ -57,7 +57,10 @@ def test_legal_only_games_have_no_illegal_move_where_the_free_model_forfeits(tin
     assert constrained.forfeits == 0 and constrained.legal_moves == constrained.moves > 0
 
 
-def test_legal_only_needs_listed_legal_moves():
+def test_legal_only_needs_listed_legal_moves(tiny):
+    _, model, tokenizer = tiny
     with pytest.raises(ValueError, match="lists its legal moves"):
         legal_moves({"text": "Describe the word without saying it."})
-    assert GameRollout(GAME, opponents="random", legal_only=True).legal_only
+    wordle = GameRollout("dialogue/wordle", self_play=True, legal_only=True)  # free-text guesses: no list
+    with pytest.raises(ValueError, match="lists its legal moves"):
+        wordle.play([(0, "guesser")], ModelGenerator(model, tokenizer, max_new_tokens=4, seed=0))

@@ -455,9 +455,9 @@ class GameRollout:
     def _play(self, starts: Sequence[tuple[Any, ...]], generator: Generator) -> list[_Episode]:
         """Play every start to its end; returns one episode per start (its playouts hang on it)."""
         leads = []
+        stride = self.playouts if isinstance(self.playouts, int) else 1  # each member its own playout seeds
         for seed, player, *rest in starts:
             opening, member = (list(rest) + [0, 0])[:2]
-            stride = self.playouts if isinstance(self.playouts, int) else 1  # each member its own playout seeds
             leads.append(self._start(seed, player, opening, member * stride))
         episodes = list(leads)  # the leads and, once their learner has moved, their playouts
         while True:
